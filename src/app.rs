@@ -1,0 +1,49 @@
+//! The HTML shell, the root `<App/>` component and the route table.
+
+use crate::components::Layout;
+use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
+use crate::features::{
+    tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/ticketlens.css"/>
+        <Title text="TicketLens"/>
+        <Router>
+            <Routes fallback=|| view! { <Layout><h1>"Page not found"</h1></Layout> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view=|| view! { <Layout><OverviewPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/tickets") view=|| view! { <Layout><TicketsPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/tickets/:id") view=|| view! { <Layout><TicketPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/users") view=|| view! { <Layout><UsersPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/data") view=|| view! { <Layout><DataPage/></Layout> } ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,65 @@
+//! Shared UI pieces: the page frame with role-aware navigation, badges, errors and formatting.
+
+mod layout;
+
+pub use layout::Layout;
+
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// A small coloured label, e.g. for priority or status.
+#[component]
+pub fn Badge(#[prop(into)] kind: String, #[prop(into)] text: String) -> impl IntoView {
+    view! { <span class=format!("badge badge-{kind}")>{text}</span> }
+}
+
+/// The user-facing message of a failed load.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let hint = match error {
+        AppError::Unauthenticated => Some(view! { " " <a href="/login">"Log in"</a> }),
+        _ => None,
+    };
+    view! { <p class="error" role="alert">{error.to_string()} {hint}</p> }
+}
+
+/// `2025-03-01 14:05 UTC`.
+pub fn fmt_time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// An optional time, or a dash.
+pub fn fmt_opt_time(t: &Option<DateTime<Utc>>) -> String {
+    t.as_ref().map(fmt_time).unwrap_or_else(|| "—".into())
+}
+
+/// `12,345`.
+pub fn fmt_count(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_count;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(20_000), "20,000");
+        assert_eq!(fmt_count(-1_234_567), "-1,234,567");
+    }
+}

@@ -1,0 +1,7 @@
+//! Domain types shared by the server and the browser: valid once built, parsed from loose input.
+
+pub mod role;
+pub mod ticket;
+
+pub use role::Role;
+pub use ticket::{Channel, Priority, SentimentLabel, Status};

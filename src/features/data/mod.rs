@@ -1,0 +1,37 @@
+//! The Data page (admins): upload a CSV, and read each import's report with its bad rows.
+
+pub mod api;
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod upload;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub file_name: String,
+    pub format: String,
+    pub source: String,
+    pub started_at: DateTime<Utc>,
+    pub finished: bool,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub duplicates: i64,
+    pub skipped: i64,
+    pub failure: Option<String>,
+}
+
+/// One import with the first of its bad rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportDetail {
+    pub summary: ImportSummary,
+    pub errors: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataOverview {
+    pub imports: Vec<ImportSummary>,
+    pub selected: Option<ImportDetail>,
+}

@@ -1,0 +1,110 @@
+//! Data page view: the upload form and the import reports.
+
+use super::api::load_data_page;
+use super::{DataOverview, ImportDetail};
+use crate::components::{fmt_count, fmt_time, ErrorNote};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let query = use_query_map();
+    let selected = move || {
+        query
+            .read()
+            .get("import")
+            .and_then(|v| v.parse::<i64>().ok())
+    };
+    let data = Resource::new(selected, load_data_page);
+    let error = move || query.read().get("error");
+    view! {
+        <h1>"Data"</h1>
+        {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        <section class="card">
+            <h2>"Import tickets from CSV"</h2>
+            <p class="muted">
+                "Layouts: TicketLens, Kaggle customer support tickets, multilingual help-desk tickets, "
+                "Customer Support on Twitter. Bad rows are reported by line and skipped; re-importing a file adds no duplicates."
+            </p>
+            <form method="post" action="/data/import" enctype="multipart/form-data" class="form row">
+                <label>"CSV file" <input type="file" name="file" accept=".csv,text/csv" required/></label>
+                <label>"Layout"
+                    <select name="format">
+                        <option value="auto">"Detect"</option>
+                        <option value="ticketlens">"TicketLens"</option>
+                        <option value="kaggle">"Kaggle tickets"</option>
+                        <option value="multilang">"Multilingual help desk"</option>
+                        <option value="twcs">"Twitter support"</option>
+                    </select>
+                </label>
+                <button type="submit">"Import"</button>
+            </form>
+        </section>
+        <Suspense fallback=|| view! { <p class="muted">"Loading imports…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Imports d/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Imports(d: DataOverview) -> impl IntoView {
+    let rows = d
+        .imports
+        .into_iter()
+        .map(|i| {
+            view! {
+                <tr>
+                    <td><a href=format!("/data?import={}", i.id)>{format!("#{}", i.id)}</a></td>
+                    <td>{i.file_name}</td>
+                    <td>{i.format}</td>
+                    <td class="nowrap">{fmt_time(&i.started_at)}</td>
+                    <td class="num">{fmt_count(i.inserted)}</td>
+                    <td class="num">{fmt_count(i.duplicates)}</td>
+                    <td class="num">{fmt_count(i.skipped)}</td>
+                    <td>{if i.failure.is_some() { "failed" } else if i.finished { "done" } else { "running" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {d.selected.map(|s| view! { <Report s/> })}
+        <section>
+            <h2>"Recent imports"</h2>
+            <table class="grid">
+                <thead><tr><th>"Import"</th><th>"File"</th><th>"Layout"</th><th>"Started"</th><th>"Imported"</th><th>"Duplicates"</th><th>"Skipped"</th><th>"State"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Report(s: ImportDetail) -> impl IntoView {
+    let i = s.summary;
+    let errors = s
+        .errors
+        .into_iter()
+        .map(|(line, reason)| view! { <tr><td class="num">{line}</td><td>{reason}</td></tr> })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="import-report">
+            <h2>{format!("Import #{}: {}", i.id, i.file_name)}</h2>
+            <p>
+                {format!(
+                    "{} rows read: {} imported, {} already present, {} skipped.",
+                    fmt_count(i.rows_read), fmt_count(i.inserted), fmt_count(i.duplicates), fmt_count(i.skipped)
+                )}
+            </p>
+            {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}
+            <table class="grid compact">
+                <thead><tr><th>"Line"</th><th>"Why it was skipped"</th></tr></thead>
+                <tbody>{errors}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,66 @@
+//! `POST /data/import`: a multipart CSV upload from the Data page, imported like the CLI does.
+
+use crate::domain::role::Area;
+use crate::server::auth::SessionUser;
+use crate::server::import::{self, formats::Format, ImportOptions};
+use crate::server::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use http::StatusCode;
+
+pub async fn handle(
+    State(state): State<AppState>,
+    Extension(SessionUser(user)): Extension<SessionUser>,
+    mut form: Multipart,
+) -> Response {
+    let Some(user) = user.filter(|u| Area::Data.allows(u.role)) else {
+        return (StatusCode::FORBIDDEN, "Only admins may import data.").into_response();
+    };
+    let mut file: Option<(String, bytes::Bytes)> = None;
+    let mut format = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("upload.csv").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b)),
+                        Err(e) => return bad(&format!("The upload broke off: {e}")),
+                    }
+                }
+                Some("format") => format = field.text().await.ok().and_then(|f| Format::parse(&f)),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => return bad(&format!("The upload could not be read: {e}")),
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return bad("Choose a non-empty CSV file.");
+    };
+    let opts = ImportOptions {
+        file_name,
+        format,
+        source: None,
+        user_id: Some(user.id),
+    };
+    match import::run(&state.pool, bytes.as_ref(), opts, |_| {}).await {
+        Ok(report) => {
+            tracing::info!(user = %user.email, id = report.import_id, inserted = report.inserted, "upload imported");
+            Redirect::to(&format!("/data?import={}", report.import_id)).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, "upload import failed");
+            bad(&format!("{e:#}"))
+        }
+    }
+}
+
+fn bad(message: &str) -> Response {
+    Redirect::to(&format!(
+        "/data?error={}",
+        crate::features::tickets::encode(message)
+    ))
+    .into_response()
+}

@@ -1,0 +1,7 @@
+//! One folder per dashboard area: DTOs shared by both targets, thin server functions, page components.
+
+pub mod auth;
+pub mod data;
+pub mod overview;
+pub mod tickets;
+pub mod users;

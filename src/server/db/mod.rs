@@ -1,0 +1,67 @@
+//! The one home of SQL: connecting, migrating, and one file of queries per table.
+
+pub mod imports;
+pub mod sessions;
+pub mod stats;
+pub mod tickets;
+pub mod users;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool};
+use std::str::FromStr;
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Creates `database` on the server of `url` when it does not exist yet.
+pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
+    let opts =
+        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
+    let name = opts.get_database().unwrap_or("postgres").to_string();
+    let mut admin = opts
+        .clone()
+        .database("postgres")
+        .connect()
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
+            .execute(&mut admin)
+            .await
+            .with_context(|| format!("cannot create database {name}"))?;
+    }
+    admin.close().await?;
+    Ok(())
+}
+
+/// Opens a pool on `url`.
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let opts = PgConnectOptions::from_str(url)
+        .context("DATABASE_URL is not a valid PostgreSQL URL")?
+        .disable_statement_logging();
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(opts)
+        .await
+        .context("cannot connect to PostgreSQL")
+}
+
+/// Applies every pending migration.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("database migration failed (is the pgvector extension available?)")
+}
+
+/// Quotes an identifier for the few statements that cannot take parameters.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

@@ -1,0 +1,272 @@
+//! SQL for tickets: the filtered, keyset-paginated list, counts, one ticket and a customer's history.
+
+use crate::features::tickets::{TicketDetail, TicketQuery, TicketRow, TicketSort};
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    subject: String,
+    customer: Option<String>,
+    product: Option<String>,
+    channel: String,
+    priority: String,
+    priority_rank: i16,
+    status: String,
+    created_at: DateTime<Utc>,
+    csat: Option<i16>,
+}
+
+impl From<Row> for TicketRow {
+    fn from(r: Row) -> Self {
+        TicketRow {
+            id: r.id,
+            subject: r.subject,
+            customer: r.customer,
+            product: r.product,
+            channel: r.channel,
+            priority: r.priority,
+            status: r.status,
+            created_at: r.created_at,
+            csat: r.csat,
+        }
+    }
+}
+
+const SELECT_ROWS: &str =
+    "SELECT t.id, t.subject, c.name AS customer, p.name AS product, t.channel,
+    t.priority, t.priority_rank, t.status, t.created_at, t.csat
+    FROM tickets t
+    LEFT JOIN customers c ON c.id = t.customer_id
+    LEFT JOIN products p ON p.id = t.product_id
+    WHERE true";
+
+/// A position in the list: the sort keys of the last row shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    pub rank: i16,
+    pub created_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.rank,
+            self.created_at.timestamp_micros(),
+            self.id
+        )
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let mut it = s.split('.');
+        let rank = it.next()?.parse().ok()?;
+        let created_at = DateTime::from_timestamp_micros(it.next()?.parse().ok()?)?;
+        let id = it.next()?.parse().ok()?;
+        it.next().is_none().then_some(Cursor {
+            rank,
+            created_at,
+            id,
+        })
+    }
+}
+
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
+    if let Some(text) = &q.q {
+        qb.push(" AND t.search @@ websearch_to_tsquery('english', ")
+            .push_bind(text.clone())
+            .push(")");
+    }
+    if let Some(v) = q.product {
+        qb.push(" AND t.product_id = ").push_bind(v);
+    }
+    if let Some(v) = q.customer {
+        qb.push(" AND t.customer_id = ").push_bind(v);
+    }
+    if let Some(v) = q.channel {
+        qb.push(" AND t.channel = ").push_bind(v.as_str());
+    }
+    if let Some(v) = q.priority {
+        qb.push(" AND t.priority = ").push_bind(v.as_str());
+    }
+    if let Some(v) = q.status {
+        qb.push(" AND t.status = ").push_bind(v.as_str());
+    }
+    if let Some(d) = q.from {
+        qb.push(" AND t.created_at >= ")
+            .push_bind(d.and_hms_opt(0, 0, 0).map(|d| d.and_utc()));
+    }
+    if let Some(d) = q.to.and_then(|d| d.succ_opt()) {
+        qb.push(" AND t.created_at < ")
+            .push_bind(d.and_hms_opt(0, 0, 0).map(|d| d.and_utc()));
+    }
+}
+
+/// One page of tickets matching `q`, and the cursor of the next page if there is one.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    q: &TicketQuery,
+    limit: i64,
+) -> sqlx::Result<(Vec<TicketRow>, Option<String>)> {
+    let mut qb = QueryBuilder::new(SELECT_ROWS);
+    push_filters(&mut qb, q);
+    if let Some(c) = q.after.as_deref().and_then(Cursor::decode) {
+        match q.sort {
+            TicketSort::Newest => qb
+                .push(" AND (t.created_at, t.id) < (")
+                .push_bind(c.created_at),
+            TicketSort::Oldest => qb
+                .push(" AND (t.created_at, t.id) > (")
+                .push_bind(c.created_at),
+            TicketSort::Priority => qb
+                .push(" AND (t.priority_rank, t.created_at, t.id) < (")
+                .push_bind(c.rank)
+                .push(", ")
+                .push_bind(c.created_at),
+        };
+        qb.push(", ").push_bind(c.id).push(")");
+    }
+    qb.push(match q.sort {
+        TicketSort::Newest => " ORDER BY t.created_at DESC, t.id DESC",
+        TicketSort::Oldest => " ORDER BY t.created_at ASC, t.id ASC",
+        TicketSort::Priority => " ORDER BY t.priority_rank DESC, t.created_at DESC, t.id DESC",
+    });
+    qb.push(" LIMIT ").push_bind(limit + 1);
+    let mut rows: Vec<Row> = qb.build_query_as().fetch_all(db).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| {
+            Cursor {
+                rank: r.priority_rank,
+                created_at: r.created_at,
+                id: r.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok((rows.into_iter().map(Into::into).collect(), next))
+}
+
+/// How many tickets match `q` (ignoring the cursor).
+pub async fn count(db: impl PgExecutor<'_>, q: &TicketQuery) -> sqlx::Result<i64> {
+    let mut qb = QueryBuilder::new("SELECT count(*) FROM tickets t WHERE true");
+    push_filters(&mut qb, q);
+    qb.build_query_scalar().fetch_one(db).await
+}
+
+/// Whether any ticket is stored.
+pub async fn any(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets)")
+        .fetch_one(db)
+        .await
+}
+
+/// Products that have tickets, for the filter.
+pub async fn products(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, name FROM products ORDER BY name")
+        .fetch_all(db)
+        .await
+}
+
+#[derive(FromRow)]
+struct DetailRow {
+    id: i64,
+    source: String,
+    external_id: String,
+    subject: String,
+    body: String,
+    customer_id: Option<i64>,
+    customer: Option<String>,
+    customer_email: Option<String>,
+    product: Option<String>,
+    product_line: Option<String>,
+    channel: String,
+    priority: String,
+    status: String,
+    category: Option<String>,
+    language: Option<String>,
+    created_at: DateTime<Utc>,
+    first_response_at: Option<DateTime<Utc>>,
+    resolved_at: Option<DateTime<Utc>>,
+    csat: Option<i16>,
+    agent_reply: Option<String>,
+}
+
+/// One ticket with the customer's other tickets (at most `history` of them).
+pub async fn detail(
+    db: &sqlx::PgPool,
+    id: i64,
+    history: i64,
+) -> sqlx::Result<Option<TicketDetail>> {
+    let row: Option<DetailRow> = sqlx::query_as(
+        "SELECT t.id, t.source, t.external_id, t.subject, t.body, t.customer_id,
+                c.name AS customer, c.email AS customer_email, p.name AS product,
+                p.line AS product_line, t.channel, t.priority, t.status, t.category, t.language,
+                t.created_at, t.first_response_at, t.resolved_at, t.csat, t.agent_reply
+         FROM tickets t
+         LEFT JOIN customers c ON c.id = t.customer_id
+         LEFT JOIN products p ON p.id = t.product_id
+         WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let history = match r.customer_id {
+        Some(cid) => {
+            let mut qb = QueryBuilder::new(SELECT_ROWS);
+            qb.push(" AND t.customer_id = ").push_bind(cid);
+            qb.push(" AND t.id <> ").push_bind(r.id);
+            qb.push(" ORDER BY t.created_at DESC, t.id DESC LIMIT ")
+                .push_bind(history);
+            let rows: Vec<Row> = qb.build_query_as().fetch_all(db).await?;
+            rows.into_iter().map(Into::into).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(Some(TicketDetail {
+        id: r.id,
+        source: r.source,
+        external_id: r.external_id,
+        subject: r.subject,
+        body: r.body,
+        customer_id: r.customer_id,
+        customer: r.customer,
+        customer_email: r.customer_email,
+        product: r.product,
+        product_line: r.product_line,
+        channel: r.channel,
+        priority: r.priority,
+        status: r.status,
+        category: r.category,
+        language: r.language,
+        created_at: r.created_at,
+        first_response_at: r.first_response_at,
+        resolved_at: r.resolved_at,
+        csat: r.csat,
+        agent_reply: r.agent_reply,
+        history,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let c = Cursor {
+            rank: 3,
+            created_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            id: 42,
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("1.2"), None);
+        assert_eq!(Cursor::decode("a.b.c"), None);
+        assert_eq!(Cursor::decode("1.2.3.4"), None);
+    }
+}

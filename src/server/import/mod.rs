@@ -1,0 +1,210 @@
+//! CSV import: streams a file in any supported layout into the database in batches, and reports
+//! every row it could not take with its line number and reason.
+
+pub mod formats;
+pub mod record;
+pub mod writer;
+
+use crate::server::db;
+use anyhow::Context;
+use formats::{Format, Header, MapContext, Mapped, Row};
+use sqlx::PgPool;
+use std::collections::BTreeMap;
+use std::io::Read;
+use writer::TicketWriter;
+
+/// How to run one import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub file_name: String,
+    /// `None`: detect from the header.
+    pub format: Option<Format>,
+    /// Namespace of external ids; defaults to the format's name.
+    pub source: Option<String>,
+    pub user_id: Option<i64>,
+}
+
+/// The outcome, as shown on the Data page and printed by the CLI.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub format: String,
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub duplicates: u64,
+    /// Rows that were not tickets (ignored) plus rows with errors.
+    pub skipped: u64,
+    /// Reason -> count, for both ignored and bad rows.
+    pub reasons: BTreeMap<String, u64>,
+    /// The first bad rows: (line, reason).
+    pub errors: Vec<(u64, String)>,
+}
+
+/// At most this many bad rows are stored per import; the counts stay exact.
+const MAX_STORED_ERRORS: usize = 10_000;
+
+/// Imports CSV from `input`. A bad row is recorded and skipped; a failure of the database aborts,
+/// keeping the batches already committed (a re-run skips them as duplicates).
+pub async fn run(
+    pool: &PgPool,
+    input: impl Read,
+    opts: ImportOptions,
+    mut progress: impl FnMut(&ImportReport),
+) -> anyhow::Result<ImportReport> {
+    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let header = Header::new(csv.headers().context("cannot read the CSV header")?);
+    let format = match opts.format {
+        Some(f) => f,
+        None => Format::detect(&header).with_context(|| {
+            format!(
+                "unrecognised CSV layout (columns: {}); pass --format",
+                csv.headers()
+                    .map(|h| h.iter().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            )
+        })?,
+    };
+    let missing = header.missing(format.required());
+    anyhow::ensure!(
+        missing.is_empty(),
+        "the file lacks columns the {} layout needs: {}",
+        format.name(),
+        missing.join(", ")
+    );
+    let source = opts
+        .source
+        .clone()
+        .unwrap_or_else(|| format.name().to_string());
+    let ctx = MapContext {
+        started_at: chrono::Utc::now(),
+    };
+    let import_id =
+        db::imports::start(pool, &opts.file_name, format.name(), &source, opts.user_id).await?;
+    let mut report = ImportReport {
+        import_id,
+        format: format.name().into(),
+        ..Default::default()
+    };
+
+    let result = async {
+        let mut conn = pool.acquire().await?;
+        let mut writer = TicketWriter::new(&source);
+        let mut batch = Vec::with_capacity(TicketWriter::BATCH);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = csv.position().line() + 1;
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    report.rows_read += 1;
+                    let line = record.position().map(|p| p.line()).unwrap_or(line);
+                    match format
+                        .map(
+                            &Row {
+                                header: &header,
+                                record: &record,
+                            },
+                            &ctx,
+                        )
+                        .and_then(check)
+                    {
+                        Ok(Mapped::Ticket(t)) => batch.push(*t),
+                        Ok(Mapped::Ignored(why)) => skip(&mut report, None, why.to_string()),
+                        Err(why) => skip(&mut report, Some(line), why),
+                    }
+                }
+                Err(e) => {
+                    report.rows_read += 1;
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    skip(&mut report, Some(line), csv_error_reason(&e));
+                    if !recoverable(&e) {
+                        break;
+                    }
+                }
+            }
+            if batch.len() >= TicketWriter::BATCH {
+                flush(&mut writer, &mut conn, &mut batch, &mut report).await?;
+                progress(&report);
+            }
+        }
+        flush(&mut writer, &mut conn, &mut batch, &mut report).await?;
+        progress(&report);
+        anyhow::Ok(())
+    }
+    .await;
+
+    let failure = result.as_ref().err().map(|e| format!("{e:#}"));
+    db::imports::finish(pool, &report, failure.as_deref()).await?;
+    result.map(|()| report)
+}
+
+async fn flush(
+    writer: &mut TicketWriter,
+    conn: &mut sqlx::PgConnection,
+    batch: &mut Vec<record::NewTicket>,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let done = writer.write(conn, batch).await?;
+    report.inserted += done.inserted;
+    report.duplicates += done.duplicates;
+    batch.clear();
+    Ok(())
+}
+
+fn skip(report: &mut ImportReport, line: Option<u64>, reason: String) {
+    report.skipped += 1;
+    if let Some(line) = line {
+        if report.errors.len() < MAX_STORED_ERRORS {
+            report.errors.push((line, reason.clone()));
+        }
+    }
+    *report.reasons.entry(reason_kind(&reason)).or_default() += 1;
+}
+
+/// Groups reasons for the summary: "unknown priority \"x\"" and "unknown priority \"y\"" count together.
+fn reason_kind(reason: &str) -> String {
+    reason
+        .split(['"', ':'])
+        .next()
+        .unwrap_or(reason)
+        .trim()
+        .to_string()
+}
+
+/// Checks what the database would reject, so one bad row never fails its whole batch.
+fn check(mapped: Mapped) -> Result<Mapped, String> {
+    if let Mapped::Ticket(t) = &mapped {
+        if t.body.trim().is_empty() {
+            return Err("body is empty".into());
+        }
+        if t.first_response_at.is_some_and(|f| f < t.created_at) {
+            return Err("first response is before creation".into());
+        }
+        if t.resolved_at.is_some_and(|r| r < t.created_at) {
+            return Err("resolution is before creation".into());
+        }
+        if t.csat.is_some_and(|c| !(1..=5).contains(&c)) {
+            return Err("satisfaction rating is not between 1 and 5".into());
+        }
+    }
+    Ok(mapped)
+}
+
+fn csv_error_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("has {len} fields, the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".into(),
+        _ => format!("unreadable: {e}"),
+    }
+}
+
+fn recoverable(e: &csv::Error) -> bool {
+    matches!(
+        e.kind(),
+        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+    )
+}

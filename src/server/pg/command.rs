@@ -1,0 +1,123 @@
+//! Runs the PostgreSQL tools, as an unprivileged user when we are root (PostgreSQL refuses root).
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use tokio::process::Command;
+
+/// The user the server runs as when we are root: `postgres` if it exists.
+const SERVER_USER: &str = "postgres";
+
+#[derive(Debug)]
+pub struct PgCommand {
+    bin_dir: PathBuf,
+    run_as: Option<String>,
+}
+
+impl PgCommand {
+    pub fn new(bin_dir: &Path) -> anyhow::Result<Self> {
+        let run_as = if crate::server::config::is_root() {
+            Some(SERVER_USER.to_string())
+        } else {
+            None
+        };
+        let bin_dir = std::fs::canonicalize(bin_dir)
+            .with_context(|| format!("cannot resolve {}", bin_dir.display()))?;
+        Ok(PgCommand { bin_dir, run_as })
+    }
+
+    /// Creates the data directory, owned by the server user; falls back to a directory under
+    /// /var/lib/ticketlens when the server user cannot reach the requested one (e.g. under /root).
+    pub async fn prepare_data_dir(&self, wanted: &Path) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(wanted)
+            .with_context(|| format!("cannot create {}", wanted.display()))?;
+        let wanted = std::fs::canonicalize(wanted)?;
+        let Some(user) = &self.run_as else {
+            return Ok(wanted);
+        };
+        chown(user, &wanted).await?;
+        if self.user_can_enter(user, &wanted).await {
+            return Ok(wanted);
+        }
+        let fallback = PathBuf::from("/var/lib/ticketlens")
+            .join(format!("{:016x}", fnv(wanted.to_string_lossy().as_bytes())))
+            .join("pgdata");
+        tracing::warn!(
+            wanted = %wanted.display(), using = %fallback.display(),
+            "user {user} cannot reach the data directory; using a directory it can"
+        );
+        std::fs::create_dir_all(&fallback)?;
+        chown(user, &fallback).await?;
+        Ok(fallback)
+    }
+
+    async fn user_can_enter(&self, user: &str, dir: &Path) -> bool {
+        let status = Command::new("runuser")
+            .args(["-u", user, "--", "test", "-w"])
+            .arg(dir)
+            .status()
+            .await;
+        matches!(status, Ok(s) if s.success())
+    }
+
+    /// Runs `tool args... data_dir`, returning its output or an error with its stderr.
+    pub async fn run(
+        &self,
+        tool: &str,
+        args: &[&str],
+        data_dir: Option<&Path>,
+    ) -> anyhow::Result<String> {
+        let program = self.bin_dir.join(tool);
+        let mut cmd = match &self.run_as {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(&program);
+                c
+            }
+            None => Command::new(&program),
+        };
+        cmd.args(args);
+        if let Some(dir) = data_dir {
+            cmd.arg(dir);
+        }
+        // The server user must not inherit a working directory it cannot enter.
+        cmd.current_dir("/");
+        cmd.stdin(std::process::Stdio::null());
+        let out = cmd
+            .output()
+            .await
+            .with_context(|| format!("cannot run {}", program.display()))?;
+        if !out.status.success() {
+            bail!(
+                "{tool} exited with {}: {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+async fn chown(user: &str, dir: &Path) -> anyhow::Result<()> {
+    let status = Command::new("chown")
+        .args(["-R", &format!("{user}:")])
+        .arg(dir)
+        .status()
+        .await
+        .context("cannot run chown")?;
+    if !status.success() {
+        bail!("chown {user} {} failed", dir.display());
+    }
+    // PostgreSQL insists on 0700 (or 0750) for its data directory.
+    let status = Command::new("chmod").arg("0700").arg(dir).status().await?;
+    if !status.success() {
+        bail!("chmod {} failed", dir.display());
+    }
+    Ok(())
+}
+
+/// A stable, dependency-free hash for naming the fallback directory.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
+}

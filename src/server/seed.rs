@@ -1,0 +1,82 @@
+//! First-run seeding: demo accounts (passwords printed once) and the demo data set in an empty database.
+
+use crate::domain::Role;
+use crate::server::auth::password;
+use crate::server::config::Settings;
+use crate::server::db;
+use crate::server::demo::{self, DemoConfig};
+use crate::server::import::writer::TicketWriter;
+use sqlx::PgPool;
+
+/// The demo accounts: e-mail, name, role.
+pub const DEMO_USERS: &[(&str, &str, Role)] = &[
+    ("admin@example.com", "Ada Admin", Role::Admin),
+    ("manager@example.com", "Max Manager", Role::Manager),
+    ("agent@example.com", "Alex Agent", Role::Agent),
+];
+
+/// Creates the demo accounts when there are no users at all, and prints their passwords.
+pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
+    if db::users::count(pool).await? > 0 {
+        return Ok(());
+    }
+    let (pass, generated) = match &settings.demo_password {
+        Some(p) => (p.expose().to_string(), false),
+        None => (password::random_password(), true),
+    };
+    let hash = password::hash(pass.clone()).await?;
+    for (email, name, role) in DEMO_USERS {
+        db::users::insert(pool, email, name, *role, &hash).await?;
+    }
+    println!("Demo accounts created (role: e-mail):");
+    for (email, _, role) in DEMO_USERS {
+        println!("  {role:<8} {email}");
+    }
+    if generated {
+        println!("  password for all three (shown once): {pass}");
+    } else {
+        println!("  password: the value of TICKETLENS_DEMO_PASSWORD");
+    }
+    Ok(())
+}
+
+/// Loads the demo data set when the database holds no tickets.
+pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
+    if settings.demo_tickets == 0 || db::tickets::any(pool).await? {
+        return Ok(());
+    }
+    let cfg = DemoConfig {
+        tickets: settings.demo_tickets,
+        seed: settings.demo_seed,
+        end: chrono::Utc::now().date_naive(),
+    };
+    tracing::info!(tickets = cfg.tickets, seed = cfg.seed, "loading demo data");
+    let inserted = load_demo(pool, &cfg, |_| {}).await?;
+    tracing::info!(inserted, "demo data loaded");
+    Ok(())
+}
+
+/// Generates the demo data set straight into the database; returns the tickets inserted.
+pub async fn load_demo(
+    pool: &PgPool,
+    cfg: &DemoConfig,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<u64> {
+    let mut conn = pool.acquire().await?;
+    let mut writer = TicketWriter::new("demo");
+    let mut inserted = 0;
+    let mut batch = Vec::with_capacity(TicketWriter::BATCH);
+    for ticket in demo::generate(cfg) {
+        batch.push(ticket);
+        if batch.len() == TicketWriter::BATCH {
+            inserted += writer.write(&mut conn, &batch).await?.inserted;
+            progress(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        inserted += writer.write(&mut conn, &batch).await?.inserted;
+        progress(batch.len() as u64);
+    }
+    Ok(inserted)
+}

@@ -1,0 +1,158 @@
+//! `Application::build` and `run_until_stopped`: database, migrations, seed data, router, server.
+
+use crate::app::{shell, App};
+use crate::server::config::{DatabaseSettings, Settings};
+use crate::server::pg::EmbeddedPostgres;
+use crate::server::state::AppState;
+use crate::server::{auth, db, seed};
+use anyhow::Context;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// A reachable, migrated database, and the embedded server behind it when we started one.
+pub struct Database {
+    pub url: String,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Starts the embedded server when `DATABASE_URL` is unset, creates the database if needed.
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let (url, embedded) = match &settings.database {
+            DatabaseSettings::External(url) => (url.expose().to_string(), None),
+            DatabaseSettings::Embedded {
+                bin_dir,
+                data_dir,
+                port,
+                database,
+            } => {
+                let pg = EmbeddedPostgres::start(bin_dir, data_dir, *port).await?;
+                (pg.url(database), Some(pg))
+            }
+        };
+        db::ensure_database(&url).await.with_context(|| {
+            if embedded.is_some() {
+                "the embedded PostgreSQL started but refused connections".to_string()
+            } else {
+                "cannot reach the PostgreSQL server in DATABASE_URL".to_string()
+            }
+        })?;
+        Ok(Database { url, embedded })
+    }
+
+    /// Stops the embedded server if this process started it.
+    pub async fn close(self) {
+        if let Some(pg) = self.embedded.filter(|pg| pg.started_here()) {
+            match pg.stop().await {
+                Ok(()) => tracing::info!("embedded PostgreSQL stopped"),
+                Err(e) => tracing::error!(error = ?e, "could not stop the embedded PostgreSQL"),
+            }
+        }
+    }
+}
+
+/// The assembled web application, bound to its port.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    database: Database,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Opens and migrates the database, seeds an empty one, and binds the listener.
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let database = Database::open(&settings).await?;
+        let pool = db::connect(&database.url, 20).await?;
+        db::migrate(&pool).await?;
+        seed::ensure_demo_users(&pool, &settings).await?;
+        seed::ensure_demo_tickets(&pool, &settings).await?;
+        let addr = leptos_options.site_addr;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (is another TicketLens running?)"))?;
+        let state = AppState {
+            leptos_options,
+            pool,
+            settings: Arc::new(settings),
+        };
+        Ok(Application {
+            listener,
+            router: router(state.clone()),
+            database,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then stops the embedded database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let served = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        self.state.pool.close().await;
+        self.database.close().await;
+        served.context("server error")
+    }
+}
+
+/// The full router: pages, server functions, file upload, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route(
+            "/data/import",
+            axum::routing::post(crate::features::data::upload::handle)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::middleware::attach_user,
+        ))
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                http::header::X_CONTENT_TYPE_OPTIONS,
+                http::HeaderValue::from_static("nosniff"),
+            ),
+        )
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                http::header::X_FRAME_OPTIONS,
+                http::HeaderValue::from_static("DENY"),
+            ),
+        )
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = ?e, "cannot listen for Ctrl-C");
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

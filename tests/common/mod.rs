@@ -1,0 +1,150 @@
+//! Test helpers: a real PostgreSQL (embedded unless a URL is given), a fresh database per test
+//! cloned from a migrated template, and the whole app served on a random port.
+#![allow(dead_code)]
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgPool};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use ticketlens::server::config::{DatabaseSettings, Secret, Settings};
+use ticketlens::server::{db, pg::EmbeddedPostgres};
+use tokio::sync::OnceCell;
+
+pub const PASSWORD: &str = "test-password-1";
+
+/// URL of the test server's `postgres` database.
+async fn server_url() -> &'static str {
+    static URL: OnceCell<String> = OnceCell::const_new();
+    URL.get_or_init(|| async {
+        if let Ok(url) = std::env::var("TICKETLENS_TEST_DATABASE_URL") {
+            return url;
+        }
+        let bin = ticketlens::server::config::default_pg_bin_dir();
+        let bin = std::env::var("TICKETLENS_PG_BIN").map(Into::into).unwrap_or(bin);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ticketlens/test-pgdata");
+        let pg = EmbeddedPostgres::start(&bin, &dir, 54339)
+            .await
+            .expect("tests need PostgreSQL: set TICKETLENS_TEST_DATABASE_URL or run scripts/setup.sh");
+        // Left running for the other test binaries; scripts/test.sh stops it.
+        pg.url("postgres")
+    })
+    .await
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("URL has a database");
+    format!("{base}/{name}")
+}
+
+/// Name of the migrated template; it changes whenever the migrations change.
+fn template_name() -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for m in db::MIGRATOR.iter() {
+        for b in m.checksum.iter() {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("tl_template_{:012x}", h & 0xffff_ffff_ffff)
+}
+
+async fn ensure_template(admin: &mut sqlx::PgConnection) -> String {
+    let name = template_name();
+    sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut *admin).await.unwrap();
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(&name)
+        .fetch_one(&mut *admin)
+        .await
+        .unwrap();
+    if !exists {
+        let building = format!("{name}_building");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}")).execute(&mut *admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {building}")).execute(&mut *admin).await.unwrap();
+        let pool = db::connect(&with_database(server_url().await, &building), 2).await.unwrap();
+        db::migrate(&pool).await.unwrap();
+        pool.close().await;
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut *admin).await.unwrap();
+    }
+    sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut *admin).await.unwrap();
+    name
+}
+
+/// A new, migrated, empty database; returns its URL.
+pub async fn fresh_database() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let url = server_url().await;
+    let mut admin = PgConnectOptions::from_str(url).unwrap().connect().await.unwrap();
+    let template = ensure_template(&mut admin).await;
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_micros() % 1_000_000
+    );
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin).await.unwrap();
+    admin.close().await.unwrap();
+    with_database(url, &name)
+}
+
+/// A pool on a fresh database.
+pub async fn fresh_pool() -> PgPool {
+    db::connect(&fresh_database().await, 5).await.unwrap()
+}
+
+/// The app running on a random port with its own database.
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+/// Starts the app with `demo_tickets` demo tickets (seed 7) and the three demo accounts.
+pub async fn spawn_app(demo_tickets: usize) -> TestApp {
+    let url = fresh_database().await;
+    let settings = Settings {
+        database: DatabaseSettings::External(Secret::new(url)),
+        demo_tickets,
+        demo_seed: 7,
+        demo_password: Some(Secret::new(PASSWORD.into())),
+        secure_cookies: false,
+    };
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("ticketlens")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build();
+    let app = ticketlens::server::startup::Application::build(settings, options).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.state.pool.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, pool }
+}
+
+impl TestApp {
+    /// A client without a session that does not follow redirects.
+    pub fn anonymous(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client logged in as `email` (the demo password).
+    pub async fn login(&self, email: &str) -> reqwest::Client {
+        let client = self.anonymous();
+        let res = client
+            .post(format!("{}/api/login", self.base))
+            .header("Accept", "text/html")
+            .form(&[("email", email), ("password", PASSWORD), ("next", "/tickets")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302, "login should redirect");
+        assert_eq!(res.headers()["location"], "/tickets", "login as {email} failed");
+        client
+    }
+
+    pub async fn get_html(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let res = client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+}
