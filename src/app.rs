@@ -32,9 +32,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser: the flag tells users' scripts and tests that hydration is done.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/ticketlens.css"/>
         <Title text="TicketLens"/>
+        <div id="app" data-hydrated=move || if hydrated.get() { "1" } else { "0" }>
         <Router>
             <Routes fallback=|| view! { <Layout><h1>"Page not found"</h1></Layout> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
@@ -45,5 +49,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/data") view=|| view! { <Layout><DataPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>
         </Router>
+        </div>
     }
 }

@@ -29,8 +29,32 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status that goes with the error.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Invalid(_) => S::BAD_REQUEST,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => S::BAD_GATEWAY,
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl AppError {
+    /// Sets the status of the response being built (a server-function call or a rendered page)
+    /// to this error's; server_fn would otherwise answer 500 for every error.
+    pub fn respond(self) -> Self {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(self.status());
+        }
+        self
+    }
+
     /// Logs the whole cause chain of an internal failure and hides it from the client.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         let err = err.into();

@@ -17,6 +17,9 @@ pub fn Badge(#[prop(into)] kind: String, #[prop(into)] text: String) -> impl Int
 /// The user-facing message of a failed load.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
+    // A page that fails to load answers with the error's status, not 200.
+    #[cfg(feature = "ssr")]
+    let error = error.respond();
     let hint = match error {
         AppError::Unauthenticated => Some(view! { " " <a href="/login">"Log in"</a> }),
         _ => None,

@@ -33,7 +33,7 @@ enum Command {
         tickets: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Last day of the 12 months of history (default: today, UTC).
+        /// Last day of the 12 months of history (default: yesterday, UTC).
         #[arg(long)]
         end: Option<chrono::NaiveDate>,
         /// Write CSV in TicketLens' layout instead of loading the database.
@@ -73,6 +73,12 @@ enum DbAction {
     Start,
     /// Stop the embedded server.
     Stop,
+    /// Drop and recreate the configured database (all its data is lost), then migrate it.
+    Reset {
+        /// Confirm that the data may be deleted.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -257,6 +263,18 @@ async fn db_command(settings: &Settings, action: DbAction) -> anyhow::Result<()>
             println!("{}", pg.url("postgres"));
         }
         DbAction::Stop => EmbeddedPostgres::stop_if_running(bin_dir, data_dir).await?,
+        DbAction::Reset { yes } => {
+            anyhow::ensure!(
+                yes,
+                "this deletes every ticket in the database: pass --yes to confirm"
+            );
+            let database = Database::open(settings).await?;
+            db::recreate_database(&database.url).await?;
+            let pool = db::connect(&database.url, 2).await?;
+            db::migrate(&pool).await?;
+            pool.close().await;
+            println!("database reset: {}", database.url);
+        }
     }
     Ok(())
 }

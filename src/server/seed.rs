@@ -48,7 +48,7 @@ pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::
     let cfg = DemoConfig {
         tickets: settings.demo_tickets,
         seed: settings.demo_seed,
-        end: chrono::Utc::now().date_naive(),
+        end: demo::default_end(),
     };
     tracing::info!(tickets = cfg.tickets, seed = cfg.seed, "loading demo data");
     let inserted = load_demo(pool, &cfg, |_| {}).await?;

@@ -20,11 +20,13 @@ async fn server_url() -> &'static str {
             return url;
         }
         let bin = ticketlens::server::config::default_pg_bin_dir();
-        let bin = std::env::var("TICKETLENS_PG_BIN").map(Into::into).unwrap_or(bin);
+        let bin = std::env::var("TICKETLENS_PG_BIN")
+            .map(Into::into)
+            .unwrap_or(bin);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ticketlens/test-pgdata");
-        let pg = EmbeddedPostgres::start(&bin, &dir, 54339)
-            .await
-            .expect("tests need PostgreSQL: set TICKETLENS_TEST_DATABASE_URL or run scripts/setup.sh");
+        let pg = EmbeddedPostgres::start(&bin, &dir, 54339).await.expect(
+            "tests need PostgreSQL: set TICKETLENS_TEST_DATABASE_URL or run scripts/setup.sh",
+        );
         // Left running for the other test binaries; scripts/test.sh stops it.
         pg.url("postgres")
     })
@@ -49,22 +51,40 @@ fn template_name() -> String {
 
 async fn ensure_template(admin: &mut sqlx::PgConnection) -> String {
     let name = template_name();
-    sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut *admin).await.unwrap();
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut *admin)
+    sqlx::query("SELECT pg_advisory_lock(4242)")
+        .execute(&mut *admin)
         .await
         .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut *admin)
+            .await
+            .unwrap();
     if !exists {
         let building = format!("{name}_building");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}")).execute(&mut *admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {building}")).execute(&mut *admin).await.unwrap();
-        let pool = db::connect(&with_database(server_url().await, &building), 2).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {building}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
+        let pool = db::connect(&with_database(server_url().await, &building), 2)
+            .await
+            .unwrap();
         db::migrate(&pool).await.unwrap();
         pool.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut *admin).await.unwrap();
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .execute(&mut *admin)
+            .await
+            .unwrap();
     }
-    sqlx::query("SELECT pg_advisory_unlock(4242)").execute(&mut *admin).await.unwrap();
+    sqlx::query("SELECT pg_advisory_unlock(4242)")
+        .execute(&mut *admin)
+        .await
+        .unwrap();
     name
 }
 
@@ -72,7 +92,11 @@ async fn ensure_template(admin: &mut sqlx::PgConnection) -> String {
 pub async fn fresh_database() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let url = server_url().await;
-    let mut admin = PgConnectOptions::from_str(url).unwrap().connect().await.unwrap();
+    let mut admin = PgConnectOptions::from_str(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
     let template = ensure_template(&mut admin).await;
     let name = format!(
         "t_{}_{}_{}",
@@ -80,7 +104,10 @@ pub async fn fresh_database() -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed),
         chrono::Utc::now().timestamp_micros() % 1_000_000
     );
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     admin.close().await.unwrap();
     with_database(url, &name)
 }
@@ -110,7 +137,9 @@ pub async fn spawn_app(demo_tickets: usize) -> TestApp {
         .output_name("ticketlens")
         .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let app = ticketlens::server::startup::Application::build(settings, options).await.unwrap();
+    let app = ticketlens::server::startup::Application::build(settings, options)
+        .await
+        .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let pool = app.state.pool.clone();
     tokio::spawn(app.run_until_stopped());
@@ -133,17 +162,29 @@ impl TestApp {
         let res = client
             .post(format!("{}/api/login", self.base))
             .header("Accept", "text/html")
-            .form(&[("email", email), ("password", PASSWORD), ("next", "/tickets")])
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/tickets"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 302, "login should redirect");
-        assert_eq!(res.headers()["location"], "/tickets", "login as {email} failed");
+        assert_eq!(
+            res.headers()["location"],
+            "/tickets",
+            "login as {email} failed"
+        );
         client
     }
 
     pub async fn get_html(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
-        let res = client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let res = client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
     }

@@ -40,6 +40,7 @@ impl TicketSort {
 
 /// Filters, order and page of the ticket list; every field round-trips through the URL.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TicketQuery {
     pub q: Option<String>,
     pub product: Option<i64>,

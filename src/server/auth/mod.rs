@@ -61,14 +61,17 @@ pub fn current_user() -> Option<CurrentUser> {
     parts.extensions.get::<SessionUser>()?.0.clone()
 }
 
-/// The current user if their role may use `area`; the error says why not otherwise.
+/// The current user if their role may use `area`; the error says why not otherwise, and the
+/// response carries 401 or 403.
 pub fn require(area: Area) -> Result<CurrentUser, AppError> {
-    let user = current_user().ok_or(AppError::Unauthenticated)?;
+    let Some(user) = current_user() else {
+        return Err(AppError::Unauthenticated.respond());
+    };
     if area.allows(user.role) {
         Ok(user)
     } else {
         tracing::warn!(user = %user.email, ?area, "forbidden");
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden.respond())
     }
 }
 

@@ -40,6 +40,25 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Drops the database of `url` (closing its connections) and creates it empty.
+pub async fn recreate_database(url: &str) -> anyhow::Result<()> {
+    let opts = PgConnectOptions::from_str(url).context("not a valid PostgreSQL URL")?;
+    let name = opts.get_database().unwrap_or("postgres").to_string();
+    anyhow::ensure!(name != "postgres", "refusing to drop the postgres database");
+    let mut admin = opts.database("postgres").connect().await?;
+    sqlx::query(&format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote_ident(&name)
+    ))
+    .execute(&mut admin)
+    .await?;
+    sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    Ok(())
+}
+
 /// Opens a pool on `url`.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
     let opts = PgConnectOptions::from_str(url)

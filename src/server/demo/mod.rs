@@ -33,6 +33,12 @@ pub struct DemoConfig {
     pub end: NaiveDate,
 }
 
+/// The default last day of demo history: yesterday (UTC), so no ticket lies in the future.
+pub fn default_end() -> NaiveDate {
+    let today = chrono::Utc::now().date_naive();
+    today.pred_opt().unwrap_or(today)
+}
+
 /// A burst of one category on one product, on top of the normal volume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Incident {

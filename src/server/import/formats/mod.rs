@@ -151,6 +151,10 @@ impl Row<'_> {
 /// Parses timestamps in the layouts we meet: RFC 3339, `YYYY-MM-DD HH:MM:SS`, or a bare date.
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     let t = text.trim();
+    // Two-digit years ("22-03-21", as Excel re-saves) are ambiguous: refuse them.
+    if t.split('-').next().is_none_or(|year| year.len() != 4) {
+        return None;
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d.with_timezone(&Utc));
     }

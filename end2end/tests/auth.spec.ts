@@ -1,0 +1,40 @@
+// Logging in and out, and navigation that shows each role only what it may use.
+import { test, expect } from "@playwright/test";
+import { login, PASSWORD } from "./helpers";
+
+test("anonymous visitors are sent to the login page", async ({ page }) => {
+  await page.goto("/tickets");
+  await expect(page).toHaveURL(/\/login\?next=\/tickets$/);
+  await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
+});
+
+test("a wrong password is refused with a message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill("admin@example.com");
+  await page.getByLabel("Password").fill(PASSWORD + "-wrong");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page.getByRole("button", { name: "Log out" })).toHaveCount(0);
+});
+
+test("an agent sees tickets but no admin pages", async ({ page }) => {
+  await login(page, "agent@example.com");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Tickets" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Data" })).toHaveCount(0);
+  await page.goto("/users");
+  await expect(page.getByRole("alert")).toContainText("Your role does not allow this.");
+});
+
+test("an admin sees every page and can log out", async ({ page }) => {
+  await login(page, "admin@example.com");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Overview", "Tickets", "Data", "Users"]) {
+    await expect(nav.getByRole("link", { name })).toBeVisible();
+  }
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});

@@ -1,0 +1,62 @@
+// A manager browsing tickets with JavaScript on: filters, search, paging, a ticket, the overview.
+import { test, expect } from "@playwright/test";
+import { login, SCREENSHOTS, waitForHydration } from "./helpers";
+
+test("overview shows real figures and the volume chart", async ({ page }) => {
+  await login(page, "manager@example.com", "/");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.locator(".kpi-value").first()).toHaveText(/^3,00\d$/);
+  await expect(page.getByTestId("volume-chart").locator("svg title")).toHaveText("Tickets per day");
+  await expect(page.getByRole("heading", { name: "By channel" })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/overview.png`, fullPage: true });
+});
+
+test("filters, search and paging narrow the ticket list", async ({ page }) => {
+  await login(page, "manager@example.com", "/tickets");
+  await waitForHydration(page);
+  const count = page.getByTestId("ticket-count");
+  await expect(count).toContainText(/3,00\d tickets match/);
+  await page.screenshot({ path: `${SCREENSHOTS}/tickets.png`, fullPage: false });
+
+  // Hydrated: choosing a priority applies it at once, without pressing Apply.
+  await page.getByLabel("Priority").selectOption("urgent");
+  await expect(page).toHaveURL(/priority=urgent/);
+  await expect(count).not.toContainText(/3,00\d tickets/);
+  const rows = page.locator("table.grid tbody tr");
+  await expect(rows.first()).toBeVisible();
+  for (const badge of await rows.locator("td:nth-child(6)").allTextContents()) {
+    expect(badge).toBe("urgent");
+  }
+
+  // Full-text search through the form.
+  await page.getByRole("link", { name: "Clear" }).click();
+  await expect(count).toContainText(/3,00\d tickets match/);
+  await page.getByLabel("Search").fill("refund");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=refund/);
+  await expect(count).not.toContainText(/3,00\d tickets/);
+
+  // Keyset paging: the next page shows other tickets.
+  const firstPageIds = await rows.locator("td:first-child").allTextContents();
+  const next = page.getByRole("link", { name: "Next page »" });
+  if ((await next.count()) > 0) {
+    await next.click();
+    await expect(page).toHaveURL(/after=/);
+    const secondPageIds = await rows.locator("td:first-child").allTextContents();
+    expect(secondPageIds.filter((id) => firstPageIds.includes(id))).toEqual([]);
+  }
+});
+
+test("a ticket shows its details, history and (on demand) the reply", async ({ page }) => {
+  await login(page, "agent@example.com", "/tickets?status=resolved");
+  await waitForHydration(page);
+  const first = page.locator("table.grid tbody tr").first().locator("td:nth-child(2) a");
+  const subject = (await first.textContent()) ?? "";
+  await first.click();
+  await expect(page.getByTestId("ticket-subject")).toHaveText(subject);
+  await expect(page.getByText("Customer's other tickets")).toBeVisible();
+  await expect(page.getByTestId("agent-reply")).toHaveCount(0);
+  await page.getByRole("button", { name: "Show the agent's reply" }).click();
+  await expect(page.getByTestId("agent-reply")).not.toBeEmpty();
+  await page.screenshot({ path: `${SCREENSHOTS}/ticket.png`, fullPage: true });
+});

