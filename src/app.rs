@@ -6,7 +6,7 @@ use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -18,6 +18,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // Plain tags in the server-only shell: leptos_meta's <Stylesheet/> broke hydration here.
+                <link rel="stylesheet" id="leptos" href="/pkg/ticketlens.css"/>
+                <title>"TicketLens"</title>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -32,13 +36,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: the flag tells users' scripts and tests that hydration is done.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    // The wrapper element matters: without it the login page failed to hydrate (tachys 0.2.19),
+    // as did leptos_meta's <Stylesheet/> here; the end-to-end specs check every page hydrates.
     view! {
-        <Stylesheet id="leptos" href="/pkg/ticketlens.css"/>
-        <Title text="TicketLens"/>
-        <div id="app" data-hydrated=move || if hydrated.get() { "1" } else { "0" }>
+        <div id="app">
         <Router>
             <Routes fallback=|| view! { <Layout><h1>"Page not found"</h1></Layout> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

@@ -15,4 +15,8 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Reached only when hydration succeeded (a mismatch aborts): scripts and tests can rely on it.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "1");
+    }
 }

@@ -1,6 +1,6 @@
 // Logging in and out, and navigation that shows each role only what it may use.
 import { test, expect } from "@playwright/test";
-import { login, PASSWORD } from "./helpers";
+import { login, PASSWORD, waitForHydration } from "./helpers";
 
 test("anonymous visitors are sent to the login page", async ({ page }) => {
   await page.goto("/tickets");
@@ -37,4 +37,20 @@ test("an admin sees every page and can log out", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("every page hydrates without a mismatch", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await login(page, "admin@example.com");
+  for (const path of ["/", "/tickets", "/tickets?priority=high&sort=oldest", "/users", "/data"]) {
+    await page.goto(path);
+    await waitForHydration(page);
+  }
+  await page.goto("/tickets");
+  await page.locator("table.grid tbody tr").first().locator("td:nth-child(2) a").click();
+  await expect(page.getByTestId("ticket-subject")).toBeVisible();
+  await page.reload();
+  await waitForHydration(page);
+  expect(errors).toEqual([]);
 });

@@ -9,7 +9,11 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let failed = move || query.read().get("error").is_some();
-    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    // Read once: the page is left after logging in, so `next` need not react.
+    let next = query
+        .read_untracked()
+        .get("next")
+        .unwrap_or_else(|| "/".into());
     view! {
         <main class="login">
             <h1>"TicketLens"</h1>
