@@ -39,13 +39,18 @@ cargo test --features ssr
 
 step "browser tests (Playwright + Chromium)"
 export TICKETLENS_DB_NAME=e2e TICKETLENS_DEMO_TICKETS=3000 TICKETLENS_DEMO_SEED=42
-export TICKETLENS_DEMO_PASSWORD=e2e-password LEPTOS_SITE_ADDR=127.0.0.1:3100
+E2E_PORT="${TICKETLENS_E2E_PORT:-3100}"
+export TICKETLENS_DEMO_PASSWORD=e2e-password LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT"
+if curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
+  echo "port $E2E_PORT is already serving something; stop it or set TICKETLENS_E2E_PORT" >&2
+  exit 1
+fi
 "$BIN" db reset --yes
 "$BIN" serve > .ticketlens/e2e-server.log 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
-  curl -fs http://127.0.0.1:3100/healthz >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat .ticketlens/e2e-server.log; exit 1; }
   sleep 1
 done
-(cd end2end && E2E_BASE_URL=http://127.0.0.1:3100 E2E_PASSWORD=e2e-password npx playwright test)
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_PASSWORD=e2e-password npx playwright test)

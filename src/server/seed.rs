@@ -6,6 +6,7 @@ use crate::server::config::Settings;
 use crate::server::db;
 use crate::server::demo::{self, DemoConfig};
 use crate::server::import::writer::TicketWriter;
+use crate::server::import::writers::WriterPool;
 use sqlx::PgPool;
 
 /// The demo accounts: e-mail, name, role.
@@ -62,21 +63,24 @@ pub async fn load_demo(
     cfg: &DemoConfig,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<u64> {
-    let mut conn = pool.acquire().await?;
-    let mut writer = TicketWriter::new("demo");
-    let mut inserted = 0;
+    let writers = WriterPool::start(pool, "demo", WriterPool::default_writers());
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
     for ticket in demo::generate(cfg) {
         batch.push(ticket);
         if batch.len() == TicketWriter::BATCH {
-            inserted += writer.write(&mut conn, &batch).await?.inserted;
-            progress(batch.len() as u64);
-            batch.clear();
+            let n = batch.len() as u64;
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
+            if !writers.send(full).await {
+                break;
+            }
+            progress(n);
         }
     }
     if !batch.is_empty() {
-        inserted += writer.write(&mut conn, &batch).await?.inserted;
-        progress(batch.len() as u64);
+        let n = batch.len() as u64;
+        if writers.send(batch).await {
+            progress(n);
+        }
     }
-    Ok(inserted)
+    Ok(writers.finish().await?.inserted)
 }

@@ -16,6 +16,10 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Creates `database` on the server of `url` when it does not exist yet.
 pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        "DATABASE_URL is not a valid PostgreSQL URL (it must start with postgres://)"
+    );
     let opts =
         PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
     let name = opts.get_database().unwrap_or("postgres").to_string();

@@ -4,6 +4,7 @@
 pub mod formats;
 pub mod record;
 pub mod writer;
+pub mod writers;
 
 use crate::server::db;
 use anyhow::Context;
@@ -12,6 +13,7 @@ use sqlx::PgPool;
 use std::collections::BTreeMap;
 use std::io::Read;
 use writer::TicketWriter;
+use writers::WriterPool;
 
 /// How to run one import.
 #[derive(Debug, Clone)]
@@ -44,7 +46,8 @@ pub struct ImportReport {
 const MAX_STORED_ERRORS: usize = 10_000;
 
 /// Imports CSV from `input`. A bad row is recorded and skipped; a failure of the database aborts,
-/// keeping the batches already committed (a re-run skips them as duplicates).
+/// keeping the batches already committed (a re-run skips them as duplicates). `progress` is
+/// called as batches are handed to the writers (the counts of written rows come at the end).
 pub async fn run(
     pool: &PgPool,
     input: impl Read,
@@ -86,69 +89,57 @@ pub async fn run(
         ..Default::default()
     };
 
-    let result = async {
-        let mut conn = pool.acquire().await?;
-        let mut writer = TicketWriter::new(&source);
-        let mut batch = Vec::with_capacity(TicketWriter::BATCH);
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = csv.position().line() + 1;
-            match csv.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    report.rows_read += 1;
-                    let line = record.position().map(|p| p.line()).unwrap_or(line);
-                    match format
-                        .map(
-                            &Row {
-                                header: &header,
-                                record: &record,
-                            },
-                            &ctx,
-                        )
-                        .and_then(check)
-                    {
-                        Ok(Mapped::Ticket(t)) => batch.push(*t),
-                        Ok(Mapped::Ignored(why)) => skip(&mut report, None, why.to_string()),
-                        Err(why) => skip(&mut report, Some(line), why),
-                    }
-                }
-                Err(e) => {
-                    report.rows_read += 1;
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    skip(&mut report, Some(line), csv_error_reason(&e));
-                    if !recoverable(&e) {
-                        break;
-                    }
+    let writers = WriterPool::start(pool, &source, WriterPool::default_writers());
+    let mut batch = Vec::with_capacity(TicketWriter::BATCH);
+    let mut record = csv::StringRecord::new();
+    let mut writers_alive = true;
+    loop {
+        let line = csv.position().line() + 1;
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                report.rows_read += 1;
+                let line = record.position().map(|p| p.line()).unwrap_or(line);
+                let row = Row {
+                    header: &header,
+                    record: &record,
+                };
+                match format.map(&row, &ctx).and_then(check) {
+                    Ok(Mapped::Ticket(t)) => batch.push(*t),
+                    Ok(Mapped::Ignored(why)) => skip(&mut report, None, why.to_string()),
+                    Err(why) => skip(&mut report, Some(line), why),
                 }
             }
-            if batch.len() >= TicketWriter::BATCH {
-                flush(&mut writer, &mut conn, &mut batch, &mut report).await?;
-                progress(&report);
+            Err(e) => {
+                report.rows_read += 1;
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                skip(&mut report, Some(line), csv_error_reason(&e));
+                if !recoverable(&e) {
+                    break;
+                }
             }
         }
-        flush(&mut writer, &mut conn, &mut batch, &mut report).await?;
-        progress(&report);
-        anyhow::Ok(())
+        if batch.len() >= TicketWriter::BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
+            writers_alive = writers.send(full).await;
+            if !writers_alive {
+                break;
+            }
+            progress(&report);
+        }
     }
-    .await;
+    if writers_alive && !batch.is_empty() {
+        writers.send(batch).await;
+    }
+    let result = writers.finish().await.map(|done| {
+        report.inserted = done.inserted;
+        report.duplicates = done.duplicates;
+        progress(&report);
+    });
 
     let failure = result.as_ref().err().map(|e| format!("{e:#}"));
     db::imports::finish(pool, &report, failure.as_deref()).await?;
     result.map(|()| report)
-}
-
-async fn flush(
-    writer: &mut TicketWriter,
-    conn: &mut sqlx::PgConnection,
-    batch: &mut Vec<record::NewTicket>,
-    report: &mut ImportReport,
-) -> anyhow::Result<()> {
-    let done = writer.write(conn, batch).await?;
-    report.inserted += done.inserted;
-    report.duplicates += done.duplicates;
-    batch.clear();
-    Ok(())
 }
 
 fn skip(report: &mut ImportReport, line: Option<u64>, reason: String) {

@@ -1,0 +1,106 @@
+//! A few writer tasks, one database connection each, so PostgreSQL works on every core while the
+//! reader parses the next batch.
+
+use super::record::NewTicket;
+use super::writer::{BatchResult, TicketWriter};
+use sqlx::PgPool;
+use std::sync::Arc;
+use tokio::sync::{mpsc, Mutex};
+use tokio::task::JoinHandle;
+
+/// How many times a batch is retried when PostgreSQL picks it as a deadlock victim (two
+/// concurrent batches holding the same new external ids in opposite order).
+const DEADLOCK_RETRIES: usize = 3;
+
+/// Batches go in with [`WriterPool::send`]; [`WriterPool::finish`] waits and adds up the results.
+pub struct WriterPool {
+    tx: mpsc::Sender<Vec<NewTicket>>,
+    tasks: Vec<JoinHandle<anyhow::Result<BatchResult>>>,
+}
+
+impl WriterPool {
+    /// The default number of writers: one per core, at most four.
+    pub fn default_writers() -> usize {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4)
+    }
+
+    pub fn start(pool: &PgPool, source: &str, writers: usize) -> Self {
+        let (tx, rx) = mpsc::channel::<Vec<NewTicket>>(writers);
+        let rx = Arc::new(Mutex::new(rx));
+        let tasks = (0..writers.max(1))
+            .map(|_| {
+                let (pool, rx, source) = (pool.clone(), rx.clone(), source.to_string());
+                tokio::spawn(async move {
+                    let mut conn = pool.acquire().await?;
+                    let mut writer = TicketWriter::new(&source);
+                    let mut total = BatchResult::default();
+                    loop {
+                        let next = rx.lock().await.recv().await;
+                        let Some(batch) = next else { break };
+                        let done = write_with_retry(&mut writer, &mut conn, &batch).await?;
+                        total.inserted += done.inserted;
+                        total.duplicates += done.duplicates;
+                    }
+                    Ok(total)
+                })
+            })
+            .collect();
+        WriterPool { tx, tasks }
+    }
+
+    /// Hands a batch to the next free writer. Fails when the writers have stopped on an error,
+    /// which [`WriterPool::finish`] then returns.
+    pub async fn send(&self, batch: Vec<NewTicket>) -> bool {
+        self.tx.send(batch).await.is_ok()
+    }
+
+    /// Waits for every batch to be written; the first writer error wins.
+    pub async fn finish(self) -> anyhow::Result<BatchResult> {
+        drop(self.tx);
+        let mut total = BatchResult::default();
+        let mut first_error = None;
+        for task in self.tasks {
+            match task.await {
+                Ok(Ok(done)) => {
+                    total.inserted += done.inserted;
+                    total.duplicates += done.duplicates;
+                }
+                Ok(Err(e)) => first_error = first_error.or(Some(e)),
+                Err(e) => {
+                    first_error = first_error.or(Some(anyhow::anyhow!("writer task failed: {e}")))
+                }
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
+    }
+}
+
+async fn write_with_retry(
+    writer: &mut TicketWriter,
+    conn: &mut sqlx::PgConnection,
+    batch: &[NewTicket],
+) -> anyhow::Result<BatchResult> {
+    let mut attempt = 0;
+    loop {
+        match writer.write(conn, batch).await {
+            Err(e) if attempt < DEADLOCK_RETRIES && is_deadlock(&e) => {
+                attempt += 1;
+                tracing::warn!(attempt, "batch chosen as deadlock victim; retrying");
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_deadlock(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<sqlx::Error>())
+        .filter_map(|s| s.as_database_error())
+        .any(|d| d.code().as_deref() == Some("40P01"))
+}
