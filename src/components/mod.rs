@@ -1,8 +1,10 @@
 //! Shared UI pieces: the page frame with role-aware navigation, badges, errors and formatting.
 
 mod layout;
+mod loaded;
 
 pub use layout::Layout;
+pub use loaded::loaded;
 
 use crate::error::AppError;
 use chrono::{DateTime, Utc};

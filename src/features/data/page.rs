@@ -2,7 +2,7 @@
 
 use super::api::load_data_page;
 use super::{DataOverview, ImportDetail};
-use crate::components::{fmt_count, fmt_time, ErrorNote};
+use crate::components::{fmt_count, fmt_time, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -40,14 +40,7 @@ pub fn DataPage() -> impl IntoView {
                 <button type="submit">"Import"</button>
             </form>
         </section>
-        <Suspense fallback=|| view! { <p class="muted">"Loading imports…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <Imports d/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Loading imports…", |d| view! { <Imports d/> })}
     }
 }
 

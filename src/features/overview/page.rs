@@ -2,7 +2,7 @@
 
 use super::api::get_overview;
 use super::{Breakdown, Overview};
-use crate::components::{fmt_count, ErrorNote};
+use crate::components::{fmt_count, loaded};
 use leptos::prelude::*;
 
 #[component]
@@ -10,14 +10,7 @@ pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_overview());
     view! {
         <h1>"Overview"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading figures…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(o) => view! { <Figures o/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Loading figures…", |o| view! { <Figures o/> })}
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::api::get_ticket;
 use super::TicketDetail;
-use crate::components::{fmt_opt_time, fmt_time, Badge, ErrorNote};
+use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -17,14 +17,7 @@ pub fn TicketPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading ticket…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(t) => view! { <Ticket t/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Loading ticket…", |t| view! { <Ticket t/> })}
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::api::list_tickets;
 use super::{TicketList, TicketQuery, TicketSort};
-use crate::components::{fmt_count, fmt_time, Badge, ErrorNote};
+use crate::components::{fmt_count, fmt_time, loaded, Badge};
 use crate::domain::{Channel, Priority, Status};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -18,14 +18,10 @@ pub fn TicketsPage() -> impl IntoView {
     let data = Resource::new(move || query.get(), list_tickets);
     view! {
         <h1>"Tickets"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading tickets…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(list) => view! { <Filters query=query.get_untracked() products=list.products.clone()/> <Results list query=query.get_untracked()/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, "Loading tickets…", move |list: TicketList| {
+            let q = query.get_untracked();
+            view! { <Filters query=q.clone() products=list.products.clone()/> <Results list query=q/> }
+        })}
     }
 }
 

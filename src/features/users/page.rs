@@ -2,7 +2,7 @@
 
 use super::api::{list_users, CreateUser, UpdateUser};
 use super::UserSummary;
-use crate::components::ErrorNote;
+use crate::components::loaded;
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -22,14 +22,7 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Users"</h1>
         {move || ok().map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        <Suspense fallback=|| view! { <p class="muted">"Loading users…"</p> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Ok(list) => view! { <UserTable list update/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(users, "Loading users…", move |list| view! { <UserTable list update/> })}
         <section class="card">
             <h2>"Add a user"</h2>
             <ActionForm action=create attr:class="form row">
