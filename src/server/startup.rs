@@ -67,6 +67,8 @@ impl Application {
         let database = Database::open(&settings).await?;
         let pool = db::connect(&database.url, 20).await?;
         db::migrate(&pool).await?;
+        let expired = db::sessions::delete_expired(&pool).await?;
+        tracing::debug!(expired, "expired sessions removed");
         seed::ensure_demo_users(&pool, &settings).await?;
         seed::ensure_demo_tickets(&pool, &settings).await?;
         let addr = leptos_options.site_addr;
