@@ -207,3 +207,77 @@ async fn deactivating_a_user_ends_their_sessions_but_the_last_admin_stays() {
         .unwrap();
     assert_eq!(role, "admin");
 }
+
+#[tokio::test]
+async fn an_admin_resets_a_password_which_ends_the_users_sessions() {
+    let app = spawn_app(0).await;
+    let admin = app.login("admin@example.com").await;
+    let agent = app.login("agent@example.com").await;
+    let agent_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    // Agents may not reset passwords, not even their own through this function.
+    let res = agent
+        .post(format!("{}/api/users/password", app.base))
+        .form(&[
+            ("id", agent_id.to_string()),
+            ("password", "another-password".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = admin
+        .post(format!("{}/api/users/password", app.base))
+        .header("Accept", "text/html")
+        .form(&[("id", agent_id.to_string()), ("password", "short".into())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/users?error="));
+    let res = admin
+        .post(format!("{}/api/users/password", app.base))
+        .header("Accept", "text/html")
+        .form(&[
+            ("id", agent_id.to_string()),
+            ("password", "a-new-password".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/users?ok="));
+    assert_eq!(
+        agent
+            .get(format!("{}/tickets", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let fresh = app.anonymous();
+    let login = |password: &'static str| {
+        let fresh = fresh.clone();
+        let url = format!("{}/api/login", app.base);
+        async move {
+            let res = fresh
+                .post(url)
+                .header("Accept", "text/html")
+                .form(&[("email", "agent@example.com"), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            res.headers()["location"].to_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(login(PASSWORD).await, "/login?error=1");
+    assert_eq!(login("a-new-password").await, "/");
+}

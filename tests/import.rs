@@ -120,6 +120,15 @@ async fn twcs_layout_keeps_first_customer_tweets_and_flags_broken_records() {
         .await
         .unwrap();
     assert_eq!(product, "AcmeCares");
+    // The summary of reasons is kept for the Data page.
+    let reasons: serde_json::Value =
+        sqlx::query_scalar("SELECT reasons FROM imports WHERE id = $1")
+            .bind(r.import_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(reasons["brand reply, not a customer ticket"], 1);
+    assert_eq!(reasons["follow-up tweet inside a conversation"], 1);
 }
 
 #[tokio::test]

@@ -24,6 +24,11 @@ pub async fn load_data_page(selected: Option<i64>) -> Result<DataOverview, AppEr
         duplicates: r.duplicates,
         skipped: r.skipped,
         failure: r.failure,
+        reasons: {
+            let mut v: Vec<(String, i64)> = r.reasons.0.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        },
     };
     let imports: Vec<ImportSummary> = db::imports::recent(pool, 20)
         .await?

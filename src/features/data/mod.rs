@@ -21,6 +21,8 @@ pub struct ImportSummary {
     pub duplicates: i64,
     pub skipped: i64,
     pub failure: Option<String>,
+    /// Why rows were skipped, with counts, most frequent first.
+    pub reasons: Vec<(String, i64)>,
 }
 
 /// One import with the first of its bad rows.

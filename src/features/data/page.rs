@@ -94,6 +94,11 @@ fn Report(s: ImportDetail) -> impl IntoView {
                 )}
             </p>
             {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}
+            {(!i.reasons.is_empty()).then(|| view! {
+                <ul class="reasons" data-testid="skip-reasons">
+                    {i.reasons.into_iter().map(|(why, n)| view! { <li>{format!("{} × {why}", fmt_count(n))}</li> }).collect_view()}
+                </ul>
+            })}
             <table class="grid compact">
                 <thead><tr><th>"Line"</th><th>"Why it was skipped"</th></tr></thead>
                 <tbody>{errors}</tbody>

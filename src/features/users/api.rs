@@ -100,3 +100,29 @@ pub async fn update_user(id: i64, role: String, active: Option<String>) -> Resul
     leptos_axum::redirect("/users?ok=Saved.");
     Ok(())
 }
+
+/// Sets a new password for a user and ends their sessions.
+#[server(endpoint = "users/password")]
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let admin = auth::require(Area::Users)?;
+    if let Err(msg) = auth::password::check_strength(&password) {
+        leptos_axum::redirect(&format!(
+            "/users?error={}",
+            crate::features::tickets::encode(&msg)
+        ));
+        return Ok(());
+    }
+    let hash = auth::password::hash(password).await?;
+    let pool = &app_state()?.pool;
+    let mut tx = pool.begin().await?;
+    if !db::users::set_password(&mut *tx, id, &hash).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    db::sessions::delete_for_user(&mut *tx, id).await?;
+    tx.commit().await?;
+    tracing::info!(admin = %admin.email, user = id, "password reset");
+    leptos_axum::redirect("/users?ok=Password+changed%3B+their+sessions+were+ended.");
+    Ok(())
+}

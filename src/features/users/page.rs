@@ -1,6 +1,6 @@
 //! Users page view: the list with role and active switches, and a form to add a user.
 
-use super::api::{list_users, CreateUser, UpdateUser};
+use super::api::{list_users, CreateUser, ResetPassword, UpdateUser};
 use super::UserSummary;
 use crate::components::loaded;
 use crate::domain::Role;
@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
+    let reset = ServerAction::<ResetPassword>::new();
     let query = use_query_map();
     let users = Resource::new(
         move || (create.version().get(), update.version().get(), query.get()),
@@ -22,7 +23,7 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Users"</h1>
         {move || ok().map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        {loaded(users, "Loading users…", move |list| view! { <UserTable list update/> })}
+        {loaded(users, "Loading users…", move |list| view! { <UserTable list update reset/> })}
         <section class="card">
             <h2>"Add a user"</h2>
             <ActionForm action=create attr:class="form row">
@@ -46,7 +47,11 @@ fn RoleSelect(selected: Role) -> impl IntoView {
 }
 
 #[component]
-fn UserTable(list: Vec<UserSummary>, update: ServerAction<UpdateUser>) -> impl IntoView {
+fn UserTable(
+    list: Vec<UserSummary>,
+    update: ServerAction<UpdateUser>,
+    reset: ServerAction<ResetPassword>,
+) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|u| {
@@ -62,13 +67,21 @@ fn UserTable(list: Vec<UserSummary>, update: ServerAction<UpdateUser>) -> impl I
                             <button type="submit">"Save"</button>
                         </ActionForm>
                     </td>
+                    <td>
+                        <ActionForm action=reset attr:class="form inline">
+                            <input type="hidden" name="id" value=u.id.to_string()/>
+                            <input type="password" name="password" minlength="8" required autocomplete="new-password"
+                                placeholder="New password" aria-label=format!("New password for {}", u.email)/>
+                            <button type="submit" class="button secondary">"Set"</button>
+                        </ActionForm>
+                    </td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <table class="grid" data-testid="users">
-            <thead><tr><th>"Name"</th><th>"E-mail"</th><th colspan="3">"Role and access"</th></tr></thead>
+            <thead><tr><th>"Name"</th><th>"E-mail"</th><th colspan="3">"Role and access"</th><th>"Password"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }

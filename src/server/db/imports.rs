@@ -27,7 +27,7 @@ pub async fn finish(pool: &PgPool, r: &ImportReport, failure: Option<&str>) -> s
     let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE imports SET finished_at = now(), rows_read = $2, inserted = $3, duplicates = $4,
-         skipped = $5, failure = $6 WHERE id = $1",
+         skipped = $5, failure = $6, reasons = $7 WHERE id = $1",
     )
     .bind(r.import_id)
     .bind(r.rows_read as i64)
@@ -35,6 +35,7 @@ pub async fn finish(pool: &PgPool, r: &ImportReport, failure: Option<&str>) -> s
     .bind(r.duplicates as i64)
     .bind(r.skipped as i64)
     .bind(failure)
+    .bind(sqlx::types::Json(&r.reasons))
     .execute(&mut *tx)
     .await?;
     let (lines, reasons): (Vec<i64>, Vec<String>) = r
@@ -67,9 +68,10 @@ pub struct ImportRow {
     pub duplicates: i64,
     pub skipped: i64,
     pub failure: Option<String>,
+    pub reasons: sqlx::types::Json<std::collections::BTreeMap<String, i64>>,
 }
 
-const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, skipped, failure";
+const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, skipped, failure, reasons";
 
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
     sqlx::query_as(&format!(

@@ -86,15 +86,16 @@ pub async fn active_admins(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .await
 }
 
+/// Replaces a user's password hash; returns whether the user exists.
 pub async fn set_password(
     db: impl PgExecutor<'_>,
     id: i64,
     password_hash: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(id)
         .bind(password_hash)
         .execute(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
