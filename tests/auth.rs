@@ -132,13 +132,8 @@ async fn logout_ends_the_session_in_the_database() {
     let client = app.login("manager@example.com").await;
     let (status, _) = app.get_html(&client, "/tickets").await;
     assert_eq!(status, 200);
-    let res = client
-        .post(format!("{}/api/logout", app.base))
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["location"], "/login");
+    let (_, location) = app.post_form(&client, "/api/logout", &[]).await;
+    assert_eq!(location, "/login");
     let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
         .fetch_one(&app.pool)
         .await
@@ -157,49 +152,21 @@ async fn deactivating_a_user_ends_their_sessions_but_the_last_admin_stays() {
     let app = spawn_app(0).await;
     let admin = app.login("admin@example.com").await;
     let agent = app.login("agent@example.com").await;
-    let agent_id: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@example.com'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    let res = admin
-        .post(format!("{}/api/users/update", app.base))
-        .header("Accept", "text/html")
-        .form(&[("id", agent_id.to_string()), ("role", "agent".into())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["location"], "/users?ok=Saved.");
+    let agent_id = app.user_id("agent@example.com").await.to_string();
+    let form = [("id", agent_id.as_str()), ("role", "agent")];
+    let (_, location) = app.post_form(&admin, "/api/users/update", &form).await;
+    assert_eq!(location, "/users?ok=Saved.");
     assert_eq!(
-        agent
-            .get(format!("{}/tickets", app.base))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
+        app.get_html(&agent, "/tickets").await.0,
+        303,
+        "the agent's session must end"
     );
 
-    let admin_id: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@example.com'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    let res = admin
-        .post(format!("{}/api/users/update", app.base))
-        .header("Accept", "text/html")
-        .form(&[
-            ("id", admin_id.to_string()),
-            ("role", "manager".into()),
-            ("active", "on".into()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .starts_with("/users?error="));
+    let admin_id = app.user_id("admin@example.com").await;
+    let id = admin_id.to_string();
+    let form = [("id", id.as_str()), ("role", "manager"), ("active", "on")];
+    let (_, location) = app.post_form(&admin, "/api/users/update", &form).await;
+    assert!(location.starts_with("/users?error="), "{location}");
     let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(admin_id)
         .fetch_one(&app.pool)
@@ -213,71 +180,46 @@ async fn an_admin_resets_a_password_which_ends_the_users_sessions() {
     let app = spawn_app(0).await;
     let admin = app.login("admin@example.com").await;
     let agent = app.login("agent@example.com").await;
-    let agent_id: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@example.com'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let id = app.user_id("agent@example.com").await.to_string();
     // Agents may not reset passwords, not even their own through this function.
-    let res = agent
-        .post(format!("{}/api/users/password", app.base))
-        .form(&[
-            ("id", agent_id.to_string()),
-            ("password", "another-password".into()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
-    let res = admin
-        .post(format!("{}/api/users/password", app.base))
-        .header("Accept", "text/html")
-        .form(&[("id", agent_id.to_string()), ("password", "short".into())])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .starts_with("/users?error="));
-    let res = admin
-        .post(format!("{}/api/users/password", app.base))
-        .header("Accept", "text/html")
-        .form(&[
-            ("id", agent_id.to_string()),
-            ("password", "a-new-password".into()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .starts_with("/users?ok="));
+    let (status, _) = app
+        .post_form(
+            &agent,
+            "/api/users/password",
+            &[("id", &id), ("password", "another-password")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, location) = app
+        .post_form(
+            &admin,
+            "/api/users/password",
+            &[("id", &id), ("password", "short")],
+        )
+        .await;
+    assert!(location.starts_with("/users?error="), "{location}");
+    let (_, location) = app
+        .post_form(
+            &admin,
+            "/api/users/password",
+            &[("id", &id), ("password", "a-new-password")],
+        )
+        .await;
+    assert!(location.starts_with("/users?ok="), "{location}");
     assert_eq!(
-        agent
-            .get(format!("{}/tickets", app.base))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
+        app.get_html(&agent, "/tickets").await.0,
+        303,
+        "the agent's session must end"
     );
     let fresh = app.anonymous();
-    let login = |password: &'static str| {
-        let fresh = fresh.clone();
-        let url = format!("{}/api/login", app.base);
-        async move {
-            let res = fresh
-                .post(url)
-                .header("Accept", "text/html")
-                .form(&[("email", "agent@example.com"), ("password", password)])
-                .send()
-                .await
-                .unwrap();
-            res.headers()["location"].to_str().unwrap().to_string()
-        }
-    };
-    assert_eq!(login(PASSWORD).await, "/login?error=1");
-    assert_eq!(login("a-new-password").await, "/");
+    let old = [("email", "agent@example.com"), ("password", PASSWORD)];
+    assert_eq!(
+        app.post_form(&fresh, "/api/login", &old).await.1,
+        "/login?error=1"
+    );
+    let new = [
+        ("email", "agent@example.com"),
+        ("password", "a-new-password"),
+    ];
+    assert_eq!(app.post_form(&fresh, "/api/login", &new).await.1, "/");
 }

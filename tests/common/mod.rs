@@ -180,6 +180,37 @@ impl TestApp {
         client
     }
 
+    /// Posts a form as a browser without JavaScript does; returns the status and `Location`.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let res = client
+            .post(format!("{}{path}", self.base))
+            .header("Accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (res.status().as_u16(), location)
+    }
+
+    /// The id of the user with this e-mail.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn get_html(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
         let res = client
             .get(format!("{}{path}", self.base))
