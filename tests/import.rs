@@ -17,7 +17,7 @@ fn fixture(name: &str) -> std::fs::File {
 
 async fn run(
     pool: &sqlx::PgPool,
-    input: impl std::io::Read,
+    input: impl std::io::Read + Send + 'static,
     format: Option<Format>,
 ) -> ImportReport {
     let opts = ImportOptions {
@@ -26,7 +26,7 @@ async fn run(
         source: None,
         user_id: None,
     };
-    import::run(pool, input, opts, |_| {}).await.unwrap()
+    import::run(pool, input, opts).await.unwrap()
 }
 
 #[tokio::test]
@@ -93,6 +93,23 @@ async fn reimporting_the_same_file_creates_no_duplicates() {
         .await
         .unwrap();
     assert_eq!(customers, 2, "jo@example.com is one customer");
+
+    // Another system's file with the same ids and e-mails is another source: no merging.
+    let opts = ImportOptions {
+        file_name: "other.csv".into(),
+        format: None,
+        source: Some("crm-b".into()),
+        user_id: None,
+    };
+    let other = import::run(&pool, fixture("kaggle_small.csv"), opts)
+        .await
+        .unwrap();
+    assert_eq!((other.inserted, other.duplicates), (2, 0));
+    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(customers, 4);
 }
 
 #[tokio::test]
@@ -173,7 +190,7 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
         source: None,
         user_id: None,
     };
-    let err = import::run(&pool, "a,b\n1,2\n".as_bytes(), opts.clone(), |_| {})
+    let err = import::run(&pool, "a,b\n1,2\n".as_bytes(), opts.clone())
         .await
         .unwrap_err();
     assert!(
@@ -184,7 +201,7 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
         format: Some(Format::Kaggle),
         ..opts
     };
-    let err = import::run(&pool, "Ticket ID\n1\n".as_bytes(), opts, |_| {})
+    let err = import::run(&pool, "Ticket ID\n1\n".as_bytes(), opts)
         .await
         .unwrap_err();
     assert!(
@@ -278,4 +295,58 @@ async fn imports_the_shared_public_data_sets() {
         !r.errors.is_empty(),
         "tweet 3399's broken record must be reported"
     );
+}
+
+#[tokio::test]
+async fn only_admins_may_upload_and_an_upload_is_imported() {
+    let app = common::spawn_app(0).await;
+    let csv = "external_id,created_at,subject,body,channel,priority,status\n\
+               U-1,2026-01-05T10:00:00Z,Printer jam,The printer jams,email,high,open\n";
+    let form = || {
+        let file = reqwest::multipart::Part::text(csv).file_name("up.csv");
+        reqwest::multipart::Form::new()
+            .part("file", file)
+            .text("format", "auto")
+    };
+    for email in ["agent@example.com", "manager@example.com"] {
+        let client = app.login(email).await;
+        let res = client
+            .post(format!("{}/data/import", app.base))
+            .multipart(form())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{email}");
+    }
+    let anonymous = app
+        .anonymous()
+        .post(format!("{}/data/import", app.base))
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 403);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+
+    let admin = app.login("admin@example.com").await;
+    let res = admin
+        .post(format!("{}/data/import", app.base))
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/data?import="));
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
 }

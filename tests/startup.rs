@@ -1,4 +1,4 @@
-//! Start-up failures end in one clear sentence; the embedded server is reused, not started twice.
+//! Start-up failures end in one clear sentence, and secrets stay out of logs.
 
 use ticketlens::server::config::{DatabaseSettings, Secret, Settings};
 use ticketlens::server::startup::Database;

@@ -21,6 +21,13 @@ test("log in, filter, page and open a ticket without JavaScript", async ({ page 
     expect(cell).toBe("phone");
   }
 
+  const firstIds = await page.locator("table.grid tbody tr td:first-child").allTextContents();
+  await page.getByRole("link", { name: "Next page »" }).click();
+  await expect(page).toHaveURL(/channel=phone&after=/);
+  const nextIds = await page.locator("table.grid tbody tr td:first-child").allTextContents();
+  expect(nextIds.length).toBeGreaterThan(0);
+  expect(nextIds.filter((id) => firstIds.includes(id))).toEqual([]);
+
   await page.locator("table.grid tbody tr").first().locator("td:nth-child(2) a").click();
   await expect(page).toHaveURL(/\/tickets\/\d+$/);
   await expect(page.getByTestId("ticket-subject")).not.toBeEmpty();

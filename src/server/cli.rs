@@ -192,10 +192,15 @@ where
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
     let database = Database::open(settings).await?;
-    let pool = db::connect(&database.url, 4).await?;
-    db::migrate(&pool).await?;
-    let result = f(pool.clone()).await;
-    pool.close().await;
+    let result = async {
+        let pool = db::connect(&database.url, 4).await?;
+        db::migrate(&pool).await?;
+        let result = f(pool.clone()).await;
+        pool.close().await;
+        result
+    }
+    .await;
+    // Also on failure: an embedded server started for this command must not outlive it.
     database.close().await;
     result
 }
@@ -219,7 +224,7 @@ async fn import_file(
         source,
         user_id: None,
     };
-    let report = import::run(pool, reader, opts, |_| {}).await?;
+    let report = import::run(pool, reader, opts).await?;
     bar.finish_and_clear();
     println!(
         "import #{} ({}): {} rows read, {} imported, {} already present, {} skipped",
@@ -269,11 +274,18 @@ async fn db_command(settings: &Settings, action: DbAction) -> anyhow::Result<()>
                 "this deletes every ticket in the database: pass --yes to confirm"
             );
             let database = Database::open(settings).await?;
-            db::recreate_database(&database.url).await?;
-            let pool = db::connect(&database.url, 2).await?;
-            db::migrate(&pool).await?;
-            pool.close().await;
-            println!("database reset: {}", database.url);
+            let result = async {
+                db::recreate_database(&database.url).await?;
+                let pool = db::connect(&database.url, 2).await?;
+                db::migrate(&pool).await?;
+                pool.close().await;
+                anyhow::Ok(())
+            }
+            .await;
+            let url = database.url.clone();
+            database.close().await;
+            result?;
+            println!("database reset: {url}");
         }
     }
     Ok(())

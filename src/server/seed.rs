@@ -16,6 +16,9 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("agent@example.com", "Alex Agent", Role::Agent),
 ];
 
+/// Source name of demo tickets: the name of the TicketLens CSV layout, which `demo --out` writes.
+pub const DEMO_SOURCE: &str = "ticketlens";
+
 /// Creates the demo accounts when there are no users at all, and prints their passwords.
 pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
     if db::users::count(pool).await? > 0 {
@@ -63,7 +66,8 @@ pub async fn load_demo(
     cfg: &DemoConfig,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<u64> {
-    let writers = WriterPool::start(pool, "demo", WriterPool::default_writers());
+    // The same source as `demo --out` files imported later, so those add no duplicates.
+    let writers = WriterPool::start(pool, DEMO_SOURCE, WriterPool::default_writers());
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
     for ticket in demo::generate(cfg) {
         batch.push(ticket);

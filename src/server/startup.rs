@@ -62,19 +62,31 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens and migrates the database, seeds an empty one, and binds the listener.
+    /// Binds the listener, opens and migrates the database and seeds an empty one. On failure an
+    /// embedded server started here is stopped again.
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
-        let database = Database::open(&settings).await?;
-        let pool = db::connect(&database.url, 20).await?;
-        db::migrate(&pool).await?;
-        let expired = db::sessions::delete_expired(&pool).await?;
-        tracing::debug!(expired, "expired sessions removed");
-        seed::ensure_demo_users(&pool, &settings).await?;
-        seed::ensure_demo_tickets(&pool, &settings).await?;
         let addr = leptos_options.site_addr;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr} (is another TicketLens running?)"))?;
+        let database = Database::open(&settings).await?;
+        let prepared = async {
+            let pool = db::connect(&database.url, 20).await?;
+            db::migrate(&pool).await?;
+            let expired = db::sessions::delete_expired(&pool).await?;
+            tracing::debug!(expired, "expired sessions removed");
+            seed::ensure_demo_users(&pool, &settings).await?;
+            seed::ensure_demo_tickets(&pool, &settings).await?;
+            anyhow::Ok(pool)
+        }
+        .await;
+        let pool = match prepared {
+            Ok(pool) => pool,
+            Err(e) => {
+                database.close().await;
+                return Err(e);
+            }
+        };
         let state = AppState {
             leptos_options,
             pool,

@@ -59,10 +59,18 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Only local paths are followed after login (no open redirects).
+/// Only local paths are followed after login (no open redirects, nothing a header cannot hold).
 pub fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        let b = n.as_bytes();
+        b.first() == Some(&b'/')
+            && !matches!(b.get(1), Some(b'/' | b'\\'))
+            && !n
+                .chars()
+                .any(|c| !c.is_ascii() || c.is_control() || c.is_whitespace() || c == '\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if local(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -77,5 +85,10 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\nLocation: x")), "/");
+        assert_eq!(safe_next(Some("/tickets?q=a b")), "/");
+        assert_eq!(safe_next(Some("/tické")), "/");
     }
 }

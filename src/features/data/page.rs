@@ -24,7 +24,8 @@ pub fn DataPage() -> impl IntoView {
             <h2>"Import tickets from CSV"</h2>
             <p class="muted">
                 "Layouts: TicketLens, Kaggle customer support tickets, multilingual help-desk tickets, "
-                "Customer Support on Twitter. Bad rows are reported by line and skipped; re-importing a file adds no duplicates."
+                "Customer Support on Twitter. Bad rows are reported by line and skipped; re-importing a file adds no duplicates. "
+                "Ticket ids and customers are matched within one source name: give files from different systems different names."
             </p>
             <form method="post" action="/data/import" enctype="multipart/form-data" class="form row">
                 <label>"CSV file" <input type="file" name="file" accept=".csv,text/csv" required/></label>
@@ -36,6 +37,9 @@ pub fn DataPage() -> impl IntoView {
                         <option value="multilang">"Multilingual help desk"</option>
                         <option value="twcs">"Twitter support"</option>
                     </select>
+                </label>
+                <label>"Source name (optional)"
+                    <input type="text" name="source" maxlength="100" placeholder="the layout's name"/>
                 </label>
                 <button type="submit">"Import"</button>
             </form>

@@ -19,6 +19,7 @@ pub async fn handle(
     };
     let mut file: Option<(String, bytes::Bytes)> = None;
     let mut format = None;
+    let mut source = None;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
@@ -30,6 +31,14 @@ pub async fn handle(
                     }
                 }
                 Some("format") => format = field.text().await.ok().and_then(|f| Format::parse(&f)),
+                Some("source") => {
+                    source = field
+                        .text()
+                        .await
+                        .ok()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty() && s.len() <= 100)
+                }
                 _ => {}
             },
             Ok(None) => break,
@@ -42,17 +51,18 @@ pub async fn handle(
     let opts = ImportOptions {
         file_name,
         format,
-        source: None,
+        source,
         user_id: Some(user.id),
     };
-    match import::run(&state.pool, bytes.as_ref(), opts, |_| {}).await {
+    match import::run(&state.pool, std::io::Cursor::new(bytes), opts).await {
         Ok(report) => {
             tracing::info!(user = %user.email, id = report.import_id, inserted = report.inserted, "upload imported");
             Redirect::to(&format!("/data?import={}", report.import_id)).into_response()
         }
         Err(e) => {
             tracing::warn!(error = ?e, "upload import failed");
-            bad(&format!("{e:#}"))
+            // Layout problems are the user's to fix; database failures stay in the log.
+            bad(&import::user_message(&e))
         }
     }
 }

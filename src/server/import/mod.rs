@@ -46,24 +46,60 @@ pub struct ImportReport {
 const MAX_STORED_ERRORS: usize = 10_000;
 
 /// Imports CSV from `input`. A bad row is recorded and skipped; a failure of the database aborts,
-/// keeping the batches already committed (a re-run skips them as duplicates). `progress` is
-/// called as batches are handed to the writers (the counts of written rows come at the end).
+/// keeping the batches already committed (a re-run skips them as duplicates). Parsing runs on the
+/// blocking pool while writer tasks store the batches.
 pub async fn run(
     pool: &PgPool,
-    input: impl Read,
+    input: impl Read + Send + 'static,
     opts: ImportOptions,
-    mut progress: impl FnMut(&ImportReport),
 ) -> anyhow::Result<ImportReport> {
+    let wanted = opts.format;
+    let (csv, header, format) = tokio::task::spawn_blocking(move || open(input, wanted))
+        .await
+        .context("the CSV reader panicked")??;
+    let source = opts
+        .source
+        .clone()
+        .unwrap_or_else(|| format.name().to_string());
+    let import_id =
+        db::imports::start(pool, &opts.file_name, format.name(), &source, opts.user_id).await?;
+    let writers = WriterPool::start(pool, &source, WriterPool::default_writers());
+    let sender = writers.sender();
+    let parsed =
+        tokio::task::spawn_blocking(move || parse(csv, &header, format, import_id, sender)).await;
+    let mut report = match parsed {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = writers.finish().await;
+            return Err(anyhow::anyhow!("the CSV parser panicked: {e}"));
+        }
+    };
+    let result = writers.finish().await.map(|done| {
+        report.inserted = done.inserted;
+        report.duplicates = done.duplicates;
+    });
+    let failure = result.as_ref().err().map(|e| {
+        tracing::error!(error = ?e, import_id, "import stopped");
+        user_message(e)
+    });
+    db::imports::finish(pool, &report, failure.as_deref()).await?;
+    result.map(|()| report)
+}
+
+/// Reads the header and settles the layout.
+fn open(
+    input: impl Read,
+    wanted: Option<Format>,
+) -> anyhow::Result<(csv::Reader<impl Read>, Header, Format)> {
     let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let header = Header::new(csv.headers().context("cannot read the CSV header")?);
-    let format = match opts.format {
+    let names = csv.headers().context("cannot read the CSV header")?.clone();
+    let header = Header::new(&names);
+    let format = match wanted {
         Some(f) => f,
         None => Format::detect(&header).with_context(|| {
             format!(
                 "unrecognised CSV layout (columns: {}); pass --format",
-                csv.headers()
-                    .map(|h| h.iter().collect::<Vec<_>>().join(", "))
-                    .unwrap_or_default()
+                names.iter().collect::<Vec<_>>().join(", ")
             )
         })?,
     };
@@ -74,25 +110,27 @@ pub async fn run(
         format.name(),
         missing.join(", ")
     );
-    let source = opts
-        .source
-        .clone()
-        .unwrap_or_else(|| format.name().to_string());
+    Ok((csv, header, format))
+}
+
+/// Maps every record, sending full batches to the writers; stops early if they fail.
+fn parse(
+    mut csv: csv::Reader<impl Read>,
+    header: &Header,
+    format: Format,
+    import_id: i64,
+    writers: tokio::sync::mpsc::Sender<Vec<record::NewTicket>>,
+) -> ImportReport {
     let ctx = MapContext {
         started_at: chrono::Utc::now(),
     };
-    let import_id =
-        db::imports::start(pool, &opts.file_name, format.name(), &source, opts.user_id).await?;
     let mut report = ImportReport {
         import_id,
         format: format.name().into(),
         ..Default::default()
     };
-
-    let writers = WriterPool::start(pool, &source, WriterPool::default_writers());
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
     let mut record = csv::StringRecord::new();
-    let mut writers_alive = true;
     loop {
         let line = csv.position().line() + 1;
         match csv.read_record(&mut record) {
@@ -101,7 +139,7 @@ pub async fn run(
                 report.rows_read += 1;
                 let line = record.position().map(|p| p.line()).unwrap_or(line);
                 let row = Row {
-                    header: &header,
+                    header,
                     record: &record,
                 };
                 match format.map(&row, &ctx).and_then(check) {
@@ -121,25 +159,25 @@ pub async fn run(
         }
         if batch.len() >= TicketWriter::BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
-            writers_alive = writers.send(full).await;
-            if !writers_alive {
-                break;
+            // An error here means the writers stopped; `finish` reports why.
+            if writers.blocking_send(full).is_err() {
+                return report;
             }
-            progress(&report);
         }
     }
-    if writers_alive && !batch.is_empty() {
-        writers.send(batch).await;
+    if !batch.is_empty() {
+        let _ = writers.blocking_send(batch);
     }
-    let result = writers.finish().await.map(|done| {
-        report.inserted = done.inserted;
-        report.duplicates = done.duplicates;
-        progress(&report);
-    });
+    report
+}
 
-    let failure = result.as_ref().err().map(|e| format!("{e:#}"));
-    db::imports::finish(pool, &report, failure.as_deref()).await?;
-    result.map(|()| report)
+/// What the Data page may show about a failed import: database errors stay in the server log.
+pub fn user_message(e: &anyhow::Error) -> String {
+    if e.chain().any(|c| c.downcast_ref::<sqlx::Error>().is_some()) {
+        "the database failed during the import; the details are in the server log".into()
+    } else {
+        format!("{e:#}")
+    }
 }
 
 fn skip(report: &mut ImportReport, line: Option<u64>, reason: String) {

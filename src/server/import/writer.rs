@@ -35,10 +35,10 @@ const INSERT_PRODUCTS: &str = "INSERT INTO products (name, line)
     WHERE product IS NOT NULL ORDER BY product, product_line NULLS LAST
     ON CONFLICT (name) DO NOTHING";
 
-const INSERT_CUSTOMERS: &str = "INSERT INTO customers (external_ref, name, email)
-    SELECT DISTINCT ON (customer_ref) customer_ref, customer_name, customer_email FROM ticket_stage
+const INSERT_CUSTOMERS: &str = "INSERT INTO customers (source, external_ref, name, email)
+    SELECT DISTINCT ON (customer_ref) $1, customer_ref, customer_name, customer_email FROM ticket_stage
     WHERE customer_ref IS NOT NULL ORDER BY customer_ref
-    ON CONFLICT (external_ref) DO NOTHING";
+    ON CONFLICT (source, external_ref) DO NOTHING";
 
 const INSERT_TICKETS: &str = "WITH ins AS (
     INSERT INTO tickets (source, external_id, customer_id, product_id, subject, body, channel,
@@ -48,7 +48,7 @@ const INSERT_TICKETS: &str = "WITH ins AS (
         s.category, s.language, s.created_at, s.first_response_at, s.resolved_at, s.csat,
         s.agent_reply, s.gold_sentiment, s.gold_escalate
     FROM ticket_stage s
-    LEFT JOIN customers c ON c.external_ref = s.customer_ref
+    LEFT JOIN customers c ON c.source = $1 AND c.external_ref = s.customer_ref
     LEFT JOIN products p ON p.name = s.product
     ON CONFLICT (source, external_id) DO NOTHING
     RETURNING 1)
@@ -88,7 +88,10 @@ impl TicketWriter {
             .await
             .context("COPY into the staging table failed")?;
         sqlx::query(INSERT_PRODUCTS).execute(&mut *tx).await?;
-        sqlx::query(INSERT_CUSTOMERS).execute(&mut *tx).await?;
+        sqlx::query(INSERT_CUSTOMERS)
+            .bind(&self.source)
+            .execute(&mut *tx)
+            .await?;
         let inserted: i64 = sqlx::query_scalar(INSERT_TICKETS)
             .bind(&self.source)
             .fetch_one(&mut *tx)

@@ -51,6 +51,11 @@ impl WriterPool {
         WriterPool { tx, tasks }
     }
 
+    /// A handle for a producer on another thread (`blocking_send`); drop it when done.
+    pub fn sender(&self) -> mpsc::Sender<Vec<NewTicket>> {
+        self.tx.clone()
+    }
+
     /// Hands a batch to the next free writer. Fails when the writers have stopped on an error,
     /// which [`WriterPool::finish`] then returns.
     pub async fn send(&self, batch: Vec<NewTicket>) -> bool {

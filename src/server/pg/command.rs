@@ -4,8 +4,36 @@ use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use tokio::process::Command;
 
-/// The user the server runs as when we are root: `postgres` if it exists.
-const SERVER_USER: &str = "postgres";
+/// The user the server runs as when we are root: `postgres` where it exists, else a dedicated
+/// system user made on first use.
+fn server_user() -> anyhow::Result<String> {
+    let exists = |name: &str| {
+        std::process::Command::new("getent")
+            .args(["passwd", name])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if exists("postgres") {
+        return Ok("postgres".into());
+    }
+    if !exists("ticketlens") {
+        let status = std::process::Command::new("useradd")
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                "ticketlens",
+            ])
+            .status()
+            .context("cannot run useradd to create the user the database runs as")?;
+        if !status.success() {
+            bail!("useradd ticketlens failed; create an unprivileged user for PostgreSQL");
+        }
+    }
+    Ok("ticketlens".into())
+}
 
 #[derive(Debug)]
 pub struct PgCommand {
@@ -16,7 +44,7 @@ pub struct PgCommand {
 impl PgCommand {
     pub fn new(bin_dir: &Path) -> anyhow::Result<Self> {
         let run_as = if crate::server::config::is_root() {
-            Some(SERVER_USER.to_string())
+            Some(server_user()?)
         } else {
             None
         };
