@@ -28,14 +28,9 @@ test("filters, search and paging narrow the ticket list", async ({ page }) => {
     expect(badge).toBe("urgent");
   }
 
-  // Full-text search through the form.
+  // Back to every ticket.
   await page.getByRole("link", { name: "Clear" }).click();
   await expect(count).toContainText(/3,00\d tickets match/);
-  await page.getByLabel("Search").fill("refund");
-  await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page).toHaveURL(/q=refund/);
-  await expect(count).not.toContainText(/3,00\d tickets/);
-
   // Keyset paging: the next page shows other tickets.
   const firstPageIds = await rows.locator("td:first-child").allTextContents();
   expect(firstPageIds.length).toBe(50);
@@ -45,6 +40,15 @@ test("filters, search and paging narrow the ticket list", async ({ page }) => {
   const secondPageIds = await rows.locator("td:first-child").allTextContents();
   expect(secondPageIds.length).toBeGreaterThan(0);
   expect(secondPageIds.filter((id) => firstPageIds.includes(id))).toEqual([]);
+
+  // Full-text search through the form.
+  await page.goto("/tickets");
+  await waitForHydration(page);
+  await page.getByLabel("Search").fill("refund");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=refund/);
+  await expect(count).not.toContainText(/3,00\d tickets/);
+  await expect(rows.first()).toBeVisible();
 });
 
 test("a ticket shows its details, history and (on demand) the reply", async ({ page }) => {
