@@ -57,9 +57,10 @@ impl EmbeddedPostgres {
         if pg.is_running().await {
             tracing::info!(port, "embedded PostgreSQL already running; attaching");
         } else {
+            // TCP on loopback only; no Unix socket, whose path could exceed the 107-byte limit
+            // in a deep project directory (pg_ctl passes these options through the shell).
             let opts = format!(
-                "-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200 -c fsync=on",
-                pg.data_dir.display()
+                "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
             );
             let log = pg.data_dir.join("server.log");
             let log = log.to_string_lossy().into_owned();
