@@ -125,25 +125,12 @@ const BARE_TABLE: &str = "CREATE TABLE bare (
 
 /// Drops and recreates `name` on the server of `server_url`; returns its URL.
 async fn fresh_db(server_url: &str, name: &str) -> anyhow::Result<String> {
-    use sqlx::postgres::PgConnectOptions;
-    use sqlx::{ConnectOptions, Connection};
-    use std::str::FromStr;
-    let opts = PgConnectOptions::from_str(server_url)?;
-    let mut admin = opts.clone().database("postgres").connect().await?;
-    sqlx::query(&format!(
-        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-        db::quote_ident(name)
-    ))
-    .execute(&mut admin)
-    .await?;
-    sqlx::query(&format!("CREATE DATABASE {}", db::quote_ident(name)))
-        .execute(&mut admin)
-        .await?;
-    admin.close().await?;
     let (base, _) = server_url
         .rsplit_once('/')
         .context("database URL without a database name")?;
-    Ok(format!("{base}/{name}"))
+    let url = format!("{base}/{name}");
+    db::recreate_database(&url).await?;
+    Ok(url)
 }
 
 fn psql_path(settings: &Settings) -> PathBuf {

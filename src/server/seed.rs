@@ -4,8 +4,8 @@ use crate::domain::Role;
 use crate::server::auth::password;
 use crate::server::config::Settings;
 use crate::server::db;
+use crate::server::db::ticket_writer::TicketWriter;
 use crate::server::demo::{self, DemoConfig};
-use crate::server::import::writer::TicketWriter;
 use crate::server::import::writers::WriterPool;
 use sqlx::PgPool;
 

@@ -78,24 +78,14 @@ pub async fn update_user(id: i64, role: String, active: Option<String>) -> Resul
     let admin = auth::require(Area::Users)?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Unknown role.".into()))?;
     let active = active.is_some();
-    let pool = &app_state()?.pool;
-    let mut tx = pool.begin().await?;
-    // Serialise admin changes so two concurrent demotions cannot remove the last admin.
-    sqlx::query("SELECT pg_advisory_xact_lock(7001)")
-        .execute(&mut *tx)
-        .await?;
-    if !db::users::update(&mut *tx, id, role, active).await? {
-        return Err(AppError::NotFound);
+    match db::users::change_access(&app_state()?.pool, id, role, active).await? {
+        db::users::AccessChange::Done => {}
+        db::users::AccessChange::NoSuchUser => return Err(AppError::NotFound.respond()),
+        db::users::AccessChange::LastAdmin => {
+            leptos_axum::redirect("/users?error=At+least+one+active+admin+must+remain.");
+            return Ok(());
+        }
     }
-    if db::users::active_admins(&mut *tx).await? == 0 {
-        tx.rollback().await?;
-        leptos_axum::redirect("/users?error=At+least+one+active+admin+must+remain.");
-        return Ok(());
-    }
-    if !active {
-        db::sessions::delete_for_user(&mut *tx, id).await?;
-    }
-    tx.commit().await?;
     tracing::info!(admin = %admin.email, user = id, %role, active, "user updated");
     leptos_axum::redirect("/users?ok=Saved.");
     Ok(())

@@ -3,6 +3,7 @@
 pub mod imports;
 pub mod sessions;
 pub mod stats;
+pub mod ticket_writer;
 pub mod tickets;
 pub mod users;
 

@@ -99,3 +99,38 @@ pub async fn set_password(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The outcome of [`change_access`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessChange {
+    Done,
+    NoSuchUser,
+    /// Refused: no active admin would remain.
+    LastAdmin,
+}
+
+/// Sets role and active flag in one transaction, ending the user's sessions when deactivated.
+/// Admin changes are serialised, so two concurrent demotions cannot remove the last admin.
+pub async fn change_access(
+    pool: &sqlx::PgPool,
+    id: i64,
+    role: Role,
+    active: bool,
+) -> sqlx::Result<AccessChange> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(7001)")
+        .execute(&mut *tx)
+        .await?;
+    if !update(&mut *tx, id, role, active).await? {
+        return Ok(AccessChange::NoSuchUser);
+    }
+    if active_admins(&mut *tx).await? == 0 {
+        tx.rollback().await?;
+        return Ok(AccessChange::LastAdmin);
+    }
+    if !active {
+        super::sessions::delete_for_user(&mut *tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(AccessChange::Done)
+}

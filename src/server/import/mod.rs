@@ -3,16 +3,15 @@
 
 pub mod formats;
 pub mod record;
-pub mod writer;
 pub mod writers;
 
 use crate::server::db;
+use crate::server::db::ticket_writer::TicketWriter;
 use anyhow::Context;
 use formats::{Format, Header, MapContext, Mapped, Row};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use std::io::Read;
-use writer::TicketWriter;
 use writers::WriterPool;
 
 /// How to run one import.

@@ -2,7 +2,7 @@
 //! reader parses the next batch.
 
 use super::record::NewTicket;
-use super::writer::{BatchResult, TicketWriter};
+use crate::server::db::ticket_writer::{BatchResult, TicketWriter};
 use sqlx::PgPool;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Mutex};

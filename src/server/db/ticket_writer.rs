@@ -1,6 +1,6 @@
 //! Writes batches of tickets with one COPY into a staging table and set-based upserts: fast and idempotent.
 
-use super::record::NewTicket;
+use crate::server::import::record::NewTicket;
 use anyhow::Context;
 use sqlx::PgConnection;
 
