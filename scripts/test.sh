@@ -31,6 +31,9 @@ cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warn
 step "build"
 cargo leptos build
 step "database for tests"
+# A fresh cluster each run: every test leaves its own database behind.
+"$BIN" db stop >/dev/null 2>&1 || true
+rm -rf "$TICKETLENS_DATA_DIR"
 TICKETLENS_TEST_DATABASE_URL=$("$BIN" db start)
 export TICKETLENS_TEST_DATABASE_URL
 
