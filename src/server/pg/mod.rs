@@ -122,9 +122,4 @@ impl EmbeddedPostgres {
         }
         Ok(())
     }
-
-    /// The data directory actually used (it may move when the server user cannot reach ours).
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
 }
