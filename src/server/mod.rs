@@ -1,4 +1,4 @@
-//! Server-only code: the one home of sqlx, plotters and process management.
+//! Server-only code: the one home of sqlx, candle, plotters, reqwest and process management.
 
 pub mod auth;
 pub mod bench;
@@ -7,8 +7,11 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod eval;
 pub mod import;
+pub mod llm;
 pub mod pg;
+pub mod pipeline;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -1,0 +1,1 @@
+//! The confusion matrix as an SVG heatmap (counts or row-normalised).

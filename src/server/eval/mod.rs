@@ -1,0 +1,3 @@
+//! Evaluation of engines on labelled sets: metrics, runs, comparisons.
+
+pub mod metrics;

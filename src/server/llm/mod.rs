@@ -1,0 +1,1 @@
+//! Clients for LLM providers (Gemini, OpenAI-compatible), with retries, timeouts and accounting.

@@ -1,0 +1,4 @@
+//! The analysis pipeline's steps as plain modules: callable from jobs, server functions and tests.
+
+pub mod embed;
+pub mod sentiment;

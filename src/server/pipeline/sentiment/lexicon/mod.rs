@@ -1,0 +1,1 @@
+//! The lexicon sentiment baseline: valence words, negation, intensifiers, punctuation, caps, emoji.

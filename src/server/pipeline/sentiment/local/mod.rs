@@ -1,0 +1,1 @@
+//! The local trained sentiment engine: logistic regression on embeddings joined with TF-IDF n-grams.
