@@ -1,3 +1,4 @@
 //! Evaluation of engines on labelled sets: metrics, runs, comparisons.
 
 pub mod metrics;
+pub mod split;
