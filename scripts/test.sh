@@ -14,8 +14,10 @@ export TICKETLENS_PG_PORT=54339
 export TICKETLENS_DATA_DIR="$PWD/.ticketlens/test-pgdata"
 unset DATABASE_URL
 SERVER_PID=""
+STANDIN_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "$STANDIN_PID" ] && kill "$STANDIN_PID" 2>/dev/null && wait "$STANDIN_PID" 2>/dev/null
   [ -x "$BIN" ] && "$BIN" db stop >/dev/null 2>&1
   true
 }
@@ -48,6 +50,12 @@ if curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
   echo "port $E2E_PORT is already serving something; stop it or set TICKETLENS_E2E_PORT" >&2
   exit 1
 fi
+# The LLM engine talks to a local stand-in speaking the OpenAI-compatible wire format.
+STANDIN_PORT="${TICKETLENS_STANDIN_PORT:-3199}"
+STANDIN_PORT=$STANDIN_PORT node end2end/standins/openai.mjs > .ticketlens/e2e-standin.log 2>&1 &
+STANDIN_PID=$!
+export TICKETLENS_LLM_PROVIDER=openai TICKETLENS_LLM_MODEL=standin
+export TICKETLENS_LLM_BASE_URL="http://127.0.0.1:$STANDIN_PORT/v1"
 "$BIN" db reset --yes
 "$BIN" serve > .ticketlens/e2e-server.log 2>&1 &
 SERVER_PID=$!

@@ -2,6 +2,8 @@
 
 use crate::components::Layout;
 use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
+use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
+use crate::features::prompts::page::PromptsPage;
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
 };
@@ -48,6 +50,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tickets/:id") view=|| view! { <Layout><TicketPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=|| view! { <Layout><UsersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/data") view=|| view! { <Layout><DataPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/evaluation") view=|| view! { <Layout><EvaluationPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/evaluation/runs/:id") view=|| view! { <Layout><RunPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/evaluation/compare") view=|| view! { <Layout><ComparePage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </div>

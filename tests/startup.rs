@@ -10,6 +10,9 @@ fn settings(database: DatabaseSettings) -> Settings {
         demo_seed: 1,
         demo_password: None,
         secure_cookies: false,
+        model_dir: ticketlens::server::config::default_model_dir(),
+        run_workers: false,
+        llm: None,
     }
 }
 

@@ -8,6 +8,8 @@ use leptos_router::components::A;
 const LINKS: &[(Area, &str, &str)] = &[
     (Area::Overview, "/", "Overview"),
     (Area::Tickets, "/tickets", "Tickets"),
+    (Area::Evaluation, "/evaluation", "Evaluation"),
+    (Area::Tuning, "/prompts", "Prompts"),
     (Area::Data, "/data", "Data"),
     (Area::Users, "/users", "Users"),
 ];

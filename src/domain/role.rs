@@ -46,6 +46,10 @@ pub enum Area {
     Tickets,
     Data,
     Users,
+    /// Evaluation runs and their metrics (managers and admins).
+    Evaluation,
+    /// Engines, models, prompts, few-shot examples and labelled sets (admins).
+    Tuning,
 }
 
 impl Area {
@@ -53,7 +57,8 @@ impl Area {
     pub fn allows(self, role: Role) -> bool {
         match self {
             Area::Overview | Area::Tickets => true,
-            Area::Data | Area::Users => role == Role::Admin,
+            Area::Evaluation => matches!(role, Role::Admin | Role::Manager),
+            Area::Data | Area::Users | Area::Tuning => role == Role::Admin,
         }
     }
 }
@@ -68,6 +73,9 @@ mod tests {
         assert!(!Area::Users.allows(Role::Manager));
         assert!(!Area::Data.allows(Role::Agent));
         assert!(Area::Tickets.allows(Role::Agent));
+        assert!(Area::Evaluation.allows(Role::Manager));
+        assert!(!Area::Evaluation.allows(Role::Agent));
+        assert!(!Area::Tuning.allows(Role::Manager));
         assert_eq!(Role::parse("Manager"), Some(Role::Manager));
     }
 }

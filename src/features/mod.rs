@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod data;
+pub mod evaluation;
 pub mod overview;
+pub mod prompts;
 pub mod tickets;
 pub mod users;

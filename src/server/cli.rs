@@ -1,9 +1,11 @@
-//! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`, `bench`.
+//! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`,
+//! `analyse`, `worker`, `eval`, `bench`.
 
 use crate::domain::Role;
 use crate::server::config::Settings;
 use crate::server::demo::DemoConfig;
 use crate::server::import::{self, formats::Format, ImportOptions};
+use crate::server::jobs::{backfill, worker, JobContext};
 use crate::server::startup::{Application, Database};
 use crate::server::{auth, bench, db, seed};
 use anyhow::Context;
@@ -60,6 +62,16 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Analyse tickets (embedding + sentiment) in the foreground.
+    Analyse {
+        /// Every ticket without a result (the only mode so far; kept explicit).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Run background workers only (no web server), e.g. on extra machines.
+    Worker,
+    /// Evaluate a sentiment engine on a labelled file and print the metrics.
+    Eval(crate::server::eval::cli::EvalArgs),
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -170,6 +182,40 @@ pub async fn run() -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Analyse { all } => {
+            anyhow::ensure!(all, "say --all to analyse every ticket without a result");
+            with_db(&settings, |pool| async move {
+                let ctx = JobContext::load(pool, &settings).await?;
+                let bar = progress(0, "tickets");
+                let done = backfill::run(&ctx, |n, total| {
+                    bar.set_length(total);
+                    bar.set_position(n);
+                })
+                .await?;
+                bar.finish_and_clear();
+                println!(
+                    "analysed {} tickets in {:.1} s ({:.0} tickets/s)",
+                    done.analysed,
+                    done.seconds,
+                    done.analysed as f64 / done.seconds.max(1e-9)
+                );
+                Ok(())
+            })
+            .await
+        }
+        Command::Worker => {
+            with_db(&settings, |pool| async move {
+                let ctx = JobContext::load(pool, &settings).await?;
+                println!("worker running; Ctrl-C stops it");
+                worker::run(ctx, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+                Ok(())
+            })
+            .await
+        }
+        Command::Eval(args) => crate::server::eval::cli::run(args, &settings).await,
         Command::Bench { what } => bench::run(what, &settings).await,
     }
 }

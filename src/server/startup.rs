@@ -2,6 +2,7 @@
 
 use crate::app::{shell, App};
 use crate::server::config::{DatabaseSettings, Settings};
+use crate::server::jobs::{worker, JobContext};
 use crate::server::pg::EmbeddedPostgres;
 use crate::server::state::AppState;
 use crate::server::{auth, db, seed};
@@ -87,10 +88,19 @@ impl Application {
                 return Err(e);
             }
         };
+        let jobs = match JobContext::load(pool.clone(), &settings).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                pool.close().await;
+                database.close().await;
+                return Err(e);
+            }
+        };
         let state = AppState {
             leptos_options,
             pool,
             settings: Arc::new(settings),
+            jobs,
         };
         Ok(Application {
             listener,
@@ -104,11 +114,23 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then stops the embedded database.
+    /// Serves (and runs the background workers unless turned off) until Ctrl-C or SIGTERM, then
+    /// stops the workers and the embedded database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = self.state.settings.run_workers.then(|| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(worker::run(self.state.jobs.clone(), async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }))
+        });
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await;
+        let _ = stop.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
         self.state.pool.close().await;
         self.database.close().await;
         served.context("server error")
@@ -125,6 +147,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/data/import",
             axum::routing::post(crate::features::data::upload::handle)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route(
+            "/evaluation/sets/import",
+            axum::routing::post(crate::features::evaluation::upload::handle)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .leptos_routes_with_context(

@@ -1,6 +1,7 @@
 //! `AppState`: what every request handler and server function can reach (via axum state or context).
 
 use crate::server::config::Settings;
+use crate::server::jobs::JobContext;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
@@ -11,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub settings: Arc<Settings>,
+    /// The embedder, LLM client and pool that analysis and evaluation use.
+    pub jobs: JobContext,
 }
 
 /// The state, from the context of a server function or a rendered route.

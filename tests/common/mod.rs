@@ -122,18 +122,47 @@ pub async fn fresh_pool() -> PgPool {
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// The app's embedder, LLM client and pool, for running jobs in the test.
+    pub jobs: ticketlens::server::jobs::JobContext,
 }
 
-/// Starts the app with `demo_tickets` demo tickets (seed 7) and the three demo accounts.
-pub async fn spawn_app(demo_tickets: usize) -> TestApp {
-    let url = fresh_database().await;
-    let settings = Settings {
+/// The embedding model folder (scripts/setup.sh fetches it; scripts/env.sh names it).
+pub fn model_dir() -> std::path::PathBuf {
+    let dir = std::env::var("TICKETLENS_MODEL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| ticketlens::server::config::default_model_dir());
+    assert!(
+        dir.join("model.safetensors").exists(),
+        "the embedding model is missing at {}: run scripts/setup.sh",
+        dir.display()
+    );
+    dir
+}
+
+/// Settings for a test app on database `url`, without background workers.
+pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
+    Settings {
         database: DatabaseSettings::External(Secret::new(url)),
         demo_tickets,
         demo_seed: 7,
         demo_password: Some(Secret::new(PASSWORD.into())),
         secure_cookies: false,
-    };
+        model_dir: model_dir(),
+        run_workers: false,
+        llm: None,
+    }
+}
+
+/// Starts the app with `demo_tickets` demo tickets (seed 7) and the three demo accounts.
+pub async fn spawn_app(demo_tickets: usize) -> TestApp {
+    spawn_app_with(demo_tickets, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings changed by `configure` (workers, LLM provider).
+pub async fn spawn_app_with(demo_tickets: usize, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let url = fresh_database().await;
+    let mut settings = test_settings(url, demo_tickets);
+    configure(&mut settings);
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("ticketlens")
         .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -143,8 +172,9 @@ pub async fn spawn_app(demo_tickets: usize) -> TestApp {
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let pool = app.state.pool.clone();
+    let jobs = app.state.jobs.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, pool }
+    TestApp { base, pool, jobs }
 }
 
 impl TestApp {
@@ -219,5 +249,18 @@ impl TestApp {
             .unwrap();
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
+    }
+}
+
+impl TestApp {
+    /// Runs queued background jobs (analysis, training, evaluation) until none is left.
+    pub async fn run_jobs(&self) {
+        let mut engine = None;
+        for _ in 0..10_000 {
+            if !ticketlens::server::jobs::worker::step(&self.jobs, &mut engine).await {
+                return;
+            }
+        }
+        panic!("jobs did not finish");
     }
 }

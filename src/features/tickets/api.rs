@@ -30,7 +30,37 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     use crate::server::{auth, db, state::app_state};
     auth::require(Area::Tickets)?;
     let state = app_state()?;
-    db::tickets::detail(&state.pool, id, 20)
+    let mut t = db::tickets::detail(&state.pool, id, 20)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    t.analysis = db::analysis::of_ticket(&state.pool, id)
+        .await?
+        .map(|a| super::SentimentView {
+            label: a.sentiment,
+            score: a.sentiment_score,
+            engine: a.sentiment_engine,
+            version: a.sentiment_version,
+            analysed_at: a.analysed_at,
+        });
+    t.correction = db::labelled::ticket_correction(&state.pool, id).await?;
+    Ok(t)
+}
+
+/// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set
+/// "Agent corrections".
+#[server(endpoint = "ticket/correct")]
+pub async fn correct_sentiment(ticket_id: i64, label: String) -> Result<(), AppError> {
+    use crate::domain::{role::Area, SentimentLabel};
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Tickets)?;
+    let label = SentimentLabel::parse(&label)
+        .ok_or_else(|| AppError::Invalid("Unknown sentiment.".into()))?;
+    let pool = &app_state()?.pool;
+    let set_id =
+        db::labelled::ensure(pool, db::labelled::CORRECTIONS_SET, "corrections", Some(user.id))
+            .await?;
+    db::labelled::correct_ticket(pool, set_id, ticket_id, label.as_str(), user.id).await?;
+    tracing::info!(user = %user.email, ticket_id, %label, "sentiment corrected");
+    leptos_axum::redirect(&format!("/tickets/{ticket_id}?ok=Saved"));
+    Ok(())
 }

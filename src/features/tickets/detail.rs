@@ -1,6 +1,6 @@
 //! The Ticket page: the whole ticket, its timestamps and outcome, and the customer's other tickets.
 
-use super::api::get_ticket;
+use super::api::{get_ticket, CorrectSentiment};
 use super::TicketDetail;
 use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
 use leptos::prelude::*;
@@ -76,6 +76,7 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
                     <dt>"Resolved"</dt><dd>{fmt_opt_time(&t.resolved_at)}</dd>
                     <dt>"CSAT"</dt><dd>{t.csat.map(|c| format!("{c} / 5")).unwrap_or_else(|| "—".into())}</dd>
                 </dl>
+                <SentimentBox id=t.id analysis=t.analysis.clone() correction=t.correction.clone()/>
             </aside>
         </div>
         <section>
@@ -86,5 +87,47 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
                 <tbody>{history}</tbody>
             </table>
         </section>
+    }
+}
+
+#[component]
+fn SentimentBox(
+    id: i64,
+    analysis: Option<super::SentimentView>,
+    correction: Option<String>,
+) -> impl IntoView {
+    let correct = ServerAction::<CorrectSentiment>::new();
+    let current = correction
+        .clone()
+        .or_else(|| analysis.as_ref().map(|a| a.label.clone()))
+        .unwrap_or_default();
+    let shown = analysis.map(|a| {
+        view! {
+            <p data-testid="sentiment">
+                <Badge kind=format!("sentiment-{}", a.label) text=a.label.clone()/>
+                {format!(" {:+.2}", a.score)}
+                <br/>
+                <small>{format!("{} · {} · {}", a.engine, a.version, fmt_time(&a.analysed_at))}</small>
+            </p>
+        }
+    });
+    view! {
+        <h2>"Sentiment"</h2>
+        {match shown {
+            Some(v) => v.into_any(),
+            None => view! { <p class="muted">"Not analysed yet."</p> }.into_any(),
+        }}
+        {correction.map(|c| view! { <p data-testid="correction">"Corrected by an agent: " <strong>{c}</strong></p> })}
+        <ActionForm action=correct attr:class="form row">
+            <input type="hidden" name="ticket_id" value=id/>
+            <label>"Correct label"
+                <select name="label">
+                    {crate::domain::SentimentLabel::ALL.iter().map(|l| view! {
+                        <option value=l.as_str() selected=l.as_str() == current>{l.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">"Save as gold label"</button>
+        </ActionForm>
     }
 }

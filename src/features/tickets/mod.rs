@@ -172,6 +172,20 @@ pub struct TicketDetail {
     pub agent_reply: Option<String>,
     /// The customer's other tickets, newest first.
     pub history: Vec<TicketRow>,
+    /// The stored sentiment, once the ticket was analysed.
+    pub analysis: Option<SentimentView>,
+    /// The sentiment an agent said is right, if one corrected it.
+    pub correction: Option<String>,
+}
+
+/// A stored sentiment result and what produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentView {
+    pub label: String,
+    pub score: f32,
+    pub engine: String,
+    pub version: String,
+    pub analysed_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,13 @@
 //! The one home of SQL: connecting, migrating, and one file of queries per table.
 
+pub mod analysis;
+pub mod app_settings;
+pub mod evaluations;
 pub mod imports;
+pub mod jobs;
+pub mod labelled;
+pub mod models;
+pub mod prompts;
 pub mod sessions;
 pub mod stats;
 pub mod ticket_writer;

@@ -250,6 +250,8 @@ pub async fn detail(
         csat: r.csat,
         agent_reply: r.agent_reply,
         history,
+        analysis: None,
+        correction: None,
     }))
 }
 

@@ -1,5 +1,6 @@
 //! Sentiment: one label and a score in [-1, 1] per text, from the engine an admin picked.
 
+pub mod engine;
 pub mod lexicon;
 pub mod local;
 

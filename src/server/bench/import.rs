@@ -9,18 +9,6 @@ use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-#[derive(clap::Subcommand)]
-pub enum BenchCommand {
-    /// Generate N demo tickets to CSV, import them, and compare with `psql \copy` into a bare table.
-    Import {
-        #[arg(long, default_value_t = 1_000_000)]
-        rows: usize,
-        /// Where the CSV is written (reused when it already has the right size).
-        #[arg(long, default_value = ".ticketlens/bench")]
-        dir: PathBuf,
-    },
-}
-
 /// Writes the demo data set as CSV in TicketLens' layout; returns the number of tickets.
 pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     if let Some(parent) = path.parent() {
@@ -39,8 +27,7 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
-    let BenchCommand::Import { rows, dir } = cmd;
+pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result<()> {
     let csv_path = dir.join(format!("demo-{rows}.csv"));
     let cfg = DemoConfig {
         tickets: rows,

@@ -1,0 +1,165 @@
+//! The Evaluation page: the active engine, evaluation runs, labelled sets and local models.
+
+use super::api::{load_evaluation, ActivateEngine, StartRun, TrainModel};
+use super::{EvaluationOverview, RunSummary};
+use crate::components::{fmt_count, fmt_time, loaded};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// `0.734` or a dash.
+pub fn fmt_score(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn EvaluationPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.get(), |_| load_evaluation());
+    view! {
+        <h1>"Evaluation"</h1>
+        {move || query.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {move || query.read().get("error").map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {loaded(data, "Loading evaluation…", |d| view! { <Overview d/> })}
+    }
+}
+
+#[component]
+fn Overview(d: EvaluationOverview) -> impl IntoView {
+    let can_tune = d.can_tune;
+    let (queued, done, failed) = d.analysis;
+    let active_label = d
+        .options
+        .iter()
+        .find(|o| o.value == d.active)
+        .map(|o| o.label.clone())
+        .unwrap_or_else(|| d.active.clone());
+    let runs_for_compare = d.runs.iter().filter(|r| r.status == "done").cloned().collect::<Vec<_>>();
+    view! {
+        <section class="card">
+            <h2>"Active sentiment engine"</h2>
+            <p data-testid="active-engine">{active_label}</p>
+            <p class="muted">
+                {format!("Ticket analysis: {} done, {} waiting, {} failed. ", fmt_count(done), fmt_count(queued), fmt_count(failed))}
+                {match d.llm.clone() {
+                    Some(llm) => format!("LLM provider: {llm}."),
+                    None => "No LLM provider configured: the LLM engine is unavailable, everything else works offline.".to_string(),
+                }}
+            </p>
+            {can_tune.then(|| view! { <ActivateForm options=d.options.clone() active=d.active.clone()/> })}
+        </section>
+        <section>
+            <h2>"Evaluation runs"</h2>
+            <RunTable runs=d.runs.clone()/>
+            {(runs_for_compare.len() >= 2).then(|| view! { <CompareForm runs=runs_for_compare/> })}
+        </section>
+        {can_tune.then(|| view! { <StartForm d=d.clone()/> })}
+        <super::sets::Sets d=d.clone()/>
+    }
+}
+
+#[component]
+fn ActivateForm(options: Vec<super::EngineOption>, active: String) -> impl IntoView {
+    let activate = ServerAction::<ActivateEngine>::new();
+    view! {
+        <ActionForm action=activate attr:class="form row">
+            <label>"Score new tickets with"
+                <select name="engine">
+                    {options.into_iter().map(|o| {
+                        let label = format!("{} (macro-F1 {})", o.label, fmt_score(o.macro_f1));
+                        view! { <option value=o.value.clone() selected=o.value == active>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <input type="hidden" name="back" value="/evaluation"/>
+            <button type="submit">"Make active"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn RunTable(runs: Vec<RunSummary>) -> impl IntoView {
+    let rows = runs
+        .into_iter()
+        .map(|r| {
+            let state = match r.status.as_str() {
+                "done" => "done".to_string(),
+                "failed" => "failed".to_string(),
+                s => format!("{s} {}/{}", r.completed, r.total),
+            };
+            view! {
+                <tr>
+                    <td><a href=format!("/evaluation/runs/{}", r.id)>{format!("#{}", r.id)}</a></td>
+                    <td>{r.set_name}</td>
+                    <td>{r.engine}</td>
+                    <td><small>{r.engine_version}</small></td>
+                    <td>{state}</td>
+                    <td class="num">{fmt_score(r.accuracy)}</td>
+                    <td class="num">{fmt_score(r.macro_f1)}</td>
+                    <td class="nowrap">{fmt_time(&r.created_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid" data-testid="runs">
+            <thead><tr><th>"Run"</th><th>"Set"</th><th>"Engine"</th><th>"Version"</th><th>"State"</th><th>"Accuracy"</th><th>"Macro-F1"</th><th>"Started"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CompareForm(runs: Vec<RunSummary>) -> impl IntoView {
+    let options = move |selected: usize| {
+        runs.iter()
+            .enumerate()
+            .map(|(i, r)| view! { <option value=r.id selected=i == selected>{format!("#{} {} {}", r.id, r.engine, r.set_name)}</option> })
+            .collect_view()
+    };
+    view! {
+        <form method="get" action="/evaluation/compare" class="form row">
+            <label>"Compare run" <select name="a">{options(1)}</select></label>
+            <label>"with run" <select name="b">{options(0)}</select></label>
+            <button type="submit">"Compare"</button>
+        </form>
+    }
+}
+
+#[component]
+fn StartForm(d: EvaluationOverview) -> impl IntoView {
+    let start = ServerAction::<StartRun>::new();
+    let train = ServerAction::<TrainModel>::new();
+    let sets = move || {
+        d.sets
+            .iter()
+            .map(|s| view! { <option value=s.id>{format!("{} ({} items)", s.name, s.items)}</option> })
+            .collect_view()
+    };
+    let engines = d
+        .options
+        .iter()
+        .map(|o| view! { <option value=o.value.clone()>{o.label.clone()}</option> })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>"Evaluate or train"</h2>
+            <p class="muted">"Runs use the test split (20% of every class, fixed by item) of the set; training uses the rest."</p>
+            <ActionForm action=start attr:class="form row">
+                <label>"Labelled set" <select name="set_id">{sets()}</select></label>
+                <label>"Engine" <select name="engine">{engines}</select></label>
+                <button type="submit">"Run evaluation"</button>
+            </ActionForm>
+            <ActionForm action=train attr:class="form row">
+                <label>"Labelled set" <select name="set_id">{sets()}</select></label>
+                <label>"Features"
+                    <select name="features">
+                        <option value="both">"Embedding + TF-IDF n-grams"</option>
+                        <option value="embedding">"Embedding only"</option>
+                        <option value="tfidf">"TF-IDF n-grams only"</option>
+                    </select>
+                </label>
+                <button type="submit">"Train local model"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,255 @@
+//! Server-side assembly of the Evaluation area's data, callable from server functions and tests.
+
+use super::*;
+use crate::domain::EngineKind;
+use crate::server::db;
+use crate::server::db::evaluations::RunRow;
+use crate::server::eval::metrics::Metrics;
+use crate::server::eval::sets;
+use crate::server::pipeline::sentiment::engine;
+use crate::server::state::AppState;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+/// A message safe to show: our own explanations pass, database and I/O details stay in the log.
+pub fn user_message(e: &anyhow::Error) -> String {
+    let internal = e.chain().any(|c| {
+        c.downcast_ref::<sqlx::Error>().is_some() || c.downcast_ref::<std::io::Error>().is_some()
+    });
+    if internal {
+        "Something went wrong on the server; the details are in its log.".into()
+    } else {
+        let text = e.to_string();
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+            .unwrap_or_default()
+    }
+}
+
+fn metric(m: &Option<serde_json::Value>, key: &str) -> Option<f64> {
+    m.as_ref().and_then(|m| m.get(key)).and_then(|v| v.as_f64())
+}
+
+pub fn summary(r: &RunRow) -> RunSummary {
+    RunSummary {
+        id: r.id,
+        set_name: r.set_name.clone(),
+        engine: r.engine.clone(),
+        engine_version: r.engine_version.clone(),
+        status: r.status.clone(),
+        total: r.total,
+        completed: r.completed,
+        accuracy: metric(&r.metrics, "accuracy"),
+        macro_f1: metric(&r.metrics, "macro_f1"),
+        error: r.error.clone(),
+        created_at: r.created_at,
+    }
+}
+
+/// Every engine choice an admin can activate, with the best macro-F1 of its finished runs.
+pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption>> {
+    let runs = db::evaluations::list(&state.pool, 500).await?;
+    let best = |pred: &dyn Fn(&RunRow) -> bool| {
+        runs.iter()
+            .filter(|r| r.status == "done" && pred(r))
+            .filter_map(|r| metric(&r.metrics, "macro_f1"))
+            .fold(None, |acc: Option<f64>, f| Some(acc.map_or(f, |a| a.max(f))))
+    };
+    let mut options = vec![EngineOption {
+        value: "lexicon".into(),
+        label: EngineKind::Lexicon.title().into(),
+        macro_f1: best(&|r| r.engine == "lexicon"),
+    }];
+    for m in db::models::list(&state.pool).await? {
+        options.push(EngineOption {
+            value: format!("local:{}", m.id),
+            label: format!("Local model v{} ({}, {})", m.version, m.features, m.set_name),
+            macro_f1: best(&|r| r.model_id == Some(m.id) && r.engine == "local"),
+        });
+    }
+    if let Some(client) = &state.jobs.llm {
+        for p in db::prompts::list(&state.pool, engine::TASK).await? {
+            options.push(EngineOption {
+                value: format!("llm:{}", p.id),
+                label: format!("LLM {} · prompt v{}", client.describe(), p.version),
+                macro_f1: best(&|r| r.prompt_id == Some(p.id) && r.engine == "llm"),
+            });
+        }
+    }
+    Ok(options)
+}
+
+pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<EvaluationOverview> {
+    let pool = &state.pool;
+    let runs = db::evaluations::list(pool, 50).await?.iter().map(summary).collect();
+    let sets = db::labelled::list(pool)
+        .await?
+        .into_iter()
+        .map(|s| SetSummary {
+            id: s.id,
+            name: s.name,
+            origin: s.origin,
+            items: s.items,
+            negative: s.negative,
+            neutral: s.neutral,
+            positive: s.positive,
+        })
+        .collect();
+    let models = db::models::list(pool)
+        .await?
+        .into_iter()
+        .map(|m| ModelSummary {
+            macro_f1: metric(&m.metrics, "macro_f1"),
+            id: m.id,
+            version: m.version,
+            set_name: m.set_name,
+            features: m.features,
+            train_size: m.train_size,
+            created_at: m.created_at,
+        })
+        .collect();
+    let active = engine::active_choice(pool).await?;
+    let jobs = db::jobs::counts(pool, crate::server::jobs::ANALYSE).await?;
+    Ok(EvaluationOverview {
+        runs,
+        sets,
+        models,
+        options: engine_options(state).await?,
+        active: choice_value(&active),
+        llm: state.jobs.llm.as_ref().map(|c| c.describe()),
+        can_tune,
+        analysis: (jobs.queued + jobs.running, jobs.done, jobs.failed),
+    })
+}
+
+pub async fn run_detail(pool: &PgPool, id: i64, can_tune: bool) -> anyhow::Result<Option<RunDetail>> {
+    let Some(run) = db::evaluations::get(pool, id).await? else {
+        return Ok(None);
+    };
+    let metrics: Option<Metrics> = run
+        .metrics
+        .clone()
+        .and_then(|m| serde_json::from_value(m).ok());
+    let names = sets::class_names();
+    let (classes, confusion_svg, normalised_svg, weighted_f1) = match &metrics {
+        Some(m) => (
+            m.classes
+                .iter()
+                .map(|c| ClassRow {
+                    label: c.label.clone(),
+                    precision: c.precision,
+                    recall: c.recall,
+                    f1: c.f1,
+                    support: c.support,
+                })
+                .collect(),
+            Some(crate::server::charts::confusion::confusion_svg(
+                &names,
+                &m.confusion,
+                false,
+                &format!("Confusion matrix of run {id}, counts"),
+            )),
+            Some(crate::server::charts::confusion::confusion_svg(
+                &names,
+                &m.confusion,
+                true,
+                &format!("Confusion matrix of run {id}, share of each gold class"),
+            )),
+            Some(m.weighted_f1),
+        ),
+        None => (Vec::new(), None, None, None),
+    };
+    let misclassified = db::evaluations::predictions(pool, id)
+        .await?
+        .into_iter()
+        .filter(|p| p.gold != p.predicted)
+        .take(200)
+        .map(|p| Miss {
+            item_id: p.item_id,
+            text: p.text,
+            gold: p.gold,
+            predicted: p.predicted,
+            score: p.score,
+        })
+        .collect();
+    let peers = db::evaluations::list(pool, 200)
+        .await?
+        .into_iter()
+        .filter(|r| r.set_id == run.set_id && r.id != id && r.status == "done")
+        .map(|r| (r.id, format!("#{} {} {}", r.id, r.engine, r.engine_version)))
+        .collect();
+    Ok(Some(RunDetail {
+        summary: summary(&run),
+        classes,
+        weighted_f1,
+        confusion_svg,
+        normalised_svg,
+        latency_ms: run.latency_ms,
+        prompt_tokens: run.prompt_tokens,
+        completion_tokens: run.completion_tokens,
+        fallbacks: run.fallbacks,
+        misclassified,
+        can_tune,
+        peers,
+    }))
+}
+
+pub async fn compare(pool: &PgPool, a: i64, b: i64) -> anyhow::Result<Option<Comparison>> {
+    let (Some(ra), Some(rb)) = (
+        db::evaluations::get(pool, a).await?,
+        db::evaluations::get(pool, b).await?,
+    ) else {
+        return Ok(None);
+    };
+    let parse = |r: &RunRow| -> Option<Metrics> {
+        r.metrics.clone().and_then(|m| serde_json::from_value(m).ok())
+    };
+    let classes = match (parse(&ra), parse(&rb)) {
+        (Some(ma), Some(mb)) => {
+            let f1 = |m: &Metrics, label: &str| {
+                m.classes.iter().find(|c| c.label == label).map_or(0.0, |c| c.f1)
+            };
+            crate::server::eval::metrics::compare(&ma, &mb)
+                .into_iter()
+                .map(|d| ClassDeltaRow {
+                    f1_a: f1(&ma, &d.label),
+                    f1_b: f1(&mb, &d.label),
+                    precision_delta: d.precision,
+                    recall_delta: d.recall,
+                    f1_delta: d.f1,
+                    label: d.label,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let pa: HashMap<i64, String> = db::evaluations::predictions(pool, a)
+        .await?
+        .into_iter()
+        .map(|p| (p.item_id, p.predicted))
+        .collect();
+    let changed: Vec<ChangedItem> = db::evaluations::predictions(pool, b)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let before = pa.get(&p.item_id)?;
+            (before != &p.predicted).then(|| ChangedItem {
+                item_id: p.item_id,
+                text: p.text,
+                gold: p.gold,
+                a: before.clone(),
+                b: p.predicted,
+            })
+        })
+        .collect();
+    let changed_total = changed.len();
+    Ok(Some(Comparison {
+        a: summary(&ra),
+        b: summary(&rb),
+        classes,
+        changed: changed.into_iter().take(300).collect(),
+        changed_total,
+    }))
+}

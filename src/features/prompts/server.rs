@@ -1,0 +1,160 @@
+//! Server-side assembly of the Prompts page: versions with their F1, diffs, trying a version.
+
+use super::*;
+use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
+use crate::server::db;
+use crate::server::llm::{self, ClassifyTask, LlmItem};
+use crate::server::pipeline::sentiment::{engine, lexicon};
+use crate::server::state::AppState;
+use similar::{ChangeTag, TextDiff};
+
+pub async fn overview(
+    state: &AppState,
+    diff: Option<(i64, i64)>,
+) -> anyhow::Result<PromptsOverview> {
+    let pool = &state.pool;
+    let f1: Vec<(i64, f64, i64)> = db::evaluations::prompt_f1(pool).await?;
+    let active = engine::active_choice(pool).await?;
+    let rows = db::prompts::list(pool, engine::TASK).await?;
+    let versions: Vec<PromptVersion> = rows
+        .iter()
+        .map(|p| PromptVersion {
+            id: p.id,
+            version: p.version,
+            template: p.template.clone(),
+            note: p.note.clone(),
+            created_at: p.created_at,
+            macro_f1: f1.iter().find(|(id, _, _)| *id == p.id).map(|(_, f, _)| *f),
+            active: active.kind == EngineKind::Llm && active.prompt_id == Some(p.id),
+        })
+        .collect();
+    let diff = diff.and_then(|(a, b)| {
+        let (x, y) = (rows.iter().find(|p| p.id == a)?, rows.iter().find(|p| p.id == b)?);
+        let (old, new) = if x.version <= y.version { (x, y) } else { (y, x) };
+        Some((old.version, new.version, diff_lines(&old.template, &new.template)))
+    });
+    let examples = db::prompts::examples(pool, engine::TASK)
+        .await?
+        .into_iter()
+        .map(|e| Example {
+            id: e.id,
+            text: e.text,
+            label: e.label,
+            source_run_id: e.source_run_id,
+            retired: e.retired_at.is_some(),
+        })
+        .collect();
+    Ok(PromptsOverview {
+        versions,
+        examples,
+        diff,
+        llm: state.jobs.llm.as_ref().map(|c| c.describe()),
+        default_template: rows
+            .first()
+            .map(|p| p.template.clone())
+            .unwrap_or_else(|| llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string()),
+    })
+}
+
+/// Line diff of two templates.
+pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Delete => '-',
+                ChangeTag::Insert => '+',
+                ChangeTag::Equal => ' ',
+            },
+            text: c.value().trim_end_matches('\n').to_string(),
+        })
+        .collect()
+}
+
+/// Renders the version with the active examples and, with a provider configured, sends it.
+pub async fn try_prompt(
+    state: &AppState,
+    prompt_id: Option<i64>,
+    text: String,
+) -> anyhow::Result<TryResult> {
+    let choice = EngineChoice {
+        kind: EngineKind::Llm,
+        model_id: None,
+        prompt_id,
+    };
+    let Some(client) = state.jobs.llm.clone() else {
+        let offline = lexicon::sentiment(&text);
+        let template = match prompt_id {
+            Some(id) => db::prompts::get(&state.pool, id).await?.map(|p| p.template),
+            None => None,
+        }
+        .unwrap_or_else(|| llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string());
+        let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(&state.pool, engine::TASK)
+            .await?
+            .into_iter()
+            .filter(|e| e.retired_at.is_none())
+            .map(|e| llm::prompt::FewShot { text: e.text, label: e.label })
+            .collect();
+        let labels: Vec<String> =
+            SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect();
+        return Ok(TryResult {
+            rendered: llm::prompt::render(&template, &examples, &labels),
+            request: None,
+            reply: None,
+            label: Some(offline.label.as_str().to_string()),
+            score: Some(offline.score),
+            note: "No LLM provider is configured, so nothing was sent; the label shown is the \
+                   lexicon's. Set TICKETLENS_LLM_PROVIDER to try the prompt on a model."
+                .into(),
+        });
+    };
+    let engine::Engine::Llm { instructions, .. } =
+        engine::load(&state.pool, choice, Some(client.clone())).await?
+    else {
+        anyhow::bail!("not an LLM engine");
+    };
+    let task = ClassifyTask {
+        instructions: instructions.clone(),
+        labels: SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect(),
+        items: vec![LlmItem { id: "0".into(), text }],
+    };
+    match client.classify(&task).await {
+        Ok(outcome) => {
+            let exchange = outcome.exchanges.last();
+            let first = outcome.results.first();
+            Ok(TryResult {
+                rendered: instructions,
+                request: exchange.map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default()),
+                reply: exchange.map(|e| e.reply.clone()),
+                label: first.map(|r| r.label.clone()),
+                score: first.map(|r| r.score),
+                note: format!(
+                    "{} tokens in, {} out, {} ms.",
+                    outcome.usage.prompt_tokens, outcome.usage.completion_tokens, outcome.usage.latency_ms
+                ),
+            })
+        }
+        Err(e) => Ok(TryResult {
+            rendered: instructions,
+            request: None,
+            reply: None,
+            label: None,
+            score: None,
+            note: format!("The provider failed: {e}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_added_and_removed_lines() {
+        let lines = diff_lines("a\nb\nc\n", "a\nc\nd\n");
+        let tags: String = lines.iter().map(|l| l.tag).collect();
+        assert_eq!(tags, " - +");
+        assert_eq!(lines[1].text, "b");
+        assert_eq!(lines[3].text, "d");
+    }
+}

@@ -1,0 +1,105 @@
+//! SQL for analysis results: ticket texts to analyse, embeddings (pgvector) and sentiment rows.
+
+use crate::server::pipeline::sentiment::Sentiment;
+use pgvector::Vector;
+use sqlx::{FromRow, PgExecutor};
+
+/// The text of a ticket, as the pipeline reads it.
+#[derive(Debug, Clone, FromRow)]
+pub struct TicketText {
+    pub id: i64,
+    pub subject: String,
+    pub body: String,
+}
+
+impl TicketText {
+    /// Subject and body as one text, the way every engine sees a ticket.
+    pub fn text(&self) -> String {
+        if self.subject.is_empty() {
+            self.body.clone()
+        } else {
+            format!("{}\n{}", self.subject, self.body)
+        }
+    }
+}
+
+pub async fn texts(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<TicketText>> {
+    sqlx::query_as("SELECT id, subject, body FROM tickets WHERE id = ANY($1) ORDER BY id")
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
+/// One ticket's results, ready to store.
+pub struct AnalysisRow {
+    pub ticket_id: i64,
+    pub embedding: Vec<f32>,
+    pub sentiment: Sentiment,
+    pub engine: String,
+    pub version: String,
+}
+
+/// Stores embeddings and sentiment for a batch; storing the same ticket again replaces its row.
+pub async fn store(
+    tx: &mut sqlx::PgConnection,
+    model: &str,
+    rows: &[AnalysisRow],
+) -> sqlx::Result<()> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
+    let vectors: Vec<Vector> = rows.iter().map(|r| Vector::from(r.embedding.clone())).collect();
+    sqlx::query(
+        "INSERT INTO ticket_embeddings (ticket_id, model, embedding)
+         SELECT id, $2, v FROM UNNEST($1::bigint[], $3::vector[]) AS u(id, v)
+         ON CONFLICT (ticket_id) DO UPDATE
+           SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, created_at = now()",
+    )
+    .bind(&ids)
+    .bind(model)
+    .bind(&vectors)
+    .execute(&mut *tx)
+    .await?;
+    let labels: Vec<&str> = rows.iter().map(|r| r.sentiment.label.as_str()).collect();
+    let scores: Vec<f32> = rows.iter().map(|r| r.sentiment.score.clamp(-1.0, 1.0)).collect();
+    let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
+    let versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
+                                      sentiment_version)
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[])
+         ON CONFLICT (ticket_id) DO UPDATE
+           SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
+               sentiment_engine = EXCLUDED.sentiment_engine,
+               sentiment_version = EXCLUDED.sentiment_version, analysed_at = now()",
+    )
+    .bind(&ids)
+    .bind(&labels)
+    .bind(&scores)
+    .bind(&engines)
+    .bind(&versions)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The stored analysis of one ticket.
+#[derive(Debug, Clone, FromRow)]
+pub struct StoredAnalysis {
+    pub sentiment: String,
+    pub sentiment_score: f32,
+    pub sentiment_engine: String,
+    pub sentiment_version: String,
+    pub analysed_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn of_ticket(
+    db: impl PgExecutor<'_>,
+    ticket_id: i64,
+) -> sqlx::Result<Option<StoredAnalysis>> {
+    sqlx::query_as(
+        "SELECT sentiment, sentiment_score, sentiment_engine, sentiment_version, analysed_at
+         FROM ticket_analysis WHERE ticket_id = $1",
+    )
+    .bind(ticket_id)
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,163 @@
+//! SQL for the job queue: enqueue, claim with `FOR UPDATE SKIP LOCKED`, finish, retry with backoff.
+
+use serde_json::Value;
+use sqlx::{FromRow, PgExecutor, Postgres, Transaction};
+use std::time::Duration;
+
+/// A job a worker holds.
+#[derive(Debug, Clone, FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub attempts: i32,
+}
+
+/// Adds a job; with a `dedupe_key` that is already queued or done, adds nothing and returns None.
+pub async fn enqueue(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    payload: &Value,
+    dedupe_key: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO jobs (kind, payload, dedupe_key) VALUES ($1, $2, $3)
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(dedupe_key)
+    .fetch_optional(db)
+    .await
+}
+
+const READY: &str = "kind = $1 AND ((status = 'queued' AND run_after <= now())
+                      OR (status = 'running' AND locked_until < now()))";
+
+/// Claims up to `limit` ready jobs inside `tx`: they stay locked until the transaction ends, so a
+/// worker that dies mid-batch releases them at once and nothing it did is committed.
+pub async fn claim_in(
+    tx: &mut Transaction<'_, Postgres>,
+    kind: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Job>> {
+    sqlx::query_as(&format!(
+        "SELECT id, kind, payload, attempts FROM jobs WHERE {READY}
+         ORDER BY run_after, id LIMIT $2 FOR UPDATE SKIP LOCKED"
+    ))
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Claims one long job under a lease: it is marked running until `lease` passes without a
+/// [`heartbeat`]; after that another worker may take it over.
+pub async fn claim_leased(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    lease: Duration,
+) -> sqlx::Result<Option<Job>> {
+    sqlx::query_as(&format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1,
+                locked_until = now() + make_interval(secs => $2)
+         WHERE id = (SELECT id FROM jobs WHERE {READY}
+                     ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, payload, attempts"
+    ))
+    .bind(kind)
+    .bind(lease.as_secs_f64())
+    .fetch_optional(db)
+    .await
+}
+
+/// Extends the lease of a running job.
+pub async fn heartbeat(db: impl PgExecutor<'_>, id: i64, lease: Duration) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET locked_until = now() + make_interval(secs => $2) WHERE id = $1")
+        .bind(id)
+        .bind(lease.as_secs_f64())
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Marks jobs done.
+pub async fn complete(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL,
+                attempts = GREATEST(attempts, 1), last_error = NULL
+         WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed attempt: the jobs run again after `base * 2^(attempt - 1)` with jitter, or fail
+/// for good once they used all their attempts. Returns how many failed for good.
+pub async fn retry_later(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+    error: &str,
+    base: Duration,
+) -> sqlx::Result<u64> {
+    let failed: i64 = sqlx::query_scalar(
+        "WITH upd AS (
+           UPDATE jobs SET attempts = attempts + (status <> 'running')::int,
+                  status = CASE WHEN attempts + (status <> 'running')::int >= max_attempts
+                                THEN 'failed' ELSE 'queued' END,
+                  finished_at = CASE WHEN attempts + (status <> 'running')::int >= max_attempts
+                                     THEN now() END,
+                  last_error = $2, locked_until = NULL,
+                  run_after = now() + make_interval(secs => $3
+                      * power(2, LEAST(attempts + (status <> 'running')::int - 1, 10))
+                      * (0.5 + random() / 2))
+           WHERE id = ANY($1) RETURNING status)
+         SELECT count(*) FROM upd WHERE status = 'failed'",
+    )
+    .bind(ids)
+    .bind(error)
+    .bind(base.as_secs_f64())
+    .fetch_one(db)
+    .await?;
+    Ok(failed as u64)
+}
+
+/// Queues analysis for every ticket without a result (again for done or failed jobs).
+pub async fn enqueue_missing_analysis(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key)
+         SELECT 'analyse_ticket', jsonb_build_object('ticket_id', t.id), 'analyse_ticket:' || t.id
+         FROM tickets t
+         WHERE NOT EXISTS (SELECT 1 FROM ticket_analysis a WHERE a.ticket_id = t.id)
+         ON CONFLICT (dedupe_key) DO UPDATE
+           SET status = 'queued', attempts = 0, run_after = now(), last_error = NULL
+           WHERE jobs.status IN ('done', 'failed')",
+    )
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// How many jobs of `kind` are in each state.
+pub async fn counts(db: impl PgExecutor<'_>, kind: &str) -> sqlx::Result<JobCounts> {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'queued') AS queued,
+                count(*) FILTER (WHERE status = 'running') AS running,
+                count(*) FILTER (WHERE status = 'done') AS done,
+                count(*) FILTER (WHERE status = 'failed') AS failed
+         FROM jobs WHERE kind = $1",
+    )
+    .bind(kind)
+    .fetch_one(db)
+    .await
+}
+
+#[derive(Debug, Clone, Copy, Default, FromRow, serde::Serialize)]
+pub struct JobCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}

@@ -1,0 +1,60 @@
+//! The analysis job: embed a batch of new tickets, score their sentiment, store both, in one
+//! transaction with the job rows, so a crash loses nothing and redoes nothing committed.
+
+use super::{JobContext, ANALYSE, RETRY_BASE};
+use crate::server::db;
+use crate::server::db::analysis::AnalysisRow;
+use crate::server::pipeline::sentiment::engine::Engine;
+
+/// Tickets per batch: enough to keep the embedder's batches full.
+pub const BATCH: i64 = 64;
+
+/// Analyses one batch of queued tickets with `engine`; returns how many tickets it stored
+/// (0 when nothing was ready).
+#[tracing::instrument(skip_all)]
+pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usize> {
+    let mut tx = ctx.pool.begin().await?;
+    let jobs = db::jobs::claim_in(&mut tx, ANALYSE, BATCH).await?;
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let job_ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+    let ticket_ids: Vec<i64> = jobs
+        .iter()
+        .filter_map(|j| j.payload.get("ticket_id").and_then(|v| v.as_i64()))
+        .collect();
+    let outcome = async {
+        let tickets = db::analysis::texts(&mut *tx, &ticket_ids).await?;
+        let texts: Vec<String> = tickets.iter().map(|t| t.text()).collect();
+        let embeddings = super::embed(&ctx.embedder, texts.clone()).await?;
+        let (scored, _cost) = engine.score(&texts, &embeddings).await?;
+        let rows: Vec<AnalysisRow> = tickets
+            .iter()
+            .zip(embeddings)
+            .zip(scored)
+            .map(|((t, embedding), s)| AnalysisRow {
+                ticket_id: t.id,
+                embedding,
+                sentiment: s.sentiment,
+                engine: s.engine.as_str().to_string(),
+                version: s.version,
+            })
+            .collect();
+        db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
+        db::jobs::complete(&mut *tx, &job_ids).await?;
+        anyhow::Ok(rows.len())
+    }
+    .await;
+    match outcome {
+        Ok(stored) => {
+            tx.commit().await?;
+            Ok(stored)
+        }
+        Err(e) => {
+            drop(tx);
+            tracing::error!(error = ?e, jobs = job_ids.len(), "analysis batch failed; will retry");
+            db::jobs::retry_later(&ctx.pool, &job_ids, &format!("{e:#}"), RETRY_BASE).await?;
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Background work on the Postgres job table: ticket analysis, evaluation runs, model training.
+
+pub mod analyse;
+pub mod backfill;
+pub mod embeddings;
+pub mod evaluate;
+pub mod train;
+pub mod worker;
+
+use crate::server::config::Settings;
+use crate::server::llm::LlmClient;
+use anyhow::Context;
+use crate::server::pipeline::embed::Embedder;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Job kinds as stored in `jobs.kind`.
+pub const ANALYSE: &str = "analyse_ticket";
+pub const EVALUATE: &str = "evaluate";
+pub const TRAIN: &str = "train_model";
+
+/// How long a long job stays claimed without a heartbeat before another worker may take it.
+pub const LEASE: Duration = Duration::from_secs(60);
+/// The first retry delay; each further attempt doubles it (with jitter).
+pub const RETRY_BASE: Duration = Duration::from_secs(5);
+
+/// What every job needs: the database, the embedding model, the LLM client when configured.
+#[derive(Clone)]
+pub struct JobContext {
+    pub pool: PgPool,
+    pub embedder: Arc<Embedder>,
+    pub llm: Option<Arc<LlmClient>>,
+}
+
+impl std::fmt::Debug for JobContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobContext")
+            .field("embedder", &self.embedder.model_name())
+            .field("llm", &self.llm.as_ref().map(|c| c.describe()))
+            .finish()
+    }
+}
+
+impl JobContext {
+    /// Loads the embedding model (on the blocking pool) and builds the LLM client if configured.
+    pub async fn load(pool: PgPool, settings: &Settings) -> anyhow::Result<Self> {
+        let dir = settings.model_dir.clone();
+        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&dir))
+            .await?
+            .with_context(|| {
+                format!(
+                    "cannot load the embedding model from {} (run scripts/setup.sh, or set \
+                     TICKETLENS_MODEL_DIR to a Hugging Face BERT-family folder)",
+                    settings.model_dir.display()
+                )
+            })?;
+        let llm = match &settings.llm {
+            Some(llm) => Some(Arc::new(LlmClient::new(llm.clone())?)),
+            None => None,
+        };
+        Ok(JobContext {
+            pool,
+            embedder: Arc::new(embedder),
+            llm,
+        })
+    }
+}
+
+/// Embeds texts on the blocking pool, never on the async runtime.
+pub async fn embed(embedder: &Arc<Embedder>, texts: Vec<String>) -> anyhow::Result<Vec<Vec<f32>>> {
+    let embedder = embedder.clone();
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        embedder.embed(&refs)
+    })
+    .await?
+}

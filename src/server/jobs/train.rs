@@ -1,0 +1,117 @@
+//! The training job: fits a local sentiment model on a set's train split, measures it on the test
+//! split, stores it as the next version and queues its evaluation run.
+
+use super::JobContext;
+use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
+use crate::server::db;
+use crate::server::db::labelled::Item;
+use crate::server::db::models::NewModel;
+use crate::server::eval::{metrics::Metrics, runs, sets};
+use crate::server::pipeline::sentiment::local::{Features, LocalModel, TrainExample, TrainOptions};
+use anyhow::Context;
+
+/// Parses the feature choice offered on the page and the CLI.
+pub fn parse_features(text: &str) -> Option<Features> {
+    match text {
+        "both" => Some(Features::Both),
+        "embedding" => Some(Features::Embedding),
+        "tfidf" => Some(Features::Tfidf),
+        _ => None,
+    }
+}
+
+/// Examples for training or testing, with their embeddings when the features need them.
+pub async fn examples(
+    ctx: &JobContext,
+    items: &[&Item],
+    features: Features,
+) -> anyhow::Result<Vec<TrainExample>> {
+    let embeddings: Vec<Option<Vec<f32>>> = if matches!(features, Features::Tfidf) {
+        vec![None; items.len()]
+    } else {
+        super::embeddings::for_items(ctx, items)
+            .await?
+            .into_iter()
+            .map(Some)
+            .collect()
+    };
+    items
+        .iter()
+        .zip(embeddings)
+        .map(|(i, embedding)| {
+            Ok(TrainExample {
+                text: i.text.clone(),
+                embedding,
+                label: SentimentLabel::parse(&i.label).context("bad stored label")?,
+            })
+        })
+        .collect()
+}
+
+/// Trains, stores and queues the evaluation; returns the new model's id.
+#[tracing::instrument(skip_all, fields(set_id))]
+pub async fn run(
+    ctx: &JobContext,
+    set_id: i64,
+    features_name: &str,
+    user_id: Option<i64>,
+) -> anyhow::Result<i64> {
+    let features = parse_features(features_name).context("unknown feature set")?;
+    let set = db::labelled::get(&ctx.pool, set_id)
+        .await?
+        .context("the labelled set no longer exists")?;
+    let items = db::labelled::items(&ctx.pool, set_id).await?;
+    let (train, test) = sets::split(&items);
+    let train_examples = examples(ctx, &train, features).await?;
+    let test_examples = examples(ctx, &test, features).await?;
+    let options = TrainOptions {
+        features,
+        ..TrainOptions::default()
+    };
+    let (model, metrics) = tokio::task::spawn_blocking(move || {
+        let model = LocalModel::train(&train_examples, &options)?;
+        let metrics = measure(&model, &test_examples)?;
+        anyhow::Ok((model, metrics))
+    })
+    .await??;
+    let (model_id, version) = db::models::insert(
+        &ctx.pool,
+        NewModel {
+            set_id,
+            set_name: &set.name,
+            features: features_name,
+            embedder: ctx.embedder.model_name(),
+            train_size: train.len() as i32,
+            metrics: Some(serde_json::to_value(&metrics)?),
+            model: serde_json::to_value(&model)?,
+            user_id,
+        },
+    )
+    .await?;
+    tracing::info!(model_id, version, macro_f1 = metrics.macro_f1, "trained a local model");
+    let choice = EngineChoice {
+        kind: EngineKind::Local,
+        model_id: Some(model_id),
+        prompt_id: None,
+    };
+    if !test.is_empty() {
+        runs::start(ctx, set_id, choice, user_id).await?;
+    }
+    Ok(model_id)
+}
+
+/// Metrics of a model on examples.
+pub fn measure(model: &LocalModel, examples: &[TrainExample]) -> anyhow::Result<Metrics> {
+    let mut gold = Vec::with_capacity(examples.len());
+    let mut predicted = Vec::with_capacity(examples.len());
+    for e in examples {
+        let p = model.predict(&e.text, e.embedding.as_deref())?;
+        gold.push(class(e.label));
+        predicted.push(class(p.label));
+    }
+    Ok(Metrics::compute(&sets::class_names(), &gold, &predicted))
+}
+
+fn class(label: SentimentLabel) -> usize {
+    SentimentLabel::ALL.iter().position(|l| *l == label).unwrap_or(1)
+}

@@ -1,0 +1,144 @@
+//! The worker loop: analyses new tickets, then runs queued evaluations and training, until shutdown.
+
+use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
+use crate::domain::EngineChoice;
+use crate::server::db;
+use crate::server::pipeline::sentiment::engine::{self, Engine};
+use futures::FutureExt;
+use std::future::Future;
+use std::time::Duration;
+
+/// How long an idle worker waits before looking for work again.
+const IDLE: Duration = Duration::from_millis(500);
+
+/// Runs jobs until `shutdown` completes: ticket analysis and long jobs (training, evaluation) in
+/// two loops, so an evaluation does not wait behind a large import.
+pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
+    let shutdown = shutdown.shared();
+    tokio::join!(
+        analysis_loop(&ctx, shutdown.clone()),
+        long_job_loop(&ctx, shutdown)
+    );
+}
+
+async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut engine = None;
+    loop {
+        let busy = tokio::select! {
+            _ = &mut shutdown => return,
+            done = analyse_step(ctx, &mut engine) => match done {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::error!(error = ?e, "ticket analysis failed");
+                    false
+                }
+            },
+        };
+        if !busy {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(IDLE) => {}
+            }
+        }
+    }
+}
+
+async fn long_job_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        let busy = tokio::select! {
+            _ = &mut shutdown => return,
+            busy = long_jobs(ctx) => busy,
+        };
+        if !busy {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(IDLE) => {}
+            }
+        }
+    }
+}
+
+/// Runs one queued training or evaluation job; returns whether there was one.
+async fn long_jobs(ctx: &JobContext) -> bool {
+    for kind in [TRAIN, EVALUATE] {
+        match long_job(ctx, kind).await {
+            Ok(true) => return true,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = ?e, kind, "could not claim a job"),
+        }
+    }
+    false
+}
+
+/// Does one unit of work; returns whether there was any.
+pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>) -> bool {
+    match analyse_step(ctx, cached).await {
+        Ok(0) => {}
+        Ok(_) => return true,
+        Err(e) => {
+            tracing::error!(error = ?e, "ticket analysis failed");
+            return true;
+        }
+    }
+    long_jobs(ctx).await
+}
+
+/// Analyses one batch with the active engine (reloaded when an admin changes it).
+pub async fn analyse_step(
+    ctx: &JobContext,
+    cached: &mut Option<(EngineChoice, Engine)>,
+) -> anyhow::Result<usize> {
+    let choice = engine::active_choice(&ctx.pool).await?;
+    if cached.as_ref().map(|(c, _)| *c) != Some(choice) {
+        let built = match engine::load(&ctx.pool, choice, ctx.llm.clone()).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(error = %e, "active engine unavailable; using the lexicon");
+                Engine::Lexicon
+            }
+        };
+        *cached = Some((choice, built));
+    }
+    let Some((_, engine)) = cached.as_ref() else {
+        return Ok(0);
+    };
+    analyse::run_batch(ctx, engine).await
+}
+
+/// Claims and runs one leased job of `kind`; returns whether there was one.
+async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
+    let Some(job) = db::jobs::claim_leased(&ctx.pool, kind, LEASE).await? else {
+        return Ok(false);
+    };
+    let payload = &job.payload;
+    let id_of = |key: &str| payload.get(key).and_then(|v| v.as_i64());
+    let result = match kind {
+        EVALUATE => match id_of("run_id") {
+            Some(run_id) => evaluate::run(ctx, job.id, run_id).await,
+            None => Err(anyhow::anyhow!("job payload has no run_id")),
+        },
+        _ => match id_of("set_id") {
+            Some(set_id) => {
+                let features = payload.get("features").and_then(|v| v.as_str()).unwrap_or("both");
+                train::run(ctx, set_id, features, id_of("user_id")).await.map(|_| ())
+            }
+            None => Err(anyhow::anyhow!("job payload has no set_id")),
+        },
+    };
+    match result {
+        Ok(()) => db::jobs::complete(&ctx.pool, &[job.id]).await?,
+        Err(e) => {
+            tracing::error!(error = ?e, job = job.id, kind, "job failed");
+            let message = format!("{e:#}");
+            let gave_up = db::jobs::retry_later(&ctx.pool, &[job.id], &message, RETRY_BASE).await?;
+            if gave_up > 0 && kind == EVALUATE {
+                if let Some(run_id) = id_of("run_id") {
+                    db::evaluations::finish(&ctx.pool, run_id, None, Some(&message)).await?;
+                }
+            }
+        }
+    }
+    Ok(true)
+}

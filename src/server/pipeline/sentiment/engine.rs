@@ -1,0 +1,284 @@
+//! The sentiment engine in use: built from an admin's choice, scoring batches of texts, and falling
+//! back to a local engine when the LLM provider fails.
+
+use super::{lexicon, local::LocalModel, Sentiment, SentimentLabel};
+use crate::domain::{EngineChoice, EngineKind};
+use crate::server::db;
+use crate::server::llm::{self, ClassifyTask, LlmClient, LlmItem};
+use anyhow::Context;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The task name prompts and few-shot examples are stored under.
+pub const TASK: &str = "sentiment";
+
+/// A ready-to-use engine with the exact version it will record.
+pub enum Engine {
+    Lexicon,
+    Local {
+        model: Arc<LocalModel>,
+        version: String,
+    },
+    Llm {
+        client: Arc<LlmClient>,
+        instructions: String,
+        version: String,
+        fallback: Box<Engine>,
+    },
+}
+
+/// One text's result and who produced it (after a fallback, not the engine asked).
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub sentiment: Sentiment,
+    pub engine: EngineKind,
+    pub version: String,
+}
+
+/// What scoring a batch cost.
+#[derive(Debug, Clone, Default)]
+pub struct Cost {
+    pub latency_ms: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    /// Texts scored by the fallback engine because the provider failed.
+    pub fallbacks: usize,
+}
+
+impl Engine {
+    pub fn kind(&self) -> EngineKind {
+        match self {
+            Engine::Lexicon => EngineKind::Lexicon,
+            Engine::Local { .. } => EngineKind::Local,
+            Engine::Llm { .. } => EngineKind::Llm,
+        }
+    }
+
+    pub fn version(&self) -> String {
+        match self {
+            Engine::Lexicon => lexicon::VERSION.to_string(),
+            Engine::Local { version, .. } | Engine::Llm { version, .. } => version.clone(),
+        }
+    }
+
+    /// Whether scoring needs the texts' embeddings (the local engine, or an LLM falling back to it).
+    pub fn needs_embeddings(&self) -> bool {
+        match self {
+            Engine::Lexicon => false,
+            Engine::Local { .. } => true,
+            Engine::Llm { fallback, .. } => fallback.needs_embeddings(),
+        }
+    }
+
+    /// Scores texts without any network call (lexicon or local model). `embeddings` is needed by
+    /// the local engine; it may be empty for the lexicon.
+    pub fn score_offline(
+        &self,
+        texts: &[String],
+        embeddings: &[Vec<f32>],
+    ) -> anyhow::Result<Vec<Scored>> {
+        match self {
+            Engine::Lexicon => Ok(texts
+                .iter()
+                .map(|t| Scored {
+                    sentiment: lexicon::sentiment(t),
+                    engine: EngineKind::Lexicon,
+                    version: lexicon::VERSION.to_string(),
+                })
+                .collect()),
+            Engine::Local { model, version } => {
+                anyhow::ensure!(
+                    embeddings.len() == texts.len(),
+                    "the local engine needs an embedding for every text"
+                );
+                texts
+                    .iter()
+                    .zip(embeddings)
+                    .map(|(t, e)| {
+                        let p = model.predict(t, Some(e))?;
+                        Ok(Scored {
+                            sentiment: Sentiment {
+                                label: p.label,
+                                score: p.score,
+                            },
+                            engine: EngineKind::Local,
+                            version: version.clone(),
+                        })
+                    })
+                    .collect()
+            }
+            Engine::Llm { fallback, .. } => fallback.score_offline(texts, embeddings),
+        }
+    }
+
+    /// Scores a batch. The LLM engine falls back to its offline engine when the provider fails
+    /// (after its retries), so a batch always gets a result; the cost says how many fell back.
+    pub async fn score(
+        &self,
+        texts: &[String],
+        embeddings: &[Vec<f32>],
+    ) -> anyhow::Result<(Vec<Scored>, Cost)> {
+        let Engine::Llm {
+            client,
+            instructions,
+            version,
+            fallback,
+        } = self
+        else {
+            let started = Instant::now();
+            let scored = self.score_offline(texts, embeddings)?;
+            let cost = Cost {
+                latency_ms: started.elapsed().as_millis() as i64,
+                ..Cost::default()
+            };
+            return Ok((scored, cost));
+        };
+        let task = ClassifyTask {
+            instructions: instructions.clone(),
+            labels: SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect(),
+            items: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| LlmItem {
+                    id: i.to_string(),
+                    text: t.clone(),
+                })
+                .collect(),
+        };
+        match client.classify(&task).await {
+            Ok(outcome) => {
+                let mut scored = Vec::with_capacity(texts.len());
+                for r in &outcome.results {
+                    let label = SentimentLabel::parse(&r.label)
+                        .with_context(|| format!("unexpected label {:?}", r.label))?;
+                    scored.push((r.id.parse::<usize>().unwrap_or(usize::MAX), label, r.score));
+                }
+                scored.sort_by_key(|s| s.0);
+                let cost = Cost {
+                    latency_ms: outcome.usage.latency_ms as i64,
+                    prompt_tokens: outcome.usage.prompt_tokens as i64,
+                    completion_tokens: outcome.usage.completion_tokens as i64,
+                    fallbacks: 0,
+                };
+                let results = scored
+                    .into_iter()
+                    .map(|(_, label, score)| Scored {
+                        sentiment: Sentiment { label, score },
+                        engine: EngineKind::Llm,
+                        version: version.clone(),
+                    })
+                    .collect();
+                Ok((results, cost))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, items = texts.len(), "LLM failed; using the fallback engine");
+                let started = Instant::now();
+                let scored = fallback.score_offline(texts, embeddings)?;
+                let cost = Cost {
+                    latency_ms: started.elapsed().as_millis() as i64,
+                    fallbacks: texts.len(),
+                    ..Cost::default()
+                };
+                Ok((scored, cost))
+            }
+        }
+    }
+}
+
+/// The engine an admin made active (the lexicon until one is chosen).
+pub async fn active_choice(pool: &PgPool) -> anyhow::Result<EngineChoice> {
+    Ok(db::app_settings::get(pool, db::app_settings::ACTIVE_SENTIMENT)
+        .await?
+        .unwrap_or(EngineChoice::LEXICON))
+}
+
+/// Builds the engine for a choice, reading its model or prompt and examples from the database.
+pub async fn load(
+    pool: &PgPool,
+    choice: EngineChoice,
+    llm: Option<Arc<LlmClient>>,
+) -> anyhow::Result<Engine> {
+    match choice.kind {
+        EngineKind::Lexicon => Ok(Engine::Lexicon),
+        EngineKind::Local => {
+            let id = match choice.model_id {
+                Some(id) => id,
+                None => db::models::latest_id(pool)
+                    .await?
+                    .context("no local model has been trained yet")?,
+            };
+            load_local(pool, id).await
+        }
+        EngineKind::Llm => {
+            let client = llm.context(
+                "no LLM provider is configured (set TICKETLENS_LLM_PROVIDER and its key)",
+            )?;
+            let prompts = db::prompts::list(pool, TASK).await?;
+            let prompt = match choice.prompt_id {
+                Some(id) => prompts.iter().find(|p| p.id == id),
+                None => prompts.first(),
+            };
+            let (template, prompt_version) = match prompt {
+                Some(p) => (p.template.clone(), p.version),
+                None => (llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(), 0),
+            };
+            let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(pool, TASK)
+                .await?
+                .into_iter()
+                .filter(|e| e.retired_at.is_none())
+                .map(|e| llm::prompt::FewShot {
+                    text: e.text,
+                    label: e.label,
+                })
+                .collect();
+            let labels: Vec<String> =
+                SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect();
+            let instructions = llm::prompt::render(&template, &examples, &labels);
+            let version = format!(
+                "{} prompt-v{prompt_version} examples-{}",
+                client.describe(),
+                examples_hash(&examples)
+            );
+            let fallback = match db::models::latest_id(pool).await? {
+                Some(id) => load_local(pool, id).await.unwrap_or(Engine::Lexicon),
+                None => Engine::Lexicon,
+            };
+            Ok(Engine::Llm {
+                client,
+                instructions,
+                version,
+                fallback: Box::new(fallback),
+            })
+        }
+    }
+}
+
+async fn load_local(pool: &PgPool, id: i64) -> anyhow::Result<Engine> {
+    let row = db::models::get(pool, id)
+        .await?
+        .with_context(|| format!("local model {id} does not exist"))?;
+    let json = db::models::weights(pool, id)
+        .await?
+        .with_context(|| format!("local model {id} does not exist"))?;
+    let model = tokio::task::spawn_blocking(move || serde_json::from_value::<LocalModel>(json))
+        .await?
+        .context("the stored local model cannot be read")?;
+    Ok(Engine::Local {
+        model: Arc::new(model),
+        version: format!("local-v{}", row.version),
+    })
+}
+
+/// A short, stable fingerprint of the few-shot examples a prompt was rendered with.
+pub fn examples_hash(examples: &[llm::prompt::FewShot]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for e in examples {
+        h.update(e.label.as_bytes());
+        h.update([0]);
+        h.update(e.text.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..4])
+}
