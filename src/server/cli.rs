@@ -184,8 +184,9 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Analyse { all } => {
             anyhow::ensure!(all, "say --all to analyse every ticket without a result");
-            with_db(&settings, |pool| async move {
-                let ctx = JobContext::load(pool, &settings).await?;
+            let s = &settings;
+            with_db(s, |pool| async move {
+                let ctx = JobContext::load(pool, s).await?;
                 let bar = progress(0, "tickets");
                 let done = backfill::run(&ctx, |n, total| {
                     bar.set_length(total);
@@ -204,8 +205,9 @@ pub async fn run() -> anyhow::Result<()> {
             .await
         }
         Command::Worker => {
-            with_db(&settings, |pool| async move {
-                let ctx = JobContext::load(pool, &settings).await?;
+            let s = &settings;
+            with_db(s, |pool| async move {
+                let ctx = JobContext::load(pool, s).await?;
                 println!("worker running; Ctrl-C stops it");
                 worker::run(ctx, async {
                     let _ = tokio::signal::ctrl_c().await;

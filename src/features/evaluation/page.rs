@@ -129,12 +129,14 @@ fn CompareForm(runs: Vec<RunSummary>) -> impl IntoView {
 fn StartForm(d: EvaluationOverview) -> impl IntoView {
     let start = ServerAction::<StartRun>::new();
     let train = ServerAction::<TrainModel>::new();
+    let set_list = d.sets.clone();
     let sets = move || {
-        d.sets
+        set_list
             .iter()
             .map(|s| view! { <option value=s.id>{format!("{} ({} items)", s.name, s.items)}</option> })
             .collect_view()
     };
+    let (sets_for_run, sets_for_training) = (sets(), sets());
     let engines = d
         .options
         .iter()
@@ -145,12 +147,12 @@ fn StartForm(d: EvaluationOverview) -> impl IntoView {
             <h2>"Evaluate or train"</h2>
             <p class="muted">"Runs use the test split (20% of every class, fixed by item) of the set; training uses the rest."</p>
             <ActionForm action=start attr:class="form row">
-                <label>"Labelled set" <select name="set_id">{sets()}</select></label>
+                <label>"Labelled set" <select name="set_id">{sets_for_run}</select></label>
                 <label>"Engine" <select name="engine">{engines}</select></label>
                 <button type="submit">"Run evaluation"</button>
             </ActionForm>
             <ActionForm action=train attr:class="form row">
-                <label>"Labelled set" <select name="set_id">{sets()}</select></label>
+                <label>"Labelled set" <select name="set_id">{sets_for_training}</select></label>
                 <label>"Features"
                     <select name="features">
                         <option value="both">"Embedding + TF-IDF n-grams"</option>

@@ -127,7 +127,7 @@ pub async fn try_prompt(
                 request: exchange.map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default()),
                 reply: exchange.map(|e| e.reply.clone()),
                 label: first.map(|r| r.label.clone()),
-                score: first.map(|r| r.score),
+                score: first.map(|r| r.score as f32),
                 note: format!(
                     "{} tokens in, {} out, {} ms.",
                     outcome.usage.prompt_tokens, outcome.usage.completion_tokens, outcome.usage.latency_ms

@@ -152,7 +152,7 @@ impl Engine {
                 for r in &outcome.results {
                     let label = SentimentLabel::parse(&r.label)
                         .with_context(|| format!("unexpected label {:?}", r.label))?;
-                    scored.push((r.id.parse::<usize>().unwrap_or(usize::MAX), label, r.score));
+                    scored.push((r.id.parse::<usize>().unwrap_or(usize::MAX), label, r.score as f32));
                 }
                 scored.sort_by_key(|s| s.0);
                 let cost = Cost {
