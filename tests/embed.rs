@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use ticketlens::server::pipeline::embed::Embedder;
+use ticketlens::server::pipeline::embed::{bench, Embedder, Precision};
 
 fn model_dir() -> PathBuf {
     let dir = std::env::var("TICKETLENS_MODEL_DIR").unwrap_or_else(|_| {
@@ -115,4 +115,38 @@ fn a_folder_without_weights_is_reported_by_file_name() {
     }
     let err = format!("{:#}", Embedder::load(dir.path()).err().unwrap());
     assert!(err.contains("model.safetensors"), "{err}");
+}
+
+#[test]
+fn the_opt_in_q8_embedder_stays_close_to_the_reference() {
+    let f = fixture();
+    let q8 = Embedder::load_with(&model_dir(), Precision::Q8).unwrap();
+    let texts: Vec<&str> = f.sentences.iter().map(String::as_str).collect();
+    let got = q8.embed(&texts).unwrap();
+    for ((text, v), want) in texts.iter().zip(&got).zip(&f.vectors) {
+        let c = cosine(v, want);
+        eprintln!("q8 cosine {c:.6} with the reference: {text:?}");
+        assert!(c >= 0.99, "{text:?}: q8 cosine {c} with the reference");
+    }
+    let alone = q8.embed(&[texts[2]]).unwrap();
+    assert!(cosine(&alone[0], &got[2]) >= 0.9999);
+}
+
+/// Throughput, for a release build only: one text per line in TICKETLENS_BENCH_TEXTS, e.g.
+/// `scripts/onnx_embed_bench.py --write-sample-texts /tmp/texts.txt` then
+/// `cargo test --release --features ssr --test embed -- --ignored --nocapture throughput`.
+#[test]
+#[ignore]
+fn throughput() {
+    let path = std::env::var("TICKETLENS_BENCH_TEXTS")
+        .expect("set TICKETLENS_BENCH_TEXTS to a file of texts");
+    let all = std::fs::read_to_string(path).unwrap();
+    let texts: Vec<&str> = all.lines().filter(|l| !l.trim().is_empty()).collect();
+    let batch = std::env::var("TICKETLENS_BENCH_BATCH").map_or(32, |b| b.parse().unwrap());
+    for precision in [Precision::F32, Precision::Q8] {
+        let e = Embedder::load_with(&model_dir(), precision).unwrap();
+        bench(&e, &texts[..texts.len().min(64)], batch).unwrap(); // warm-up
+        let r = bench(&e, &texts, batch).unwrap();
+        println!("{precision:?} {}", serde_json::to_string(&r).unwrap());
+    }
 }
