@@ -4,6 +4,7 @@ mod batch;
 pub mod bench;
 mod folder;
 mod model;
+mod quant;
 
 pub use bench::{bench, BenchReport};
-pub use model::{Embedder, DEFAULT_BATCH_SIZE};
+pub use model::{Embedder, Precision, DEFAULT_BATCH_SIZE};
