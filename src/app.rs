@@ -1,9 +1,9 @@
 //! The HTML shell, the root `<App/>` component and the route table.
 
 use crate::components::Layout;
-use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
 use crate::features::prompts::page::PromptsPage;
+use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
 };

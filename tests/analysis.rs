@@ -32,7 +32,10 @@ async fn every_new_ticket_is_queued_and_analysed_exactly_once() {
     let ctx = context(&url).await;
     load_demo(&ctx.pool, 150).await;
     let counts = db::jobs::counts(&ctx.pool, ANALYSE).await.unwrap();
-    assert_eq!(counts.queued, 150, "the insert trigger queues one job per ticket");
+    assert_eq!(
+        counts.queued, 150,
+        "the insert trigger queues one job per ticket"
+    );
 
     let done = backfill::run(&ctx, |_, _| {}).await.unwrap();
     assert_eq!(done.analysed, 150);
@@ -45,18 +48,20 @@ async fn every_new_ticket_is_queued_and_analysed_exactly_once() {
     .await
     .unwrap();
     assert_eq!((analysed, embedded, dims), (150, 150, Some(384)));
-    let engines: Vec<(String, String)> = sqlx::query_as(
-        "SELECT DISTINCT sentiment_engine, sentiment_version FROM ticket_analysis",
-    )
-    .fetch_all(&ctx.pool)
-    .await
-    .unwrap();
+    let engines: Vec<(String, String)> =
+        sqlx::query_as("SELECT DISTINCT sentiment_engine, sentiment_version FROM ticket_analysis")
+            .fetch_all(&ctx.pool)
+            .await
+            .unwrap();
     assert_eq!(engines.len(), 1);
     assert_eq!(engines[0].0, "lexicon");
 
     // Nothing is left to do, and asking again queues nothing.
     assert_eq!(analyse::run_batch(&ctx, &Engine::Lexicon).await.unwrap(), 0);
-    assert_eq!(db::jobs::enqueue_missing_analysis(&ctx.pool).await.unwrap(), 0);
+    assert_eq!(
+        db::jobs::enqueue_missing_analysis(&ctx.pool).await.unwrap(),
+        0
+    );
     let again = backfill::run(&ctx, |_, _| {}).await.unwrap();
     assert_eq!(again.analysed, 0);
 
@@ -89,7 +94,10 @@ async fn similar_tickets_are_nearest_neighbours_in_pgvector() {
     .fetch_one(&ctx.pool)
     .await
     .unwrap();
-    assert!(same > 0.5, "nearest neighbour shares the category for {same:.2} of tickets");
+    assert!(
+        same > 0.5,
+        "nearest neighbour shares the category for {same:.2} of tickets"
+    );
 }
 
 #[tokio::test]
@@ -102,10 +110,16 @@ async fn a_batch_that_dies_before_commit_leaves_its_jobs_for_the_next_worker() {
     assert_eq!(held.len(), 10);
     // While one worker holds them, another finds nothing to claim (SKIP LOCKED).
     let mut other = ctx.pool.begin().await.unwrap();
-    assert!(db::jobs::claim_in(&mut other, ANALYSE, 100).await.unwrap().is_empty());
+    assert!(db::jobs::claim_in(&mut other, ANALYSE, 100)
+        .await
+        .unwrap()
+        .is_empty());
     drop(other);
     drop(tx); // the worker dies: rollback
-    assert_eq!(analyse::run_batch(&ctx, &Engine::Lexicon).await.unwrap(), 10);
+    assert_eq!(
+        analyse::run_batch(&ctx, &Engine::Lexicon).await.unwrap(),
+        10
+    );
 }
 
 #[tokio::test]
@@ -168,7 +182,13 @@ async fn killing_a_backfill_loses_nothing_and_redoes_nothing_committed() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(redone, 0, "results committed before the kill were not redone");
+    assert_eq!(
+        redone, 0,
+        "results committed before the kill were not redone"
+    );
     let done_jobs = db::jobs::counts(&pool, ANALYSE).await.unwrap();
-    assert_eq!((done_jobs.done, done_jobs.queued, done_jobs.failed), (800, 0, 0));
+    assert_eq!(
+        (done_jobs.done, done_jobs.queued, done_jobs.failed),
+        (800, 0, 0)
+    );
 }

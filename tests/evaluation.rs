@@ -27,24 +27,46 @@ async fn a_lexicon_run_stores_predictions_and_hand_checked_metrics() {
     // prediction is known whatever items the split holds out: 2 test items per class.
     let mut items = Vec::new();
     for i in 0..10 {
-        items.push((format!("I love it, thank you so much, wonderful help {i}!"), "negative"));
+        items.push((
+            format!("I love it, thank you so much, wonderful help {i}!"),
+            "negative",
+        ));
         items.push((format!("The invoice for order {i} is attached."), "neutral"));
-        items.push((format!("Great service, thanks a lot, excellent {i}!"), "positive"));
+        items.push((
+            format!("Great service, thanks a lot, excellent {i}!"),
+            "positive",
+        ));
     }
     let set_id = add_set(&app.pool, "hand checked", &items).await;
     let admin = app.login(ADMIN).await;
     let (status, location) = app
-        .post_form(&admin, "/api/evaluation/start", &[("set_id", &set_id.to_string()), ("engine", "lexicon")])
+        .post_form(
+            &admin,
+            "/api/evaluation/start",
+            &[("set_id", &set_id.to_string()), ("engine", "lexicon")],
+        )
         .await;
     assert_eq!(status, 302, "{location}");
-    let run_id: i64 = location.trim_start_matches("/evaluation/runs/").parse().unwrap();
+    let run_id: i64 = location
+        .trim_start_matches("/evaluation/runs/")
+        .parse()
+        .unwrap();
     app.run_jobs().await;
 
-    let run = ticketlens::server::db::evaluations::get(&app.pool, run_id).await.unwrap().unwrap();
-    assert_eq!((run.status.as_str(), run.total, run.completed), ("done", 6, 6));
+    let run = ticketlens::server::db::evaluations::get(&app.pool, run_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (run.status.as_str(), run.total, run.completed),
+        ("done", 6, 6)
+    );
     let m = run.metrics.unwrap();
     // Rows gold (negative, neutral, positive), columns predicted.
-    assert_eq!(m["confusion"], serde_json::json!([[0, 0, 2], [0, 2, 0], [0, 0, 2]]));
+    assert_eq!(
+        m["confusion"],
+        serde_json::json!([[0, 0, 2], [0, 2, 0], [0, 0, 2]])
+    );
     let close = |key: &str, want: f64| {
         let got = m[key].as_f64().unwrap();
         assert!((got - want).abs() < 1e-3, "{key}: {got} != {want}");
@@ -54,17 +76,30 @@ async fn a_lexicon_run_stores_predictions_and_hand_checked_metrics() {
     close("macro_f1", (0.0 + 1.0 + 2.0 / 3.0) / 3.0);
     close("weighted_f1", (0.0 + 1.0 + 2.0 / 3.0) / 3.0);
 
-    let (status, html) = app.get_html(&admin, &format!("/evaluation/runs/{run_id}")).await;
+    let (status, html) = app
+        .get_html(&admin, &format!("/evaluation/runs/{run_id}"))
+        .await;
     assert_eq!(status, 200);
-    assert!(html.contains("macro-F1 0.556"), "run page shows the metrics");
-    assert!(html.contains("<svg") && html.contains("Confusion matrix of run"), "confusion matrix drawn");
-    assert!(html.contains("Misclassified items (2)"), "the two mislabelled items are listed");
+    assert!(
+        html.contains("macro-F1 0.556"),
+        "run page shows the metrics"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("Confusion matrix of run"),
+        "confusion matrix drawn"
+    );
+    assert!(
+        html.contains("Misclassified items (2)"),
+        "the two mislabelled items are listed"
+    );
 }
 
 #[tokio::test]
 async fn roles_decide_who_sees_and_who_changes_evaluation() {
     let app = spawn_app(0).await;
-    let set_id = add_set(&app.pool, "tiny", &[("fine".into(), "neutral")]).await.to_string();
+    let set_id = add_set(&app.pool, "tiny", &[("fine".into(), "neutral")])
+        .await
+        .to_string();
     let agent = app.login(AGENT).await;
     let (status, _) = app.get_html(&agent, "/evaluation").await;
     assert_eq!(status, 403);
@@ -72,15 +107,26 @@ async fn roles_decide_who_sees_and_who_changes_evaluation() {
     let (status, html) = app.get_html(&manager, "/evaluation").await;
     assert_eq!(status, 200);
     assert!(html.contains("Evaluation runs"));
-    assert!(!html.contains("Run evaluation"), "managers see no admin forms");
+    assert!(
+        !html.contains("Run evaluation"),
+        "managers see no admin forms"
+    );
     let (status, _) = app
-        .post_form(&manager, "/api/evaluation/start", &[("set_id", &set_id), ("engine", "lexicon")])
+        .post_form(
+            &manager,
+            "/api/evaluation/start",
+            &[("set_id", &set_id), ("engine", "lexicon")],
+        )
         .await;
     assert_eq!(status, 403);
     let (status, _) = app.get_html(&manager, "/prompts").await;
     assert_eq!(status, 403);
     let (status, _) = app
-        .post_form(&agent, "/api/prompts/create", &[("template", "x {{examples}}"), ("note", "")])
+        .post_form(
+            &agent,
+            "/api/prompts/create",
+            &[("template", "x {{examples}}"), ("note", "")],
+        )
         .await;
     assert_eq!(status, 403);
 }
@@ -90,7 +136,11 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
     let app = spawn_app(400).await;
     let admin = app.login(ADMIN).await;
     let (status, location) = app
-        .post_form(&admin, "/api/evaluation/sets/from-tickets", &[("name", "Demo"), ("limit", "400")])
+        .post_form(
+            &admin,
+            "/api/evaluation/sets/from-tickets",
+            &[("name", "Demo"), ("limit", "400")],
+        )
         .await;
     assert_eq!(status, 302);
     assert!(location.contains("400+tickets+added"), "{location}");
@@ -100,25 +150,42 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
         .unwrap();
 
     // A prompt version cannot become active before it was evaluated.
-    app.post_form(&admin, "/api/prompts/create", &[("template", "Label it. {{labels}} {{examples}}"), ("note", "v1")])
-        .await;
-    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts").fetch_one(&app.pool).await.unwrap();
+    app.post_form(
+        &admin,
+        "/api/prompts/create",
+        &[
+            ("template", "Label it. {{labels}} {{examples}}"),
+            ("note", "v1"),
+        ],
+    )
+    .await;
+    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let (_, location) = app
-        .post_form(&admin, "/api/evaluation/activate", &[("engine", &format!("llm:{prompt_id}"))])
+        .post_form(
+            &admin,
+            "/api/evaluation/activate",
+            &[("engine", &format!("llm:{prompt_id}"))],
+        )
         .await;
     assert!(location.contains("error="), "{location}");
 
     let (status, _) = app
-        .post_form(&admin, "/api/evaluation/train", &[("set_id", &set_id.to_string()), ("features", "both")])
+        .post_form(
+            &admin,
+            "/api/evaluation/train",
+            &[("set_id", &set_id.to_string()), ("features", "both")],
+        )
         .await;
     assert_eq!(status, 302);
     app.run_jobs().await;
-    let (model_id, version, f1): (i64, i32, f64) = sqlx::query_as(
-        "SELECT id, version, (metrics->>'macro_f1')::float8 FROM sentiment_models",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let (model_id, version, f1): (i64, i32, f64) =
+        sqlx::query_as("SELECT id, version, (metrics->>'macro_f1')::float8 FROM sentiment_models")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(version, 1);
     assert!(f1 > 0.5, "demo sentiment is learnable: macro-F1 {f1}");
     let (run_status, run_f1): (String, f64) = sqlx::query_as(
@@ -129,15 +196,27 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
     .await
     .unwrap();
     assert_eq!(run_status, "done");
-    assert!((run_f1 - f1).abs() < 1e-6, "the run measures the same test split");
+    assert!(
+        (run_f1 - f1).abs() < 1e-6,
+        "the run measures the same test split"
+    );
 
     let (_, location) = app
-        .post_form(&admin, "/api/evaluation/activate", &[("engine", &format!("local:{model_id}"))])
+        .post_form(
+            &admin,
+            "/api/evaluation/activate",
+            &[("engine", &format!("local:{model_id}"))],
+        )
         .await;
     assert!(location.contains("ok="), "{location}");
     // Tickets not analysed yet are now scored by the model.
-    sqlx::query("DELETE FROM ticket_analysis").execute(&app.pool).await.unwrap();
-    ticketlens::server::db::jobs::enqueue_missing_analysis(&app.pool).await.unwrap();
+    sqlx::query("DELETE FROM ticket_analysis")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    ticketlens::server::db::jobs::enqueue_missing_analysis(&app.pool)
+        .await
+        .unwrap();
     app.run_jobs().await;
     let engines: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT sentiment_engine, sentiment_version, count(*) FROM ticket_analysis GROUP BY 1, 2",
@@ -145,28 +224,48 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(engines, vec![("local".to_string(), "local-v1".to_string(), 400)]);
+    assert_eq!(
+        engines,
+        vec![("local".to_string(), "local-v1".to_string(), 400)]
+    );
 }
 
 #[tokio::test]
 async fn an_agents_correction_becomes_a_gold_label() {
     let app = spawn_app(5).await;
     let agent = app.login(AGENT).await;
-    let ticket: i64 = sqlx::query_scalar("SELECT min(id) FROM tickets").fetch_one(&app.pool).await.unwrap();
+    let ticket: i64 = sqlx::query_scalar("SELECT min(id) FROM tickets")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let (status, location) = app
-        .post_form(&agent, "/api/ticket/correct", &[("ticket_id", &ticket.to_string()), ("label", "negative")])
+        .post_form(
+            &agent,
+            "/api/ticket/correct",
+            &[("ticket_id", &ticket.to_string()), ("label", "negative")],
+        )
         .await;
-    assert_eq!((status, location.as_str()), (302, format!("/tickets/{ticket}?ok=Saved").as_str()));
+    assert_eq!(
+        (status, location.as_str()),
+        (302, format!("/tickets/{ticket}?ok=Saved").as_str())
+    );
     // Correcting again replaces the label rather than adding an item.
-    app.post_form(&agent, "/api/ticket/correct", &[("ticket_id", &ticket.to_string()), ("label", "neutral")])
-        .await;
+    app.post_form(
+        &agent,
+        "/api/ticket/correct",
+        &[("ticket_id", &ticket.to_string()), ("label", "neutral")],
+    )
+    .await;
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT s.name, i.label FROM labelled_items i JOIN labelled_sets s ON s.id = i.set_id",
     )
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(rows, vec![("Agent corrections".to_string(), "neutral".to_string())]);
+    assert_eq!(
+        rows,
+        vec![("Agent corrections".to_string(), "neutral".to_string())]
+    );
     let (_, html) = app.get_html(&agent, &format!("/tickets/{ticket}")).await;
     assert!(html.contains("Corrected by an agent"));
 }
@@ -178,7 +277,10 @@ async fn a_labelled_csv_upload_reports_bad_rows_and_keeps_the_rest() {
     let csv = "text,label\nLove it,positive\nNo idea,happy\n,negative\nBroken again,negative\n";
     let form = reqwest::multipart::Form::new()
         .text("name", "Uploaded")
-        .part("file", reqwest::multipart::Part::text(csv).file_name("set.csv"));
+        .part(
+            "file",
+            reqwest::multipart::Part::text(csv).file_name("set.csv"),
+        );
     let res = admin
         .post(format!("{}/evaluation/sets/import", app.base))
         .multipart(form)
@@ -189,8 +291,14 @@ async fn a_labelled_csv_upload_reports_bad_rows_and_keeps_the_rest() {
     let location = res.headers()["location"].to_str().unwrap().to_string();
     let message = urlencoding(&location);
     assert!(message.contains("2 items added to Uploaded"), "{message}");
-    assert!(message.contains("line 3") && message.contains("happy") && message.contains("line 4"), "{message}");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM labelled_items").fetch_one(&app.pool).await.unwrap();
+    assert!(
+        message.contains("line 3") && message.contains("happy") && message.contains("line 4"),
+        "{message}"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM labelled_items")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 2);
 }
 

@@ -4,6 +4,10 @@
 
 mod common;
 #[path = "llm/standin.rs"]
+#[expect(
+    dead_code,
+    reason = "shared with tests/llm.rs, which uses every scripted step"
+)]
 mod standin;
 #[path = "llm/wire.rs"]
 mod wire;
@@ -27,7 +31,9 @@ fn llm(base_url: &str) -> LlmSettings {
 }
 
 async fn gold_set(pool: &sqlx::PgPool) -> i64 {
-    let set_id = db::labelled::ensure(pool, "gold", "csv", None).await.unwrap();
+    let set_id = db::labelled::ensure(pool, "gold", "csv", None)
+        .await
+        .unwrap();
     let mut texts = Vec::new();
     let mut labels = Vec::new();
     for i in 0..10 {
@@ -38,7 +44,9 @@ async fn gold_set(pool: &sqlx::PgPool) -> i64 {
         texts.push(format!("Where can I find the manual for model {i}?"));
         labels.push("neutral");
     }
-    db::labelled::add_items(pool, set_id, &texts, &labels, None).await.unwrap();
+    db::labelled::add_items(pool, set_id, &texts, &labels, None)
+        .await
+        .unwrap();
     set_id
 }
 
@@ -48,29 +56,63 @@ async fn an_llm_run_records_tokens_prompt_version_and_predictions() {
     let app = spawn_app_with(0, |s| s.llm = Some(llm(&standin.base_url))).await;
     let set_id = gold_set(&app.pool).await;
     let admin = app.login("admin@example.com").await;
-    app.post_form(&admin, "/api/prompts/create", &[("template", "Classify. {{labels}}\n{{examples}}"), ("note", "first")])
-        .await;
-    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts").fetch_one(&app.pool).await.unwrap();
+    app.post_form(
+        &admin,
+        "/api/prompts/create",
+        &[
+            ("template", "Classify. {{labels}}\n{{examples}}"),
+            ("note", "first"),
+        ],
+    )
+    .await;
+    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let (status, location) = app
-        .post_form(&admin, "/api/evaluation/start", &[("set_id", &set_id.to_string()), ("engine", &format!("llm:{prompt_id}"))])
+        .post_form(
+            &admin,
+            "/api/evaluation/start",
+            &[
+                ("set_id", &set_id.to_string()),
+                ("engine", &format!("llm:{prompt_id}")),
+            ],
+        )
         .await;
     assert_eq!(status, 302, "{location}");
     app.run_jobs().await;
     let run = db::evaluations::list(&app.pool, 1).await.unwrap().remove(0);
-    assert_eq!((run.status.as_str(), run.completed, run.fallbacks), ("done", 6, 0));
-    assert!(run.engine_version.starts_with("gemini:gemini-test prompt-v1 examples-"), "{}", run.engine_version);
+    assert_eq!(
+        (run.status.as_str(), run.completed, run.fallbacks),
+        ("done", 6, 0)
+    );
+    assert!(
+        run.engine_version
+            .starts_with("gemini:gemini-test prompt-v1 examples-"),
+        "{}",
+        run.engine_version
+    );
     assert!(run.prompt_tokens > 0 && run.completion_tokens > 0);
     assert!(!standin.seen().is_empty(), "the stand-in was asked");
     // Evaluated: the version can now be made active.
     let (_, location) = app
-        .post_form(&admin, "/api/evaluation/activate", &[("engine", &format!("llm:{prompt_id}")), ("back", "/prompts")])
+        .post_form(
+            &admin,
+            "/api/evaluation/activate",
+            &[
+                ("engine", &format!("llm:{prompt_id}")),
+                ("back", "/prompts"),
+            ],
+        )
         .await;
     assert!(location.starts_with("/prompts?ok="), "{location}");
 }
 
 #[tokio::test]
 async fn a_failing_provider_falls_back_and_every_ticket_is_still_analysed() {
-    let failures = (0..200).map(|_| Step::Fail(503, "overloaded", None)).collect();
+    let failures = (0..200)
+        .map(|_| Step::Fail(503, "overloaded", None))
+        .collect();
     let standin = Standin::start(Provider::Gemini, "gemini-test", Some(KEY), failures).await;
     let app = spawn_app_with(30, |s| s.llm = Some(llm(&standin.base_url))).await;
     let choice = ticketlens::domain::EngineChoice {
@@ -82,12 +124,18 @@ async fn a_failing_provider_falls_back_and_every_ticket_is_still_analysed() {
         .await
         .unwrap();
     app.run_jobs().await;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT sentiment_engine, count(*) FROM ticket_analysis GROUP BY 1",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(rows, vec![("lexicon".to_string(), 30)], "stored under the engine that answered");
-    assert!(standin.seen().len() >= 2, "the provider was tried, with a retry");
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT sentiment_engine, count(*) FROM ticket_analysis GROUP BY 1")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        vec![("lexicon".to_string(), 30)],
+        "stored under the engine that answered"
+    );
+    assert!(
+        standin.seen().len() >= 2,
+        "the provider was tried, with a retry"
+    );
 }

@@ -16,7 +16,8 @@ pub enum EngineKind {
 }
 
 impl EngineKind {
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Lexicon, EngineKind::Local, EngineKind::Llm];
+    pub const ALL: &'static [EngineKind] =
+        &[EngineKind::Lexicon, EngineKind::Local, EngineKind::Llm];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -41,8 +41,8 @@ pub async fn start_run(set_id: i64, engine: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, eval, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    let choice = super::parse_choice(&engine)
-        .ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
+    let choice =
+        super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
     let state = app_state()?;
     match eval::runs::start(&state.jobs, set_id, choice, Some(user.id)).await {
         Ok(id) => leptos_axum::redirect(&format!("/evaluation/runs/{id}")),
@@ -80,8 +80,8 @@ pub async fn activate_engine(engine: String, back: Option<String>) -> Result<(),
     use crate::domain::role::Area;
     use crate::server::{auth, db, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    let choice = super::parse_choice(&engine)
-        .ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
+    let choice =
+        super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
     let state = app_state()?;
     let back = match back.as_deref() {
         Some("/prompts") => "/prompts",
@@ -123,7 +123,9 @@ pub async fn set_from_tickets(name: String, limit: i64) -> Result<(), AppError> 
     let user = auth::require(Area::Tuning)?;
     let name = name.trim();
     if name.is_empty() || name.len() > 100 {
-        return Err(AppError::Invalid("Give the set a name of up to 100 characters.".into()));
+        return Err(AppError::Invalid(
+            "Give the set a name of up to 100 characters.".into(),
+        ));
     }
     let pool = &app_state()?.pool;
     let set_id = db::labelled::ensure(pool, name, "tickets", Some(user.id)).await?;

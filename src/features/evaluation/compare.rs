@@ -18,7 +18,9 @@ pub fn ComparePage() -> impl IntoView {
     let data = Resource::new(ids, |ids| async move {
         match ids {
             Some((a, b)) => compare_runs(a, b).await,
-            None => Err(crate::error::AppError::Invalid("Choose two runs to compare.".into())),
+            None => Err(crate::error::AppError::Invalid(
+                "Choose two runs to compare.".into(),
+            )),
         }
     });
     view! {
@@ -38,7 +40,13 @@ fn Compared(c: Comparison) -> impl IntoView {
         .classes
         .iter()
         .map(|d| {
-            let class = if d.f1_delta > 0.0005 { "up" } else if d.f1_delta < -0.0005 { "down" } else { "" };
+            let class = if d.f1_delta > 0.0005 {
+                "up"
+            } else if d.f1_delta < -0.0005 {
+                "down"
+            } else {
+                ""
+            };
             view! {
                 <tr>
                     <td>{d.label.clone()}</td>

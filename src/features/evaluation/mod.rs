@@ -5,9 +5,9 @@ pub mod api;
 pub mod compare;
 pub mod page;
 pub mod run;
-pub mod sets;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sets;
 #[cfg(feature = "ssr")]
 pub mod upload;
 

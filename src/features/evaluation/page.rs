@@ -33,7 +33,12 @@ fn Overview(d: EvaluationOverview) -> impl IntoView {
         .find(|o| o.value == d.active)
         .map(|o| o.label.clone())
         .unwrap_or_else(|| d.active.clone());
-    let runs_for_compare = d.runs.iter().filter(|r| r.status == "done").cloned().collect::<Vec<_>>();
+    let runs_for_compare = d
+        .runs
+        .iter()
+        .filter(|r| r.status == "done")
+        .cloned()
+        .collect::<Vec<_>>();
     view! {
         <section class="card">
             <h2>"Active sentiment engine"</h2>

@@ -14,12 +14,15 @@ pub fn RunPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
-    let data = Resource::new(move || (id(), query.get()), |(id, _)| async move {
-        match id {
-            Some(id) => load_run(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
+    let data = Resource::new(
+        move || (id(), query.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => load_run(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
     // While the run is in progress, reload it every second (with JavaScript).
     Effect::new(move || {
         let running = data
@@ -56,7 +59,11 @@ fn Run(r: RunDetail) -> impl IntoView {
             }
         })
         .collect_view();
-    let per_item = if s.completed > 0 { r.latency_ms as f64 / s.completed as f64 } else { 0.0 };
+    let per_item = if s.completed > 0 {
+        r.latency_ms as f64 / s.completed as f64
+    } else {
+        0.0
+    };
     let run_id = s.id;
     view! {
         <h1>{format!("Run #{}: {} on {}", s.id, s.engine, s.set_name)}</h1>

@@ -55,7 +55,9 @@ pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption
         runs.iter()
             .filter(|r| r.status == "done" && pred(r))
             .filter_map(|r| metric(&r.metrics, "macro_f1"))
-            .fold(None, |acc: Option<f64>, f| Some(acc.map_or(f, |a| a.max(f))))
+            .fold(None, |acc: Option<f64>, f| {
+                Some(acc.map_or(f, |a| a.max(f)))
+            })
     };
     let mut options = vec![EngineOption {
         value: "lexicon".into(),
@@ -65,7 +67,10 @@ pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption
     for m in db::models::list(&state.pool).await? {
         options.push(EngineOption {
             value: format!("local:{}", m.id),
-            label: format!("Local model v{} ({}, {})", m.version, m.features, m.set_name),
+            label: format!(
+                "Local model v{} ({}, {})",
+                m.version, m.features, m.set_name
+            ),
             macro_f1: best(&|r| r.model_id == Some(m.id) && r.engine == "local"),
         });
     }
@@ -83,7 +88,11 @@ pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption
 
 pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<EvaluationOverview> {
     let pool = &state.pool;
-    let runs = db::evaluations::list(pool, 50).await?.iter().map(summary).collect();
+    let runs = db::evaluations::list(pool, 50)
+        .await?
+        .iter()
+        .map(summary)
+        .collect();
     let sets = db::labelled::list(pool)
         .await?
         .into_iter()
@@ -124,7 +133,11 @@ pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<Evalua
     })
 }
 
-pub async fn run_detail(pool: &PgPool, id: i64, can_tune: bool) -> anyhow::Result<Option<RunDetail>> {
+pub async fn run_detail(
+    pool: &PgPool,
+    id: i64,
+    can_tune: bool,
+) -> anyhow::Result<Option<RunDetail>> {
     let Some(run) = db::evaluations::get(pool, id).await? else {
         return Ok(None);
     };
@@ -204,12 +217,17 @@ pub async fn compare(pool: &PgPool, a: i64, b: i64) -> anyhow::Result<Option<Com
         return Ok(None);
     };
     let parse = |r: &RunRow| -> Option<Metrics> {
-        r.metrics.clone().and_then(|m| serde_json::from_value(m).ok())
+        r.metrics
+            .clone()
+            .and_then(|m| serde_json::from_value(m).ok())
     };
     let classes = match (parse(&ra), parse(&rb)) {
         (Some(ma), Some(mb)) => {
             let f1 = |m: &Metrics, label: &str| {
-                m.classes.iter().find(|c| c.label == label).map_or(0.0, |c| c.f1)
+                m.classes
+                    .iter()
+                    .find(|c| c.label == label)
+                    .map_or(0.0, |c| c.f1)
             };
             crate::server::eval::metrics::compare(&ma, &mb)
                 .into_iter()

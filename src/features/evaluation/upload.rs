@@ -26,17 +26,30 @@ pub async fn handle(
             Ok(Some(field)) => match field.name() {
                 Some("file") => match field.bytes().await {
                     Ok(b) => file = Some(b),
-                    Err(e) => return back(&format!("error={}", encode(&format!("The upload broke off: {e}")))),
+                    Err(e) => {
+                        return back(&format!(
+                            "error={}",
+                            encode(&format!("The upload broke off: {e}"))
+                        ))
+                    }
                 },
                 Some("name") => name = field.text().await.unwrap_or_default().trim().to_string(),
                 _ => {}
             },
             Ok(None) => break,
-            Err(e) => return back(&format!("error={}", encode(&format!("The upload could not be read: {e}")))),
+            Err(e) => {
+                return back(&format!(
+                    "error={}",
+                    encode(&format!("The upload could not be read: {e}"))
+                ))
+            }
         }
     }
     if name.is_empty() || name.len() > 100 {
-        return back(&format!("error={}", encode("Give the set a name of up to 100 characters.")));
+        return back(&format!(
+            "error={}",
+            encode("Give the set a name of up to 100 characters.")
+        ));
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return back(&format!("error={}", encode("Choose a non-empty CSV file.")));
@@ -68,13 +81,20 @@ pub async fn handle(
                     .take(10)
                     .map(|(line, why)| format!("line {line}: {why}"))
                     .collect();
-                msg += &format!(" {} rows skipped: {}", read.bad_rows.len(), lines.join("; "));
+                msg += &format!(
+                    " {} rows skipped: {}",
+                    read.bad_rows.len(),
+                    lines.join("; ")
+                );
             }
             back(&format!("ok={}", encode(&msg)))
         }
         Err(e) => {
             tracing::error!(error = ?e, "labelled set upload failed");
-            back(&format!("error={}", encode("The set could not be stored; the details are in the server log.")))
+            back(&format!(
+                "error={}",
+                encode("The set could not be stored; the details are in the server log.")
+            ))
         }
     }
 }

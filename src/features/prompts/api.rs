@@ -20,12 +20,22 @@ pub async fn create_prompt(template: String, note: String) -> Result<(), AppErro
     let user = auth::require(Area::Tuning)?;
     let template = template.trim();
     if template.is_empty() || template.len() > 20_000 {
-        return Err(AppError::Invalid("A prompt needs 1 to 20,000 characters.".into()));
+        return Err(AppError::Invalid(
+            "A prompt needs 1 to 20,000 characters.".into(),
+        ));
     }
-    let (_, version) =
-        db::prompts::insert(&app_state()?.pool, TASK, template, note.trim(), Some(user.id)).await?;
+    let (_, version) = db::prompts::insert(
+        &app_state()?.pool,
+        TASK,
+        template,
+        note.trim(),
+        Some(user.id),
+    )
+    .await?;
     tracing::info!(admin = %user.email, version, "prompt version created");
-    redirect_ok(&format!("Saved prompt version {version}. Evaluate it before making it active."));
+    redirect_ok(&format!(
+        "Saved prompt version {version}. Evaluate it before making it active."
+    ));
     Ok(())
 }
 
@@ -39,15 +49,24 @@ pub async fn add_example(
     use crate::domain::{role::Area, SentimentLabel};
     use crate::server::{auth, db, pipeline::sentiment::engine::TASK, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    let label = SentimentLabel::parse(&label)
-        .ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
+    let label =
+        SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
     let text = text.trim();
     if text.is_empty() || text.len() > 5_000 {
-        return Err(AppError::Invalid("An example needs 1 to 5,000 characters.".into()));
+        return Err(AppError::Invalid(
+            "An example needs 1 to 5,000 characters.".into(),
+        ));
     }
     let pool = &app_state()?.pool;
-    db::prompts::add_example(pool, TASK, text, label.as_str(), source_run_id, Some(user.id))
-        .await?;
+    db::prompts::add_example(
+        pool,
+        TASK,
+        text,
+        label.as_str(),
+        source_run_id,
+        Some(user.id),
+    )
+    .await?;
     match source_run_id {
         Some(run) => leptos_axum::redirect(&format!(
             "/evaluation/runs/{run}?ok={}",
@@ -63,11 +82,13 @@ pub async fn edit_example(id: i64, text: String, label: String) -> Result<(), Ap
     use crate::domain::{role::Area, SentimentLabel};
     use crate::server::{auth, db, state::app_state};
     auth::require(Area::Tuning)?;
-    let label = SentimentLabel::parse(&label)
-        .ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
+    let label =
+        SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
     let text = text.trim();
     if text.is_empty() || text.len() > 5_000 {
-        return Err(AppError::Invalid("An example needs 1 to 5,000 characters.".into()));
+        return Err(AppError::Invalid(
+            "An example needs 1 to 5,000 characters.".into(),
+        ));
     }
     if !db::prompts::edit_example(&app_state()?.pool, id, text, label.as_str()).await? {
         return Err(AppError::NotFound);
@@ -96,7 +117,9 @@ pub async fn try_prompt(prompt_id: Option<i64>, text: String) -> Result<TryResul
     auth::require(Area::Tuning)?;
     let text = text.trim().to_string();
     if text.is_empty() || text.len() > 10_000 {
-        return Err(AppError::Invalid("Paste 1 to 10,000 characters to try.".into()));
+        return Err(AppError::Invalid(
+            "Paste 1 to 10,000 characters to try.".into(),
+        ));
     }
     Ok(super::server::try_prompt(&app_state()?, prompt_id, text).await?)
 }

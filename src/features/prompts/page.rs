@@ -1,8 +1,6 @@
 //! Prompts page view: versions (with F1 and "Make active"), diff, try-it, few-shot examples.
 
-use super::api::{
-    load_prompts, try_prompt, AddExample, CreatePrompt, EditExample, RetireExample,
-};
+use super::api::{load_prompts, try_prompt, AddExample, CreatePrompt, EditExample, RetireExample};
 use super::{Example, PromptVersion, PromptsOverview};
 use crate::components::{fmt_time, loaded};
 use crate::domain::SentimentLabel;

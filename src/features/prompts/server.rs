@@ -29,9 +29,20 @@ pub async fn overview(
         })
         .collect();
     let diff = diff.and_then(|(a, b)| {
-        let (x, y) = (rows.iter().find(|p| p.id == a)?, rows.iter().find(|p| p.id == b)?);
-        let (old, new) = if x.version <= y.version { (x, y) } else { (y, x) };
-        Some((old.version, new.version, diff_lines(&old.template, &new.template)))
+        let (x, y) = (
+            rows.iter().find(|p| p.id == a)?,
+            rows.iter().find(|p| p.id == b)?,
+        );
+        let (old, new) = if x.version <= y.version {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        Some((
+            old.version,
+            new.version,
+            diff_lines(&old.template, &new.template),
+        ))
     });
     let examples = db::prompts::examples(pool, engine::TASK)
         .await?
@@ -93,10 +104,15 @@ pub async fn try_prompt(
             .await?
             .into_iter()
             .filter(|e| e.retired_at.is_none())
-            .map(|e| llm::prompt::FewShot { text: e.text, label: e.label })
+            .map(|e| llm::prompt::FewShot {
+                text: e.text,
+                label: e.label,
+            })
             .collect();
-        let labels: Vec<String> =
-            SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect();
+        let labels: Vec<String> = SentimentLabel::ALL
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
         return Ok(TryResult {
             rendered: llm::prompt::render(&template, &examples, &labels),
             request: None,
@@ -115,8 +131,14 @@ pub async fn try_prompt(
     };
     let task = ClassifyTask {
         instructions: instructions.clone(),
-        labels: SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect(),
-        items: vec![LlmItem { id: "0".into(), text }],
+        labels: SentimentLabel::ALL
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect(),
+        items: vec![LlmItem {
+            id: "0".into(),
+            text,
+        }],
     };
     match client.classify(&task).await {
         Ok(outcome) => {
@@ -124,13 +146,16 @@ pub async fn try_prompt(
             let first = outcome.results.first();
             Ok(TryResult {
                 rendered: instructions,
-                request: exchange.map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default()),
+                request: exchange
+                    .map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default()),
                 reply: exchange.map(|e| e.reply.clone()),
                 label: first.map(|r| r.label.clone()),
                 score: first.map(|r| r.score as f32),
                 note: format!(
                     "{} tokens in, {} out, {} ms.",
-                    outcome.usage.prompt_tokens, outcome.usage.completion_tokens, outcome.usage.latency_ms
+                    outcome.usage.prompt_tokens,
+                    outcome.usage.completion_tokens,
+                    outcome.usage.latency_ms
                 ),
             })
         }

@@ -56,9 +56,13 @@ pub async fn correct_sentiment(ticket_id: i64, label: String) -> Result<(), AppE
     let label = SentimentLabel::parse(&label)
         .ok_or_else(|| AppError::Invalid("Unknown sentiment.".into()))?;
     let pool = &app_state()?.pool;
-    let set_id =
-        db::labelled::ensure(pool, db::labelled::CORRECTIONS_SET, "corrections", Some(user.id))
-            .await?;
+    let set_id = db::labelled::ensure(
+        pool,
+        db::labelled::CORRECTIONS_SET,
+        "corrections",
+        Some(user.id),
+    )
+    .await?;
     db::labelled::correct_ticket(pool, set_id, ticket_id, label.as_str(), user.id).await?;
     tracing::info!(user = %user.email, ticket_id, %label, "sentiment corrected");
     leptos_axum::redirect(&format!("/tickets/{ticket_id}?ok=Saved"));

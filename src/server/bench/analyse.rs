@@ -61,7 +61,8 @@ pub async fn embed(
         .collect();
     if let Some(path) = write_texts {
         let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
         );
         for t in &texts {
             writeln!(f, "{}", t.replace('\n', " "))?;

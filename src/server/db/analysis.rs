@@ -46,7 +46,10 @@ pub async fn store(
     rows: &[AnalysisRow],
 ) -> sqlx::Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
-    let vectors: Vec<Vector> = rows.iter().map(|r| Vector::from(r.embedding.clone())).collect();
+    let vectors: Vec<Vector> = rows
+        .iter()
+        .map(|r| Vector::from(r.embedding.clone()))
+        .collect();
     sqlx::query(
         "INSERT INTO ticket_embeddings (ticket_id, model, embedding)
          SELECT id, $2, v FROM UNNEST($1::bigint[], $3::vector[]) AS u(id, v)
@@ -59,7 +62,10 @@ pub async fn store(
     .execute(&mut *tx)
     .await?;
     let labels: Vec<&str> = rows.iter().map(|r| r.sentiment.label.as_str()).collect();
-    let scores: Vec<f32> = rows.iter().map(|r| r.sentiment.score.clamp(-1.0, 1.0)).collect();
+    let scores: Vec<f32> = rows
+        .iter()
+        .map(|r| r.sentiment.score.clamp(-1.0, 1.0))
+        .collect();
     let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
     let versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
     sqlx::query(

@@ -5,7 +5,10 @@ use sqlx::PgExecutor;
 
 pub const ACTIVE_SENTIMENT: &str = "sentiment.active";
 
-pub async fn get<T: DeserializeOwned>(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<Option<T>> {
+pub async fn get<T: DeserializeOwned>(
+    db: impl PgExecutor<'_>,
+    key: &str,
+) -> sqlx::Result<Option<T>> {
     let value: Option<serde_json::Value> =
         sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1")
             .bind(key)

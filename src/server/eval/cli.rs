@@ -67,7 +67,10 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
     let engine = match args.engine.as_str() {
         "lexicon" => Engine::Lexicon,
         "local" => {
-            let train_path = args.train.as_ref().context("--engine local needs --train FILE")?;
+            let train_path = args
+                .train
+                .as_ref()
+                .context("--engine local needs --train FILE")?;
             let train = load(train_path)?;
             let train_examples = examples(embedder.as_ref(), &train, &args.features).await?;
             let features = parse_features(&args.features)
@@ -113,7 +116,12 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
     let score_seconds = t.elapsed().as_secs_f64();
     let gold: Vec<usize> = test_examples.iter().map(|e| class(e.label)).collect();
     let metrics = Metrics::compute(&sets::class_names(), &gold, &predicted);
-    println!("engine {} ({}) on {}", args.engine, engine.version(), args.set.display());
+    println!(
+        "engine {} ({}) on {}",
+        args.engine,
+        engine.version(),
+        args.set.display()
+    );
     print!("{}", table(&metrics));
     println!(
         "{} items; embedding {:.1} s, scoring {:.1} s; tokens {} in / {} out; {} fallbacks",
@@ -132,7 +140,11 @@ fn load(path: &std::path::Path) -> anyhow::Result<Labelled> {
     for (line, reason) in read.bad_rows.iter().take(5) {
         eprintln!("{}: line {line} skipped: {reason}", path.display());
     }
-    anyhow::ensure!(!read.examples.is_empty(), "{} has no usable rows", path.display());
+    anyhow::ensure!(
+        !read.examples.is_empty(),
+        "{} has no usable rows",
+        path.display()
+    );
     Ok(read)
 }
 
@@ -169,7 +181,9 @@ fn llm_engine(args: &EvalArgs, settings: &Settings) -> anyhow::Result<Engine> {
         .context("no LLM provider is configured (set TICKETLENS_LLM_PROVIDER and its key)")?;
     let client = Arc::new(LlmClient::new(llm_settings)?);
     let template = match &args.prompt {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
         None => llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(),
     };
     let shots: Vec<llm::prompt::FewShot> = match &args.examples {
@@ -183,7 +197,10 @@ fn llm_engine(args: &EvalArgs, settings: &Settings) -> anyhow::Result<Engine> {
             .collect(),
         None => Vec::new(),
     };
-    let labels: Vec<String> = SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect();
+    let labels: Vec<String> = SentimentLabel::ALL
+        .iter()
+        .map(|l| l.as_str().to_string())
+        .collect();
     Ok(Engine::Llm {
         version: format!("{} examples-{}", client.describe(), examples_hash(&shots)),
         instructions: llm::prompt::render(&template, &shots, &labels),
@@ -203,26 +220,37 @@ fn print_curve(
         .collect();
     sizes.push(train.len());
     println!("learning curve (training examples -> macro-F1):");
-    for (n, f1) in crate::server::pipeline::sentiment::local::learning_curve(train, test, &sizes, options)? {
+    for (n, f1) in
+        crate::server::pipeline::sentiment::local::learning_curve(train, test, &sizes, options)?
+    {
         println!("  {n:>6}  {f1:.3}");
     }
     Ok(())
 }
 
 fn class(label: SentimentLabel) -> usize {
-    SentimentLabel::ALL.iter().position(|l| *l == label).unwrap_or(1)
+    SentimentLabel::ALL
+        .iter()
+        .position(|l| *l == label)
+        .unwrap_or(1)
 }
 
 /// The metrics as a plain-text table.
 pub fn table(m: &Metrics) -> String {
-    let mut out = format!("{:<10} {:>9} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "f1", "support");
+    let mut out = format!(
+        "{:<10} {:>9} {:>9} {:>9} {:>9}\n",
+        "class", "precision", "recall", "f1", "support"
+    );
     for c in &m.classes {
         out += &format!(
             "{:<10} {:>9.3} {:>9.3} {:>9.3} {:>9}\n",
             c.label, c.precision, c.recall, c.f1, c.support
         );
     }
-    out += &format!("accuracy {:.3}   macro-F1 {:.3}   weighted-F1 {:.3}\n", m.accuracy, m.macro_f1, m.weighted_f1);
+    out += &format!(
+        "accuracy {:.3}   macro-F1 {:.3}   weighted-F1 {:.3}\n",
+        m.accuracy, m.macro_f1, m.weighted_f1
+    );
     out += "confusion (rows gold, columns predicted):\n";
     for (label, row) in sets::class_names().iter().zip(&m.confusion) {
         let cells: Vec<String> = row.iter().map(|n| format!("{n:>7}")).collect();

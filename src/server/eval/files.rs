@@ -18,7 +18,11 @@ pub struct Labelled {
 pub fn read_csv(reader: impl Read) -> anyhow::Result<Labelled> {
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let header = csv.headers().context("the file has no CSV header")?.clone();
-    let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let find = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let text_col = find("text").context("the CSV header has no `text` column")?;
     let label_col = find("label").context("the CSV header has no `label` column")?;
     let mut out = Labelled::default();
@@ -27,7 +31,8 @@ pub fn read_csv(reader: impl Read) -> anyhow::Result<Labelled> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                out.bad_rows.push((line, format!("unreadable CSV row: {e}")));
+                out.bad_rows
+                    .push((line, format!("unreadable CSV row: {e}")));
                 continue;
             }
         };
@@ -53,7 +58,10 @@ fn parse_row(text: Option<&str>, label: Option<&str>) -> Result<(String, Sentime
 
 /// Reads `path`: a `.csv` file, or a TweetEval prefix such as `.../tweeteval-sentiment/test`.
 pub fn read_path(path: &Path) -> anyhow::Result<Labelled> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
         let file =
             std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         return read_csv(std::io::BufReader::new(file));
@@ -69,7 +77,8 @@ pub fn read_path(path: &Path) -> anyhow::Result<Labelled> {
         .with_context(|| format!("cannot read {}", text_path.display()))?;
     let labels = std::fs::read_to_string(&label_path)
         .with_context(|| format!("cannot read {}", label_path.display()))?;
-    let (texts, labels): (Vec<&str>, Vec<&str>) = (texts.lines().collect(), labels.lines().collect());
+    let (texts, labels): (Vec<&str>, Vec<&str>) =
+        (texts.lines().collect(), labels.lines().collect());
     anyhow::ensure!(
         texts.len() == labels.len(),
         "{} has {} lines but {} has {}",
@@ -124,7 +133,11 @@ mod tests {
         let labels: Vec<_> = read.examples.iter().map(|e| e.1).collect();
         assert_eq!(
             labels,
-            vec![SentimentLabel::Positive, SentimentLabel::Neutral, SentimentLabel::Negative]
+            vec![
+                SentimentLabel::Positive,
+                SentimentLabel::Neutral,
+                SentimentLabel::Negative
+            ]
         );
         assert!(read_path(&dir.path().join("test")).is_err());
     }

@@ -18,7 +18,10 @@ pub async fn start(
 ) -> anyhow::Result<i64> {
     let items = db::labelled::items(&ctx.pool, set_id).await?;
     let (_, test) = sets::split(&items);
-    anyhow::ensure!(!test.is_empty(), "this labelled set has no items to test on");
+    anyhow::ensure!(
+        !test.is_empty(),
+        "this labelled set has no items to test on"
+    );
     let engine = engine::load(&ctx.pool, choice, ctx.llm.clone()).await?;
     let examples_hash = match &engine {
         Engine::Llm { version, .. } => version.rsplit("examples-").next().map(str::to_string),

@@ -18,7 +18,11 @@ pub async fn for_items(ctx: &JobContext, items: &[&Item]) -> anyhow::Result<Vec<
         .into_iter()
         .map(|(id, v)| (id, v.to_vec()))
         .collect();
-    let missing: Vec<&Item> = items.iter().copied().filter(|i| !known.contains_key(&i.id)).collect();
+    let missing: Vec<&Item> = items
+        .iter()
+        .copied()
+        .filter(|i| !known.contains_key(&i.id))
+        .collect();
     for chunk in missing.chunks(CHUNK) {
         let texts = chunk.iter().map(|i| i.text.clone()).collect();
         let vectors = super::embed(&ctx.embedder, texts).await?;

@@ -33,19 +33,33 @@ pub async fn run(ctx: &JobContext, job_id: i64, run_id: i64) -> anyhow::Result<(
         .await?
         .into_iter()
         .collect();
-    let todo: Vec<_> = test.iter().copied().filter(|i| !done.contains(&i.id)).collect();
+    let todo: Vec<_> = test
+        .iter()
+        .copied()
+        .filter(|i| !done.contains(&i.id))
+        .collect();
     for chunk in todo.chunks(CHUNK) {
         score_chunk(ctx, &engine, run_id, chunk).await?;
         db::jobs::heartbeat(&ctx.pool, job_id, LEASE).await?;
     }
     let predictions = db::evaluations::predictions(&ctx.pool, run_id).await?;
     let classes = sets::class_names();
-    let gold: Vec<usize> = predictions.iter().filter_map(|p| sets::class_of(&p.gold)).collect();
-    let predicted: Vec<usize> =
-        predictions.iter().filter_map(|p| sets::class_of(&p.predicted)).collect();
+    let gold: Vec<usize> = predictions
+        .iter()
+        .filter_map(|p| sets::class_of(&p.gold))
+        .collect();
+    let predicted: Vec<usize> = predictions
+        .iter()
+        .filter_map(|p| sets::class_of(&p.predicted))
+        .collect();
     let metrics = Metrics::compute(&classes, &gold, &predicted);
-    db::evaluations::finish(&ctx.pool, run_id, Some(&serde_json::to_value(&metrics)?), None)
-        .await?;
+    db::evaluations::finish(
+        &ctx.pool,
+        run_id,
+        Some(&serde_json::to_value(&metrics)?),
+        None,
+    )
+    .await?;
     Ok(())
 }
 

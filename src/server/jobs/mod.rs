@@ -9,8 +9,8 @@ pub mod worker;
 
 use crate::server::config::Settings;
 use crate::server::llm::LlmClient;
-use anyhow::Context;
 use crate::server::pipeline::embed::Embedder;
+use anyhow::Context;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;

@@ -88,7 +88,12 @@ pub async fn run(
         },
     )
     .await?;
-    tracing::info!(model_id, version, macro_f1 = metrics.macro_f1, "trained a local model");
+    tracing::info!(
+        model_id,
+        version,
+        macro_f1 = metrics.macro_f1,
+        "trained a local model"
+    );
     let choice = EngineChoice {
         kind: EngineKind::Local,
         model_id: Some(model_id),
@@ -113,5 +118,8 @@ pub fn measure(model: &LocalModel, examples: &[TrainExample]) -> anyhow::Result<
 }
 
 fn class(label: SentimentLabel) -> usize {
-    SentimentLabel::ALL.iter().position(|l| *l == label).unwrap_or(1)
+    SentimentLabel::ALL
+        .iter()
+        .position(|l| *l == label)
+        .unwrap_or(1)
 }

@@ -121,8 +121,13 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
         },
         _ => match id_of("set_id") {
             Some(set_id) => {
-                let features = payload.get("features").and_then(|v| v.as_str()).unwrap_or("both");
-                train::run(ctx, set_id, features, id_of("user_id")).await.map(|_| ())
+                let features = payload
+                    .get("features")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("both");
+                train::run(ctx, set_id, features, id_of("user_id"))
+                    .await
+                    .map(|_| ())
             }
             None => Err(anyhow::anyhow!("job payload has no set_id")),
         },

@@ -136,7 +136,10 @@ impl Engine {
         };
         let task = ClassifyTask {
             instructions: instructions.clone(),
-            labels: SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect(),
+            labels: SentimentLabel::ALL
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect(),
             items: texts
                 .iter()
                 .enumerate()
@@ -152,7 +155,11 @@ impl Engine {
                 for r in &outcome.results {
                     let label = SentimentLabel::parse(&r.label)
                         .with_context(|| format!("unexpected label {:?}", r.label))?;
-                    scored.push((r.id.parse::<usize>().unwrap_or(usize::MAX), label, r.score as f32));
+                    scored.push((
+                        r.id.parse::<usize>().unwrap_or(usize::MAX),
+                        label,
+                        r.score as f32,
+                    ));
                 }
                 scored.sort_by_key(|s| s.0);
                 let cost = Cost {
@@ -188,9 +195,11 @@ impl Engine {
 
 /// The engine an admin made active (the lexicon until one is chosen).
 pub async fn active_choice(pool: &PgPool) -> anyhow::Result<EngineChoice> {
-    Ok(db::app_settings::get(pool, db::app_settings::ACTIVE_SENTIMENT)
-        .await?
-        .unwrap_or(EngineChoice::LEXICON))
+    Ok(
+        db::app_settings::get(pool, db::app_settings::ACTIVE_SENTIMENT)
+            .await?
+            .unwrap_or(EngineChoice::LEXICON),
+    )
 }
 
 /// Builds the engine for a choice, reading its model or prompt and examples from the database.
@@ -232,8 +241,10 @@ pub async fn load(
                     label: e.label,
                 })
                 .collect();
-            let labels: Vec<String> =
-                SentimentLabel::ALL.iter().map(|l| l.as_str().to_string()).collect();
+            let labels: Vec<String> = SentimentLabel::ALL
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect();
             let instructions = llm::prompt::render(&template, &examples, &labels);
             let version = format!(
                 "{} prompt-v{prompt_version} examples-{}",
