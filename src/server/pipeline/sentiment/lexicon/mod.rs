@@ -13,7 +13,7 @@ mod tweeteval;
 use super::{Sentiment, SentimentLabel};
 
 /// Changes whenever the word list or the rules change, so stored scores can be told apart.
-pub const VERSION: &str = "lexicon-1";
+pub const VERSION: &str = "lexicon-2";
 
 /// Compound at or beyond which a text counts as positive (or, negated, negative).
 const LABEL_THRESHOLD: f32 = 0.05;

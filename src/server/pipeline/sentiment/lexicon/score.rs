@@ -83,6 +83,9 @@ impl Scorer<'_> {
         if self.shouting && self.tokens[head].shouted {
             v += CAPS * sign;
         }
+        if !self.tokens[head].lower.chars().any(char::is_alphabetic) {
+            return v; // emoji and emoticons stand on their own: no negation or boost
+        }
         let mut negated = false;
         for (k, decay) in DECAY.iter().enumerate() {
             let Some(j) = start.checked_sub(k + 1) else {

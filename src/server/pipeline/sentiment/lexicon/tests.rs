@@ -70,6 +70,10 @@ fn emoji_and_emoticons_count() {
     assert!(c("new phone 😍") > 0.0 && c("new phone 😡") < 0.0);
     assert!(c("package came :)") > 0.0 && c("package came :(") < 0.0);
     assert!(c("ok 👍👍") > c("ok 👍"));
+    assert!(
+        c("they sent no chips 😤") < 0.0,
+        "negators do not flip emoji"
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub struct Token {
 /// Tokens of `text`: URLs and @mentions dropped, punctuation stripped from words, known
 /// emoticons kept whole, every emoji its own token.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let text = text.replace(['\u{2019}', '\u{2018}', '`'], "'");
+    let text = unescape(text).replace(['\u{2019}', '\u{2018}', '`'], "'");
     let mut tokens = Vec::new();
     let mut clause = 0;
     for chunk in text.split_whitespace() {
@@ -68,6 +68,31 @@ fn push_word(tokens: &mut Vec<Token>, word: &mut String, clause: usize) {
     word.clear();
 }
 
+/// Decodes literal `\uXXXX` escapes that some exports leave in text ("didn\u2019t").
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at]);
+        let hex = rest.get(at + 2..at + 6);
+        let decoded = hex
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[at + 6..];
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_link_or_mention(lower: &str) -> bool {
     lower.starts_with('@') || lower.starts_with("http") || lower.starts_with("www.")
 }
@@ -116,6 +141,15 @@ mod tests {
             ["great", "😍", "😍", "\u{2764}"]
         );
         assert_eq!(lowers("👍🏽 😂😂!"), ["👍", "😂", "😂"]);
+    }
+
+    #[test]
+    fn decodes_literal_unicode_escapes() {
+        assert_eq!(
+            lowers(r"didn\u2019t work\u002c ok"),
+            ["didn't", "work", "ok"]
+        );
+        assert_eq!(lowers(r"a\u12 \uzzzz\u"), ["a\\u12", "uzzzz\\u"]);
     }
 
     #[test]

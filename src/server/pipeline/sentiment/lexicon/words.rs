@@ -75,6 +75,12 @@ mod tests {
         assert!(TABLE
             .keys()
             .all(|k| *k == k.to_lowercase().as_str() && k.trim() == *k));
+        let longest = TABLE.keys().map(|k| k.split(' ').count()).max();
+        assert_eq!(
+            longest,
+            Some(MAX_PHRASE_WORDS),
+            "phrases longer than the matcher looks"
+        );
     }
 
     #[test]
