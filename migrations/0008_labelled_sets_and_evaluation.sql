@@ -30,6 +30,8 @@ CREATE TABLE sentiment_models (
     embedder    text NOT NULL,
     train_size  integer NOT NULL,
     metrics     jsonb,
+    -- Learning curve: [[training examples, macro-F1 on the test split], ...].
+    curve       jsonb,
     model       jsonb NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     created_by  bigint REFERENCES users (id) ON DELETE SET NULL

@@ -50,6 +50,8 @@ pub struct ModelSummary {
     pub train_size: i32,
     pub macro_f1: Option<f64>,
     pub created_at: DateTime<Utc>,
+    /// The learning curve as SVG (newest model only).
+    pub curve_svg: Option<String>,
 }
 
 /// A choice an admin can activate, with the best macro-F1 it reached (None: never evaluated).

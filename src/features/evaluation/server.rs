@@ -86,6 +86,14 @@ pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption
     Ok(options)
 }
 
+fn curve_svg(m: &db::models::ModelRow) -> Option<String> {
+    let points: Vec<(usize, f64)> = serde_json::from_value(m.curve.clone()?).ok()?;
+    let title = format!("Learning curve of local model v{}", m.version);
+    crate::server::charts::curve::learning_curve(&points, &title)
+        .map_err(|e| tracing::error!(error = %e, "learning curve chart failed"))
+        .ok()
+}
+
 pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<EvaluationOverview> {
     let pool = &state.pool;
     let runs = db::evaluations::list(pool, 50)
@@ -109,7 +117,9 @@ pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<Evalua
     let models = db::models::list(pool)
         .await?
         .into_iter()
-        .map(|m| ModelSummary {
+        .enumerate()
+        .map(|(i, m)| ModelSummary {
+            curve_svg: (i == 0).then(|| curve_svg(&m)).flatten(),
             macro_f1: metric(&m.metrics, "macro_f1"),
             id: m.id,
             version: m.version,

@@ -1,6 +1,7 @@
 //! Charts drawn with plotters into SVG strings on the server: pure functions of their data.
 
 pub mod confusion;
+pub mod curve;
 pub mod line;
 
 /// Adds an accessible title and role to a plotters SVG document.

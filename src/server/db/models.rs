@@ -12,10 +12,12 @@ pub struct ModelRow {
     pub embedder: String,
     pub train_size: i32,
     pub metrics: Option<serde_json::Value>,
+    pub curve: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, version, set_name, features, embedder, train_size, metrics, created_at";
+const COLUMNS: &str =
+    "id, version, set_name, features, embedder, train_size, metrics, curve, created_at";
 
 pub struct NewModel<'a> {
     pub set_id: i64,
@@ -24,6 +26,7 @@ pub struct NewModel<'a> {
     pub embedder: &'a str,
     pub train_size: i32,
     pub metrics: Option<serde_json::Value>,
+    pub curve: Option<serde_json::Value>,
     pub model: serde_json::Value,
     pub user_id: Option<i64>,
 }
@@ -32,8 +35,8 @@ pub struct NewModel<'a> {
 pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i64, i32)> {
     sqlx::query_as(
         "INSERT INTO sentiment_models (version, set_id, set_name, features, embedder, train_size,
-                                       metrics, model, created_by)
-         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8
+                                       metrics, curve, model, created_by)
+         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9
          FROM sentiment_models RETURNING id, version",
     )
     .bind(m.set_id)
@@ -42,6 +45,7 @@ pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i
     .bind(m.embedder)
     .bind(m.train_size)
     .bind(m.metrics)
+    .bind(m.curve)
     .bind(m.model)
     .bind(m.user_id)
     .fetch_one(db)

@@ -7,7 +7,12 @@ use crate::server::db;
 use crate::server::db::labelled::Item;
 use crate::server::db::models::NewModel;
 use crate::server::eval::{metrics::Metrics, runs, sets};
-use crate::server::pipeline::sentiment::local::{Features, LocalModel, TrainExample, TrainOptions};
+use crate::server::pipeline::sentiment::local::{
+    learning_curve, Features, LocalModel, TrainExample, TrainOptions,
+};
+
+/// Training-set sizes of the learning curve (those up to half the train split are used).
+const CURVE_SIZES: [usize; 6] = [50, 100, 200, 400, 800, 1600];
 use anyhow::Context;
 
 /// Parses the feature choice offered on the page and the CLI.
@@ -68,10 +73,16 @@ pub async fn run(
         features,
         ..TrainOptions::default()
     };
-    let (model, metrics) = tokio::task::spawn_blocking(move || {
+    let (model, metrics, curve) = tokio::task::spawn_blocking(move || {
         let model = LocalModel::train(&train_examples, &options)?;
         let metrics = measure(&model, &test_examples)?;
-        anyhow::Ok((model, metrics))
+        let sizes: Vec<usize> = CURVE_SIZES
+            .into_iter()
+            .filter(|n| *n * 2 <= train_examples.len())
+            .collect();
+        let mut curve = learning_curve(&train_examples, &test_examples, &sizes, &options)?;
+        curve.push((train_examples.len(), metrics.macro_f1));
+        anyhow::Ok((model, metrics, curve))
     })
     .await??;
     let (model_id, version) = db::models::insert(
@@ -83,6 +94,7 @@ pub async fn run(
             embedder: ctx.embedder.model_name(),
             train_size: train.len() as i32,
             metrics: Some(serde_json::to_value(&metrics)?),
+            curve: Some(serde_json::to_value(&curve)?),
             model: serde_json::to_value(&model)?,
             user_id,
         },
