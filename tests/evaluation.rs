@@ -192,8 +192,17 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let sizes: Vec<u64> = curve.as_array().unwrap().iter().map(|p| p[0].as_u64().unwrap()).collect();
-    assert_eq!(&sizes[..2], &[50, 100], "learning curve from 50 examples up: {curve}");
+    let sizes: Vec<u64> = curve
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        &sizes[..2],
+        &[50, 100],
+        "learning curve from 50 examples up: {curve}"
+    );
     assert!((curve[sizes.len() - 1][1].as_f64().unwrap() - f1).abs() < 1e-9);
     let (_, html) = app.get_html(&admin, "/evaluation").await;
     assert!(html.contains("Learning curve of local model v1"));

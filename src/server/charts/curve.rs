@@ -34,7 +34,11 @@ pub fn learning_curve(points: &[(usize, f64)], title: &str) -> anyhow::Result<St
             .map_err(|e| anyhow!("{e}"))?;
         chart
             .draw_series(line.iter().map(|(x, y)| {
-                Text::new(format!("{y:.2}"), (*x, (*y + 0.06).min(0.98)), ("sans-serif", 12))
+                Text::new(
+                    format!("{y:.2}"),
+                    (*x, (*y + 0.06).min(0.98)),
+                    ("sans-serif", 12),
+                )
             }))
             .map_err(|e| anyhow!("{e}"))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
@@ -48,7 +52,8 @@ mod tests {
 
     #[test]
     fn draws_every_point_with_its_score() {
-        let svg = learning_curve(&[(50, 0.41), (200, 0.55), (1600, 0.68)], "Learning curve").unwrap();
+        let svg =
+            learning_curve(&[(50, 0.41), (200, 0.55), (1600, 0.68)], "Learning curve").unwrap();
         assert!(svg.contains("<title>Learning curve</title>"));
         for label in ["0.41", "0.55", "0.68", "macro-F1", "training examples"] {
             assert!(svg.contains(label), "{label} missing");
