@@ -87,7 +87,7 @@ fn Run(r: RunDetail) -> impl IntoView {
             </section>
         })}
         {r.confusion_svg.clone().map(|svg| view! {
-            <section class="charts">
+            <section class="charts pair">
                 <figure class="chart" data-testid="confusion-counts" inner_html=svg></figure>
                 <figure class="chart" data-testid="confusion-normalised" inner_html=r.normalised_svg.clone().unwrap_or_default()></figure>
             </section>

@@ -189,7 +189,7 @@ fn Examples(examples: Vec<Example>) -> impl IntoView {
                     <td colspan="2">
                         <ActionForm action=edit attr:class="inline">
                             <input type="hidden" name="id" value=e.id/>
-                            <input type="text" name="text" value=e.text.clone() required maxlength="5000"/>
+                            <textarea name="text" rows="2" required maxlength="5000" prop:value=e.text.clone()>{e.text.clone()}</textarea>
                             <select name="label">{label_options(&e.label)}</select>
                             <button type="submit" class="link">"Save"</button>
                         </ActionForm>
