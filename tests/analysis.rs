@@ -1,5 +1,4 @@
-//! Ticket analysis jobs: every new ticket is queued, analysed once, stored with its engine and
-//! version, and a killed backfill loses nothing and redoes nothing.
+//! Ticket analysis jobs: every new ticket is queued, analysed once, stored with its engine and version, and a killed backfill loses nothing and redoes nothing.
 
 mod common;
 

@@ -1,5 +1,4 @@
-//! Evaluation runs, training, engine activation, labelled sets and corrections, through the HTTP
-//! surface a browser uses, with the jobs run by the real worker code.
+//! Evaluation runs, training, engine activation, labelled sets and corrections, through the HTTP surface a browser uses, with the jobs run by the real worker code.
 
 mod common;
 

@@ -1,6 +1,4 @@
-//! The LLM engine end to end against a local Gemini stand-in: evaluation runs record tokens and
-//! the prompt version, and a failing provider falls back to the offline engine without losing
-//! a ticket.
+//! The LLM engine end to end against a local Gemini stand-in: evaluation runs record tokens and the prompt version, and a failing provider falls back to the offline engine without losing a ticket.
 
 mod common;
 #[path = "llm/standin.rs"]

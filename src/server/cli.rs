@@ -1,5 +1,4 @@
-//! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`,
-//! `analyse`, `worker`, `eval`, `bench`.
+//! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`, `analyse`, `worker`, `eval`, `bench`.
 
 use crate::domain::Role;
 use crate::server::config::Settings;

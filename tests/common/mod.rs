@@ -1,5 +1,4 @@
-//! Test helpers: a real PostgreSQL (embedded unless a URL is given), a fresh database per test
-//! cloned from a migrated template, and the whole app served on a random port.
+//! Test helpers: a real PostgreSQL (embedded unless a URL is given), a fresh database per test cloned from a migrated template, and the whole app served on a random port.
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 

@@ -1,8 +1,9 @@
-//! The Evaluation area: labelled sets, trained models, evaluation runs with their metrics and
-//! confusion matrices, comparisons, and the choice of the active sentiment engine.
+//! The Evaluation area: labelled sets, trained models, evaluation runs with their metrics and confusion matrices, comparisons, and the choice of the active sentiment engine.
 
 pub mod api;
 pub mod compare;
+#[cfg(feature = "ssr")]
+pub mod compare_server;
 pub mod page;
 pub mod run;
 #[cfg(feature = "ssr")]

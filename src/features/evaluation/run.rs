@@ -1,5 +1,4 @@
-//! The run page: metrics table, confusion matrices, cost, and the misclassified items (which an
-//! admin can turn into few-shot examples).
+//! The run page: metrics table, confusion matrices, cost, and the misclassified items (which an admin can turn into few-shot examples).
 
 use super::api::load_run;
 use super::page::fmt_score;

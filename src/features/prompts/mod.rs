@@ -1,5 +1,4 @@
-//! The Prompts page (admins): immutable prompt versions with diffs, trying a version on any text,
-//! few-shot examples, and promoting an evaluated version.
+//! The Prompts page (admins): immutable prompt versions with diffs, trying a version on any text, few-shot examples, and promoting an evaluated version.
 
 pub mod api;
 pub mod page;

@@ -1,5 +1,4 @@
-//! `ticketlens eval`: evaluates an engine on a labelled file and prints the metrics table, without
-//! the database, so any figure on the Evaluation page can be reproduced from the command line.
+//! `ticketlens eval`: evaluates an engine on a labelled file and prints the metrics table, without the database, so any figure on the Evaluation page can be reproduced from the command line.
 
 use super::files::{self, Labelled};
 use super::metrics::Metrics;

@@ -1,5 +1,4 @@
-//! Labelled examples from files: CSV with `text` and `label` columns (uploads and the CLI), or a
-//! TweetEval-style pair `<prefix>_text.txt` + `<prefix>_labels.txt`. Bad rows are reported.
+//! Labelled examples from files: CSV with `text` and `label` columns (uploads and the CLI), or a TweetEval-style pair `<prefix>_text.txt` + `<prefix>_labels.txt`. Bad rows are reported.
 
 use crate::domain::SentimentLabel;
 use anyhow::Context;

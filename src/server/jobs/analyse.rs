@@ -1,5 +1,4 @@
-//! The analysis job: embed a batch of new tickets, score their sentiment, store both, in one
-//! transaction with the job rows, so a crash loses nothing and redoes nothing committed.
+//! The analysis job: embed a batch of new tickets, score their sentiment, store both, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
 
 use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;

@@ -1,5 +1,4 @@
-//! `ticketlens analyse --all`: queue every ticket without a result and analyse them in the
-//! foreground with a progress bar. Safe to kill: committed batches stay done, the rest is redone.
+//! `ticketlens analyse --all`: queue every ticket without a result and analyse them in the foreground with a progress bar. Safe to kill: committed batches stay done, the rest is redone.
 
 use super::{worker, JobContext, ANALYSE};
 use crate::server::db;

@@ -1,5 +1,4 @@
-//! The evaluation job: runs an engine over the test split of a labelled set, stores every
-//! prediction and then the metrics. A restarted run skips items it already predicted.
+//! The evaluation job: runs an engine over the test split of a labelled set, stores every prediction and then the metrics. A restarted run skips items it already predicted.
 
 use super::{JobContext, LEASE};
 use crate::domain::{EngineChoice, EngineKind};

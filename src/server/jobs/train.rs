@@ -1,5 +1,4 @@
-//! The training job: fits a local sentiment model on a set's train split, measures it on the test
-//! split, stores it as the next version and queues its evaluation run.
+//! The training job: fits a local sentiment model on a set's train split, measures it on the test split, stores it as the next version and queues its evaluation run.
 
 use super::JobContext;
 use crate::domain::{EngineChoice, EngineKind, SentimentLabel};

@@ -2,6 +2,7 @@
 
 pub mod engine;
 pub mod lexicon;
+pub mod load;
 pub mod local;
 
 pub use crate::domain::SentimentLabel;

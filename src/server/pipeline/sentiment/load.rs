@@ -1,0 +1,115 @@
+//! Building engines from the database: the admin's active choice, a model version, a prompt version.
+
+use super::engine::Engine;
+use super::local::LocalModel;
+use super::SentimentLabel;
+use crate::domain::{EngineChoice, EngineKind};
+use crate::server::db;
+use crate::server::llm::{self, LlmClient};
+use anyhow::Context;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// The task name prompts and few-shot examples are stored under.
+pub const TASK: &str = "sentiment";
+
+/// The engine an admin made active (the lexicon until one is chosen).
+pub async fn active_choice(pool: &PgPool) -> anyhow::Result<EngineChoice> {
+    Ok(
+        db::app_settings::get(pool, db::app_settings::ACTIVE_SENTIMENT)
+            .await?
+            .unwrap_or(EngineChoice::LEXICON),
+    )
+}
+
+/// Builds the engine for a choice, reading its model or prompt and examples from the database.
+pub async fn load(
+    pool: &PgPool,
+    choice: EngineChoice,
+    llm: Option<Arc<LlmClient>>,
+) -> anyhow::Result<Engine> {
+    match choice.kind {
+        EngineKind::Lexicon => Ok(Engine::Lexicon),
+        EngineKind::Local => {
+            let id = match choice.model_id {
+                Some(id) => id,
+                None => db::models::latest_id(pool)
+                    .await?
+                    .context("no local model has been trained yet")?,
+            };
+            load_local(pool, id).await
+        }
+        EngineKind::Llm => {
+            let client = llm.context(
+                "no LLM provider is configured (set TICKETLENS_LLM_PROVIDER and its key)",
+            )?;
+            let prompts = db::prompts::list(pool, TASK).await?;
+            let prompt = match choice.prompt_id {
+                Some(id) => prompts.iter().find(|p| p.id == id),
+                None => prompts.first(),
+            };
+            let (template, prompt_version) = match prompt {
+                Some(p) => (p.template.clone(), p.version),
+                None => (llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(), 0),
+            };
+            let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(pool, TASK)
+                .await?
+                .into_iter()
+                .filter(|e| e.retired_at.is_none())
+                .map(|e| llm::prompt::FewShot {
+                    text: e.text,
+                    label: e.label,
+                })
+                .collect();
+            let labels: Vec<String> = SentimentLabel::ALL
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect();
+            let instructions = llm::prompt::render(&template, &examples, &labels);
+            let version = format!(
+                "{} prompt-v{prompt_version} examples-{}",
+                client.describe(),
+                examples_hash(&examples)
+            );
+            let fallback = match db::models::latest_id(pool).await? {
+                Some(id) => load_local(pool, id).await.unwrap_or(Engine::Lexicon),
+                None => Engine::Lexicon,
+            };
+            Ok(Engine::Llm {
+                client,
+                instructions,
+                version,
+                fallback: Box::new(fallback),
+            })
+        }
+    }
+}
+
+async fn load_local(pool: &PgPool, id: i64) -> anyhow::Result<Engine> {
+    let row = db::models::get(pool, id)
+        .await?
+        .with_context(|| format!("local model {id} does not exist"))?;
+    let json = db::models::weights(pool, id)
+        .await?
+        .with_context(|| format!("local model {id} does not exist"))?;
+    let model = tokio::task::spawn_blocking(move || serde_json::from_value::<LocalModel>(json))
+        .await?
+        .context("the stored local model cannot be read")?;
+    Ok(Engine::Local {
+        model: Arc::new(model),
+        version: format!("local-v{}", row.version),
+    })
+}
+
+/// A short, stable fingerprint of the few-shot examples a prompt was rendered with.
+pub fn examples_hash(examples: &[llm::prompt::FewShot]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for e in examples {
+        h.update(e.label.as_bytes());
+        h.update([0]);
+        h.update(e.text.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..4])
+}
