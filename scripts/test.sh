@@ -16,8 +16,9 @@ unset DATABASE_URL
 SERVER_PID=""
 STANDIN_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -n "$STANDIN_PID" ] && kill "$STANDIN_PID" 2>/dev/null && wait "$STANDIN_PID" 2>/dev/null
+  # `|| true`: under set -e a killed child's status (143) would become the script's.
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$STANDIN_PID" ]; then kill "$STANDIN_PID" 2>/dev/null && wait "$STANDIN_PID" 2>/dev/null || true; fi
   [ -x "$BIN" ] && "$BIN" db stop >/dev/null 2>&1
   true
 }
