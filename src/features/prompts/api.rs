@@ -51,12 +51,7 @@ pub async fn add_example(
     let user = auth::require(Area::Tuning)?;
     let label =
         SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
-    let text = text.trim();
-    if text.is_empty() || text.len() > 5_000 {
-        return Err(AppError::Invalid(
-            "An example needs 1 to 5,000 characters.".into(),
-        ));
-    }
+    let text = example_text(&text)?;
     let pool = &app_state()?.pool;
     db::prompts::add_example(
         pool,
@@ -84,12 +79,7 @@ pub async fn edit_example(id: i64, text: String, label: String) -> Result<(), Ap
     auth::require(Area::Tuning)?;
     let label =
         SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
-    let text = text.trim();
-    if text.is_empty() || text.len() > 5_000 {
-        return Err(AppError::Invalid(
-            "An example needs 1 to 5,000 characters.".into(),
-        ));
-    }
+    let text = example_text(&text)?;
     if !db::prompts::edit_example(&app_state()?.pool, id, text, label.as_str()).await? {
         return Err(AppError::NotFound);
     }
@@ -122,6 +112,18 @@ pub async fn try_prompt(prompt_id: Option<i64>, text: String) -> Result<TryResul
         ));
     }
     Ok(super::server::try_prompt(&app_state()?, prompt_id, text).await?)
+}
+
+/// A few-shot example's text, trimmed, or why it is refused.
+#[cfg(feature = "ssr")]
+fn example_text(text: &str) -> Result<&str, AppError> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 5_000 {
+        return Err(AppError::Invalid(
+            "An example needs 1 to 5,000 characters.".into(),
+        ));
+    }
+    Ok(text)
 }
 
 #[cfg(feature = "ssr")]

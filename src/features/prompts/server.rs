@@ -1,10 +1,10 @@
 //! Server-side assembly of the Prompts page: versions with their F1, diffs, trying a version.
 
 use super::*;
-use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
+use crate::domain::EngineKind;
 use crate::server::db;
-use crate::server::llm::{self, ClassifyTask, LlmItem};
-use crate::server::pipeline::sentiment::{engine, lexicon};
+use crate::server::llm;
+use crate::server::pipeline::sentiment::{engine, lexicon, load};
 use crate::server::state::AppState;
 use similar::{ChangeTag, TextDiff};
 
@@ -83,38 +83,17 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
 }
 
 /// Renders the version with the active examples and, with a provider configured, sends it.
+/// `prompt_id` None means the built-in template.
 pub async fn try_prompt(
     state: &AppState,
     prompt_id: Option<i64>,
     text: String,
 ) -> anyhow::Result<TryResult> {
-    let choice = EngineChoice {
-        kind: EngineKind::Llm,
-        model_id: None,
-        prompt_id,
-    };
+    let rendered = load::render_prompt(&state.pool, prompt_id).await?;
     let Some(client) = state.jobs.llm.clone() else {
         let offline = lexicon::sentiment(&text);
-        let template = match prompt_id {
-            Some(id) => db::prompts::get(&state.pool, id).await?.map(|p| p.template),
-            None => None,
-        }
-        .unwrap_or_else(|| llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string());
-        let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(&state.pool, engine::TASK)
-            .await?
-            .into_iter()
-            .filter(|e| e.retired_at.is_none())
-            .map(|e| llm::prompt::FewShot {
-                text: e.text,
-                label: e.label,
-            })
-            .collect();
-        let labels: Vec<String> = SentimentLabel::ALL
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect();
         return Ok(TryResult {
-            rendered: llm::prompt::render(&template, &examples, &labels),
+            rendered: rendered.instructions,
             request: None,
             reply: None,
             label: Some(offline.label.as_str().to_string()),
@@ -124,28 +103,13 @@ pub async fn try_prompt(
                 .into(),
         });
     };
-    let engine::Engine::Llm { instructions, .. } =
-        engine::load(&state.pool, choice, Some(client.clone())).await?
-    else {
-        anyhow::bail!("not an LLM engine");
-    };
-    let task = ClassifyTask {
-        instructions: instructions.clone(),
-        labels: SentimentLabel::ALL
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect(),
-        items: vec![LlmItem {
-            id: "0".into(),
-            text,
-        }],
-    };
+    let task = engine::classify_task(&rendered.instructions, &[text]);
     match client.classify(&task).await {
         Ok(outcome) => {
             let exchange = outcome.exchanges.last();
             let first = outcome.results.first();
             Ok(TryResult {
-                rendered: instructions,
+                rendered: rendered.instructions,
                 request: exchange
                     .map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default()),
                 reply: exchange.map(|e| e.reply.clone()),
@@ -160,7 +124,7 @@ pub async fn try_prompt(
             })
         }
         Err(e) => Ok(TryResult {
-            rendered: instructions,
+            rendered: rendered.instructions,
             request: None,
             reply: None,
             label: None,

@@ -18,31 +18,23 @@ pub struct SetRow {
     pub positive: i64,
 }
 
+const SETS: &str = "SELECT s.id, s.name, s.origin, s.created_at, count(i.id) AS items,
+        count(*) FILTER (WHERE i.label = 'negative') AS negative,
+        count(*) FILTER (WHERE i.label = 'neutral') AS neutral,
+        count(*) FILTER (WHERE i.label = 'positive') AS positive
+    FROM labelled_sets s LEFT JOIN labelled_items i ON i.set_id = s.id";
+
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SetRow>> {
-    sqlx::query_as(
-        "SELECT s.id, s.name, s.origin, s.created_at, count(i.id) AS items,
-                count(*) FILTER (WHERE i.label = 'negative') AS negative,
-                count(*) FILTER (WHERE i.label = 'neutral') AS neutral,
-                count(*) FILTER (WHERE i.label = 'positive') AS positive
-         FROM labelled_sets s LEFT JOIN labelled_items i ON i.set_id = s.id
-         GROUP BY s.id ORDER BY s.id",
-    )
-    .fetch_all(db)
-    .await
+    sqlx::query_as(&format!("{SETS} GROUP BY s.id ORDER BY s.id"))
+        .fetch_all(db)
+        .await
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<SetRow>> {
-    sqlx::query_as(
-        "SELECT s.id, s.name, s.origin, s.created_at, count(i.id) AS items,
-                count(*) FILTER (WHERE i.label = 'negative') AS negative,
-                count(*) FILTER (WHERE i.label = 'neutral') AS neutral,
-                count(*) FILTER (WHERE i.label = 'positive') AS positive
-         FROM labelled_sets s LEFT JOIN labelled_items i ON i.set_id = s.id
-         WHERE s.id = $1 GROUP BY s.id",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(&format!("{SETS} WHERE s.id = $1 GROUP BY s.id"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Creates a set, or returns the existing one with that name.

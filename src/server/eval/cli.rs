@@ -3,13 +3,13 @@
 use super::files::{self, Labelled};
 use super::metrics::Metrics;
 use super::sets;
-use crate::domain::SentimentLabel;
 use crate::server::config::Settings;
 use crate::server::jobs::train::parse_features;
 use crate::server::llm::{self, LlmClient};
 use crate::server::pipeline::embed::Embedder;
 use crate::server::pipeline::sentiment::engine::{examples_hash, Engine};
 use crate::server::pipeline::sentiment::local::{LocalModel, TrainExample, TrainOptions};
+use crate::server::pipeline::sentiment::{class_index, label_names};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -107,13 +107,13 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
     let mut cost = crate::server::pipeline::sentiment::engine::Cost::default();
     for (chunk, emb) in texts.chunks(32).zip(embeddings.chunks(32)) {
         let (scored, c) = engine.score(chunk, emb).await?;
-        predicted.extend(scored.iter().map(|s| class(s.sentiment.label)));
+        predicted.extend(scored.iter().map(|s| class_index(s.sentiment.label)));
         cost.prompt_tokens += c.prompt_tokens;
         cost.completion_tokens += c.completion_tokens;
         cost.fallbacks += c.fallbacks;
     }
     let score_seconds = t.elapsed().as_secs_f64();
-    let gold: Vec<usize> = test_examples.iter().map(|e| class(e.label)).collect();
+    let gold: Vec<usize> = test_examples.iter().map(|e| class_index(e.label)).collect();
     let metrics = Metrics::compute(&sets::class_names(), &gold, &predicted);
     println!(
         "engine {} ({}) on {}",
@@ -196,10 +196,7 @@ fn llm_engine(args: &EvalArgs, settings: &Settings) -> anyhow::Result<Engine> {
             .collect(),
         None => Vec::new(),
     };
-    let labels: Vec<String> = SentimentLabel::ALL
-        .iter()
-        .map(|l| l.as_str().to_string())
-        .collect();
+    let labels = label_names();
     Ok(Engine::Llm {
         version: format!("{} examples-{}", client.describe(), examples_hash(&shots)),
         instructions: llm::prompt::render(&template, &shots, &labels),
@@ -225,13 +222,6 @@ fn print_curve(
         println!("  {n:>6}  {f1:.3}");
     }
     Ok(())
-}
-
-fn class(label: SentimentLabel) -> usize {
-    SentimentLabel::ALL
-        .iter()
-        .position(|l| *l == label)
-        .unwrap_or(1)
 }
 
 /// The metrics as a plain-text table.

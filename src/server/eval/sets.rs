@@ -3,6 +3,7 @@
 use super::split::stratified_split;
 use crate::domain::SentimentLabel;
 use crate::server::db::labelled::Item;
+use crate::server::pipeline::sentiment::class_index;
 
 /// The share of every class held out for testing.
 pub const TEST_FRACTION: f64 = 0.2;
@@ -10,8 +11,7 @@ const SEED: u64 = 0x7469_636b;
 
 /// The class index of a stored label (negative 0, neutral 1, positive 2).
 pub fn class_of(label: &str) -> Option<usize> {
-    let label = SentimentLabel::parse(label)?;
-    SentimentLabel::ALL.iter().position(|l| *l == label)
+    SentimentLabel::parse(label).map(class_index)
 }
 
 /// Splits items into (train, test); the same items always split the same way.

@@ -6,6 +6,7 @@ use crate::server::db;
 use crate::server::db::labelled::Item;
 use crate::server::db::models::NewModel;
 use crate::server::eval::{metrics::Metrics, runs, sets};
+use crate::server::pipeline::sentiment::class_index;
 use crate::server::pipeline::sentiment::local::{
     learning_curve, Features, LocalModel, TrainExample, TrainOptions,
 };
@@ -122,15 +123,8 @@ pub fn measure(model: &LocalModel, examples: &[TrainExample]) -> anyhow::Result<
     let mut predicted = Vec::with_capacity(examples.len());
     for e in examples {
         let p = model.predict(&e.text, e.embedding.as_deref())?;
-        gold.push(class(e.label));
-        predicted.push(class(p.label));
+        gold.push(class_index(e.label));
+        predicted.push(class_index(p.label));
     }
     Ok(Metrics::compute(&sets::class_names(), &gold, &predicted))
-}
-
-fn class(label: SentimentLabel) -> usize {
-    SentimentLabel::ALL
-        .iter()
-        .position(|l| *l == label)
-        .unwrap_or(1)
 }

@@ -130,21 +130,7 @@ impl Engine {
             };
             return Ok((scored, cost));
         };
-        let task = ClassifyTask {
-            instructions: instructions.clone(),
-            labels: SentimentLabel::ALL
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect(),
-            items: texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| LlmItem {
-                    id: i.to_string(),
-                    text: t.clone(),
-                })
-                .collect(),
-        };
+        let task = classify_task(instructions, texts);
         match client.classify(&task).await {
             Ok(outcome) => {
                 let mut scored = Vec::with_capacity(texts.len());
@@ -186,5 +172,21 @@ impl Engine {
                 Ok((scored, cost))
             }
         }
+    }
+}
+
+/// The request for scoring `texts` with a rendered prompt; item ids are the texts' positions.
+pub fn classify_task(instructions: &str, texts: &[String]) -> ClassifyTask {
+    ClassifyTask {
+        instructions: instructions.to_string(),
+        labels: super::label_names(),
+        items: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| LlmItem {
+                id: i.to_string(),
+                text: t.clone(),
+            })
+            .collect(),
     }
 }

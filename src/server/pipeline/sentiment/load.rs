@@ -2,7 +2,6 @@
 
 use super::engine::Engine;
 use super::local::LocalModel;
-use super::SentimentLabel;
 use crate::domain::{EngineChoice, EngineKind};
 use crate::server::db;
 use crate::server::llm::{self, LlmClient};
@@ -43,34 +42,18 @@ pub async fn load(
             let client = llm.context(
                 "no LLM provider is configured (set TICKETLENS_LLM_PROVIDER and its key)",
             )?;
-            let prompts = db::prompts::list(pool, TASK).await?;
-            let prompt = match choice.prompt_id {
-                Some(id) => prompts.iter().find(|p| p.id == id),
-                None => prompts.first(),
+            let prompt_id = match choice.prompt_id {
+                Some(id) => Some(id),
+                None => db::prompts::list(pool, TASK).await?.first().map(|p| p.id),
             };
-            let (template, prompt_version) = match prompt {
-                Some(p) => (p.template.clone(), p.version),
-                None => (llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(), 0),
-            };
-            let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(pool, TASK)
-                .await?
-                .into_iter()
-                .filter(|e| e.retired_at.is_none())
-                .map(|e| llm::prompt::FewShot {
-                    text: e.text,
-                    label: e.label,
-                })
-                .collect();
-            let labels: Vec<String> = SentimentLabel::ALL
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect();
-            let instructions = llm::prompt::render(&template, &examples, &labels);
+            let rendered = render_prompt(pool, prompt_id).await?;
             let version = format!(
-                "{} prompt-v{prompt_version} examples-{}",
+                "{} prompt-v{} examples-{}",
                 client.describe(),
-                examples_hash(&examples)
+                rendered.version,
+                examples_hash(&rendered.examples)
             );
+            let instructions = rendered.instructions;
             let fallback = match db::models::latest_id(pool).await? {
                 Some(id) => load_local(pool, id).await.unwrap_or(Engine::Lexicon),
                 None => Engine::Lexicon,
@@ -83,6 +66,44 @@ pub async fn load(
             })
         }
     }
+}
+
+/// A prompt version filled in with the active few-shot examples.
+pub struct RenderedPrompt {
+    pub instructions: String,
+    /// The prompt's version; 0 for the built-in template.
+    pub version: i32,
+    pub examples: Vec<llm::prompt::FewShot>,
+}
+
+/// Renders prompt `prompt_id` (None: the built-in template) with the active examples.
+pub async fn render_prompt(
+    pool: &PgPool,
+    prompt_id: Option<i64>,
+) -> anyhow::Result<RenderedPrompt> {
+    let (template, version) = match prompt_id {
+        Some(id) => {
+            let p = db::prompts::get(pool, id)
+                .await?
+                .with_context(|| format!("prompt {id} does not exist"))?;
+            (p.template, p.version)
+        }
+        None => (llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(), 0),
+    };
+    let examples: Vec<llm::prompt::FewShot> = db::prompts::examples(pool, TASK)
+        .await?
+        .into_iter()
+        .filter(|e| e.retired_at.is_none())
+        .map(|e| llm::prompt::FewShot {
+            text: e.text,
+            label: e.label,
+        })
+        .collect();
+    Ok(RenderedPrompt {
+        instructions: llm::prompt::render(&template, &examples, &super::label_names()),
+        version,
+        examples,
+    })
 }
 
 async fn load_local(pool: &PgPool, id: i64) -> anyhow::Result<Engine> {

@@ -7,6 +7,23 @@ pub mod local;
 
 pub use crate::domain::SentimentLabel;
 
+/// The column of a label in weights, probabilities and confusion matrices (`SentimentLabel::ALL` order).
+pub fn class_index(label: SentimentLabel) -> usize {
+    match label {
+        SentimentLabel::Negative => 0,
+        SentimentLabel::Neutral => 1,
+        SentimentLabel::Positive => 2,
+    }
+}
+
+/// The label names every engine chooses from, in `SentimentLabel::ALL` order.
+pub fn label_names() -> Vec<String> {
+    SentimentLabel::ALL
+        .iter()
+        .map(|l| l.as_str().to_string())
+        .collect()
+}
+
 /// What every sentiment engine returns for one text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sentiment {

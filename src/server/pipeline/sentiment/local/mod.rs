@@ -100,14 +100,7 @@ impl Prediction {
     }
 }
 
-/// The column of a label in weights and probabilities.
-fn class_index(label: SentimentLabel) -> usize {
-    match label {
-        SentimentLabel::Negative => 0,
-        SentimentLabel::Neutral => 1,
-        SentimentLabel::Positive => 2,
-    }
-}
+use super::class_index;
 
 #[cfg(test)]
 mod tests;
