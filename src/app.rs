@@ -2,7 +2,9 @@
 
 use crate::components::Layout;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
+use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
+use crate::features::rules::page::RulesPage;
 use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
@@ -53,6 +55,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/evaluation") view=|| view! { <Layout><EvaluationPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation/runs/:id") view=|| view! { <Layout><RunPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation/compare") view=|| view! { <Layout><ComparePage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/inbox") view=|| view! { <Layout><InboxPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -7,9 +7,11 @@ use leptos_router::components::A;
 
 const LINKS: &[(Area, &str, &str)] = &[
     (Area::Overview, "/", "Overview"),
+    (Area::Inbox, "/inbox", "Inbox"),
     (Area::Tickets, "/tickets", "Tickets"),
     (Area::Evaluation, "/evaluation", "Evaluation"),
     (Area::Tuning, "/prompts", "Prompts"),
+    (Area::Tuning, "/rules", "Rules"),
     (Area::Data, "/data", "Data"),
     (Area::Users, "/users", "Users"),
 ];

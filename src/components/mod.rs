@@ -29,6 +29,20 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     view! { <p class="error" role="alert">{error.to_string()} {hint}</p> }
 }
 
+/// The error of a server action's last call, if it failed.
+pub fn action_error<T, S>(value: S) -> impl IntoView
+where
+    T: Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+    }
+}
+
 /// `2025-03-01 14:05 UTC`.
 pub fn fmt_time(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()

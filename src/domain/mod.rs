@@ -1,7 +1,9 @@
 //! Domain types shared by the server and the browser: valid once built, parsed from loose input.
 
 pub mod engine;
+pub mod escalation;
 pub mod role;
+pub mod rules;
 pub mod ticket;
 
 pub use engine::{EngineChoice, EngineKind};

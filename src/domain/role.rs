@@ -44,11 +44,13 @@ impl fmt::Display for Role {
 pub enum Area {
     Overview,
     Tickets,
+    /// The escalation inbox: every role works escalated tickets.
+    Inbox,
     Data,
     Users,
     /// Evaluation runs and their metrics (managers and admins).
     Evaluation,
-    /// Engines, models, prompts, few-shot examples and labelled sets (admins).
+    /// Engines, models, prompts, few-shot examples, labelled sets and escalation rules (admins).
     Tuning,
 }
 
@@ -56,7 +58,7 @@ impl Area {
     /// Whether `role` may use this area. The single table of access rules.
     pub fn allows(self, role: Role) -> bool {
         match self {
-            Area::Overview | Area::Tickets => true,
+            Area::Overview | Area::Tickets | Area::Inbox => true,
             Area::Evaluation => matches!(role, Role::Admin | Role::Manager),
             Area::Data | Area::Users | Area::Tuning => role == Role::Admin,
         }

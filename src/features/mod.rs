@@ -3,7 +3,9 @@
 pub mod auth;
 pub mod data;
 pub mod evaluation;
+pub mod inbox;
 pub mod overview;
 pub mod prompts;
+pub mod rules;
 pub mod tickets;
 pub mod users;

@@ -38,13 +38,15 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-/// Name of the migrated template; it changes whenever the migrations change.
+/// Name of the migrated template; it changes whenever the migrations or the seeded starter
+/// rules change.
 fn template_name() -> String {
     let mut h: u64 = 0xcbf29ce484222325;
-    for m in db::MIGRATOR.iter() {
-        for b in m.checksum.iter() {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x100000001b3);
-        }
+    let starter = ticketlens::server::pipeline::escalation::defaults::starter_rules();
+    let seeded = serde_json::to_vec(&starter).unwrap();
+    let checksums = db::MIGRATOR.iter().flat_map(|m| m.checksum.iter().copied());
+    for b in checksums.chain(seeded) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
     }
     format!("tl_template_{:012x}", h & 0xffff_ffff_ffff)
 }

@@ -3,6 +3,7 @@
 use super::api::{get_ticket, CorrectSentiment};
 use super::TicketDetail;
 use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
+use crate::features::inbox::panel::EscalationPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -79,6 +80,7 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
                 <SentimentBox id=t.id analysis=t.analysis.clone() correction=t.correction.clone()/>
             </aside>
         </div>
+        <EscalationPanel ticket_id=t.id/>
         <section>
             <h2>"Customer's other tickets (" {history_count} ")"</h2>
             {all_link.map(|href| view! { <p><a href=href>"Open them in the ticket list"</a></p> })}

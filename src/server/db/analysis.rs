@@ -1,5 +1,6 @@
 //! SQL for analysis results: ticket texts to analyse, embeddings (pgvector) and sentiment rows.
 
+use crate::domain::escalation::Decision;
 use crate::server::pipeline::sentiment::Sentiment;
 use pgvector::Vector;
 use sqlx::{FromRow, PgExecutor};
@@ -95,6 +96,7 @@ pub struct StoredAnalysis {
     pub sentiment_engine: String,
     pub sentiment_version: String,
     pub analysed_at: chrono::DateTime<chrono::Utc>,
+    pub escalation: Option<sqlx::types::Json<Decision>>,
 }
 
 pub async fn of_ticket(
@@ -102,10 +104,37 @@ pub async fn of_ticket(
     ticket_id: i64,
 ) -> sqlx::Result<Option<StoredAnalysis>> {
     sqlx::query_as(
-        "SELECT sentiment, sentiment_score, sentiment_engine, sentiment_version, analysed_at
+        "SELECT sentiment, sentiment_score, sentiment_engine, sentiment_version, analysed_at,
+                escalation
          FROM ticket_analysis WHERE ticket_id = $1",
     )
     .bind(ticket_id)
     .fetch_optional(db)
     .await
+}
+
+/// Stores the escalation decisions of analysed tickets next to their sentiment.
+pub async fn store_decisions(
+    tx: &mut sqlx::PgConnection,
+    decisions: &[(i64, Decision)],
+) -> sqlx::Result<()> {
+    let ids: Vec<i64> = decisions.iter().map(|(id, _)| *id).collect();
+    let flags: Vec<bool> = decisions.iter().map(|(_, d)| d.escalate).collect();
+    let versions: Vec<i32> = decisions.iter().map(|(_, d)| d.rule_version).collect();
+    let json: Vec<serde_json::Value> = decisions
+        .iter()
+        .map(|(_, d)| serde_json::to_value(d).unwrap_or_default())
+        .collect();
+    sqlx::query(
+        "UPDATE ticket_analysis a SET escalate = u.e, escalation = u.j, rule_version = u.v
+         FROM UNNEST($1::bigint[], $2::bool[], $3::jsonb[], $4::int[]) AS u(id, e, j, v)
+         WHERE a.ticket_id = u.id",
+    )
+    .bind(&ids)
+    .bind(&flags)
+    .bind(&json)
+    .bind(&versions)
+    .execute(&mut *tx)
+    .await
+    .map(|_| ())
 }

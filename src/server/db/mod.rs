@@ -1,14 +1,22 @@
 //! The one home of SQL: connecting, migrating, and one file of queries per table.
 
+pub mod activity;
 pub mod analysis;
 pub mod app_settings;
+pub mod escalation_facts;
+pub mod escalations;
 pub mod evaluations;
+pub mod events;
 pub mod imports;
+pub mod inbox;
 pub mod jobs;
 pub mod labelled;
 pub mod models;
 pub mod prompts;
+pub mod responses;
+pub mod rules;
 pub mod sessions;
+pub mod sla;
 pub mod stats;
 pub mod ticket_writer;
 pub mod tickets;
@@ -84,12 +92,16 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> 
         .context("cannot connect to PostgreSQL")
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then stores the starter escalation rules when no rule version
+/// exists (reference data, like the SLA policies the migrations insert, but written in Rust types).
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR
         .run(pool)
         .await
-        .context("database migration failed (is the pgvector extension available?)")
+        .context("database migration failed (is the pgvector extension available?)")?;
+    let starter = crate::server::pipeline::escalation::defaults::starter_rules();
+    rules::seed(pool, &starter).await?;
+    Ok(())
 }
 
 /// Quotes an identifier for the few statements that cannot take parameters.

@@ -1,4 +1,4 @@
-//! The analysis job: embed a batch of new tickets, score their sentiment, store both, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
+//! The analysis job: embed a batch of new tickets, score their sentiment, decide escalation, store it all, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
 
 use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;
@@ -40,6 +40,14 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
+        if let Some(rules) = ctx.rules.current(&ctx.pool).await? {
+            let sla = db::sla::settings(&ctx.pool).await?;
+            let scores = rows
+                .iter()
+                .map(|r| (r.ticket_id, r.sentiment.score))
+                .collect();
+            super::escalate::run(&mut tx, &rules, &sla, &scores).await?;
+        }
         db::jobs::complete(&mut *tx, &job_ids).await?;
         anyhow::Ok(rows.len())
     }

@@ -3,7 +3,9 @@
 pub mod analyse;
 pub mod backfill;
 pub mod embeddings;
+pub mod escalate;
 pub mod evaluate;
+pub mod rulebook;
 pub mod train;
 pub mod worker;
 
@@ -31,6 +33,8 @@ pub struct JobContext {
     pub pool: PgPool,
     pub embedder: Arc<Embedder>,
     pub llm: Option<Arc<LlmClient>>,
+    /// The active escalation rules, compiled once per version.
+    pub rules: Arc<rulebook::RuleBook>,
 }
 
 impl std::fmt::Debug for JobContext {
@@ -63,6 +67,7 @@ impl JobContext {
             pool,
             embedder: Arc::new(embedder),
             llm,
+            rules: Arc::default(),
         })
     }
 }

@@ -1,4 +1,5 @@
 //! The analysis pipeline's steps as plain modules: callable from jobs, server functions and tests.
 
 pub mod embed;
+pub mod escalation;
 pub mod sentiment;

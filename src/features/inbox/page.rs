@@ -1,0 +1,190 @@
+//! The Inbox page: counts, filters in the URL, and escalated tickets with the most pressing deadline first.
+
+use super::api::{list_inbox, Claim};
+use super::{time_left, InboxPage, InboxQuery, InboxRow, PAGE_SIZE};
+use crate::components::{action_error, fmt_count, loaded, Badge};
+use crate::domain::rules::Severity;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        let text = |k: &str| p.get(k).filter(|v| !v.is_empty());
+        InboxQuery {
+            queue: text("queue"),
+            severity: text("severity"),
+            product: text("product").and_then(|v| v.parse().ok()),
+            assignee: text("assignee"),
+            status: text("status"),
+            page: text("page").and_then(|v| v.parse().ok()),
+        }
+    });
+    let data = Resource::new(move || query.get(), list_inbox);
+    view! {
+        <h1>"Escalation inbox"</h1>
+        {move || params.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {loaded(data, "Loading the inbox…", move |page: InboxPage| {
+            let q = query.get_untracked();
+            view! { <Counts page=page.clone()/> <Filters q=q.clone() page=page.clone()/> <Rows page q/> }
+        })}
+    }
+}
+
+#[component]
+fn Counts(page: InboxPage) -> impl IntoView {
+    let c = page.counts;
+    view! {
+        <p class="counts" data-testid="inbox-counts">
+            <a href="/inbox">{format!("{} open", fmt_count(c.open))}</a>
+            " · " <span class="breached">{format!("{} breached", fmt_count(c.breached))}</span>
+            " · " <a href="/inbox?assignee=none">{format!("{} unassigned", fmt_count(c.unassigned))}</a>
+            " · " <a href="/inbox?assignee=me">{format!("{} mine", fmt_count(c.mine))}</a>
+        </p>
+    }
+}
+
+fn options(items: Vec<(String, String)>, selected: Option<String>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(value, label)| {
+            let sel = selected.as_deref() == Some(value.as_str());
+            view! { <option value=value selected=sel>{label}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn Filters(q: InboxQuery, page: InboxPage) -> impl IntoView {
+    let any = |label: &str| vec![(String::new(), label.to_string())];
+    let statuses = vec![
+        ("open".to_string(), "open".to_string()),
+        ("resolved".into(), "resolved".into()),
+        ("all".into(), "all".into()),
+    ];
+    let queues: Vec<(String, String)> = any("any queue")
+        .into_iter()
+        .chain(
+            page.queues
+                .iter()
+                .map(|(q, n)| (q.clone(), format!("{q} ({n})"))),
+        )
+        .collect();
+    let severities: Vec<(String, String)> = any("any severity")
+        .into_iter()
+        .chain(
+            Severity::ALL
+                .iter()
+                .rev()
+                .map(|s| (s.as_str().to_string(), s.as_str().to_string())),
+        )
+        .collect();
+    let products: Vec<(String, String)> = any("any product")
+        .into_iter()
+        .chain(
+            page.products
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone())),
+        )
+        .collect();
+    let assignees: Vec<(String, String)> = any("anyone")
+        .into_iter()
+        .chain([
+            ("me".to_string(), "me".to_string()),
+            ("none".into(), "unassigned".into()),
+        ])
+        .chain(
+            page.agents
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone())),
+        )
+        .collect();
+    view! {
+        <form method="get" action="/inbox" class="form row filters">
+            <label>"Status" <select name="status">{options(statuses, q.status.clone().or(Some("open".into())))}</select></label>
+            <label>"Queue" <select name="queue">{options(queues, q.queue.clone())}</select></label>
+            <label>"Severity" <select name="severity">{options(severities, q.severity.clone())}</select></label>
+            <label>"Product" <select name="product">{options(products, q.product.map(|p| p.to_string()))}</select></label>
+            <label>"Assignee" <select name="assignee">{options(assignees, q.assignee.clone())}</select></label>
+            <button type="submit">"Filter"</button>
+        </form>
+    }
+}
+
+fn row(
+    r: InboxRow,
+    now: chrono::DateTime<chrono::Utc>,
+    claim: ServerAction<Claim>,
+) -> impl IntoView {
+    let breached = r.status == "open" && r.due_at < now;
+    let severity = Severity::from_rank(r.severity).as_str();
+    let who = match (r.assignee.clone(), r.status.as_str()) {
+        (Some(name), _) => view! { <span>{name}</span> }.into_any(),
+        (None, "open") => view! {
+            <ActionForm action=claim attr:class="inline">
+                <input type="hidden" name="ticket_id" value=r.ticket_id/>
+                <input type="hidden" name="back" value="inbox"/>
+                <button type="submit" class="small">"Claim"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (None, _) => view! { <span class="muted">"—"</span> }.into_any(),
+    };
+    view! {
+        <tr class:breached=breached data-ticket=r.ticket_id>
+            <td class="nowrap">{if r.status == "open" { time_left(r.due_at, now) } else { r.status.clone() }}</td>
+            <td><Badge kind=format!("severity-{severity}") text=severity/></td>
+            <td><a href=format!("/tickets/{}#escalation", r.ticket_id)>{r.subject.clone()}</a><br/><small class="muted">{r.rules.clone()}</small></td>
+            <td>{r.queue.clone()}</td>
+            <td>{r.product.clone().unwrap_or_else(|| "—".into())}</td>
+            <td><Badge kind=r.priority.clone() text=r.priority.clone()/></td>
+            <td>{r.customer.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{who}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Rows(page: InboxPage, q: InboxQuery) -> impl IntoView {
+    let claim = ServerAction::<Claim>::new();
+    let now = page.now;
+    let shown = page.rows.len() as i64;
+    let current = q.page.unwrap_or(0);
+    let link = move |p: i64| {
+        let mut parts = vec![format!("page={p}")];
+        for (k, v) in [
+            ("status", &q.status),
+            ("queue", &q.queue),
+            ("severity", &q.severity),
+            ("assignee", &q.assignee),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", crate::features::tickets::encode(v)));
+            }
+        }
+        if let Some(p) = q.product {
+            parts.push(format!("product={p}"));
+        }
+        format!("/inbox?{}", parts.join("&"))
+    };
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|r| row(r, now, claim))
+        .collect_view();
+    let more = (current + 1) * PAGE_SIZE < page.total;
+    view! {
+        {action_error(claim.value())}
+        <p class="muted">{format!("{} escalations match; showing {}.", fmt_count(page.total), fmt_count(shown))}</p>
+        <table class="grid" data-testid="inbox">
+            <thead><tr><th>"Due"</th><th>"Severity"</th><th>"Ticket and why"</th><th>"Queue"</th><th>"Product"</th><th>"Priority"</th><th>"Customer"</th><th>"Assignee"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <p class="pager">
+            {(current > 0).then(|| view! { <a href=link(current - 1)>"← Previous"</a> " " })}
+            {more.then(|| view! { <a href=link(current + 1)>"Next →"</a> })}
+        </p>
+    }
+}

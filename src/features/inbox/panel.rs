@@ -1,0 +1,165 @@
+//! The escalation panel of the Ticket page: why it escalated (with highlighted matches), SLA clock, claim/assign/resolve, notes, reply, trail.
+
+use super::api::{load_escalation, AddNote, Assign, Claim, Reopen, Resolve, SendReply};
+use super::{time_left, EscalationView, TicketEscalation};
+use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, Badge};
+use crate::domain::rules::Severity;
+use crate::features::rules::checks::{fired_list, marked};
+use leptos::prelude::*;
+
+#[component]
+pub fn EscalationPanel(ticket_id: i64) -> impl IntoView {
+    let data = Resource::new(move || ticket_id, load_escalation);
+    view! {
+        <section class="card" id="escalation">
+            {loaded(data, "Loading escalation…", |t| view! { <Panel t/> })}
+        </section>
+    }
+}
+
+#[component]
+fn Panel(t: TicketEscalation) -> impl IntoView {
+    let heading = match (&t.escalation, t.decided) {
+        (Some(_), _) => "Escalated".to_string(),
+        (None, Some((true, v))) => {
+            format!("Would escalate under rules v{v} (the ticket was already closed)")
+        }
+        (None, Some((false, v))) => format!("Not escalated (rules v{v})"),
+        (None, None) => "Not analysed yet".into(),
+    };
+    let explain = (!t.fired.is_empty()).then(|| {
+        view! {
+            <h3>"Why"</h3>
+            {fired_list(&t.fired)}
+            <div class="body" data-testid="highlighted">{marked(t.pieces.clone())}</div>
+        }
+    });
+    view! {
+        <h2 data-testid="escalation-heading">{heading}</h2>
+        {t.escalation.clone().map(|e| view! { <Work e t=t.clone()/> })}
+        {explain}
+        <Trail t/>
+    }
+}
+
+#[component]
+fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
+    let claim = ServerAction::<Claim>::new();
+    let assign = ServerAction::<Assign>::new();
+    let resolve = ServerAction::<Resolve>::new();
+    let reopen = ServerAction::<Reopen>::new();
+    let note = ServerAction::<AddNote>::new();
+    let reply = ServerAction::<SendReply>::new();
+    let id = t.ticket_id;
+    let open = e.status == "open";
+    let mine = e.assignee_id == Some(t.me);
+    let severity = Severity::from_rank(e.severity).as_str();
+    let clock = if open {
+        time_left(e.due_at, t.now)
+    } else {
+        "resolved".into()
+    };
+    let breached = open && e.due_at < t.now;
+    let agents = t
+        .agents
+        .iter()
+        .map(|(uid, name)| view! { <option value=*uid selected=e.assignee_id == Some(*uid)>{name.clone()}</option> })
+        .collect_view();
+    let holder = match (&e.assignee, mine) {
+        (Some(_), true) => "You have it.".to_string(),
+        (Some(name), false) => format!("{name} has it."),
+        (None, _) => "Nobody has claimed it yet.".into(),
+    };
+    view! {
+        <p>
+            <Badge kind=format!("severity-{severity}") text=severity/>
+            {format!(" {} queue · rules v{} · ", e.queue, e.rule_version.map(|v| v.to_string()).unwrap_or_else(|| "—".into()))}
+            <strong class:breached=breached data-testid="sla-clock">{clock}</strong>
+        </p>
+        <p class="muted">{format!(
+            "First response due {} ({}) · resolution due {}",
+            fmt_time(&e.first_response_due), match e.first_response_at { Some(_) => format!("answered {}", fmt_opt_time(&e.first_response_at)), None => "not answered yet".into() }, fmt_time(&e.resolution_due)
+        )}</p>
+        <p data-testid="holder">{holder}</p>
+        {open.then(|| view! {
+            <div class="form row">
+                {(e.assignee_id.is_none()).then(|| view! {
+                    <ActionForm action=claim attr:class="inline">
+                        <input type="hidden" name="ticket_id" value=id/>
+                        <button type="submit">"Claim"</button>
+                    </ActionForm>
+                })}
+                {mine.then(|| view! {
+                    <ActionForm action=assign attr:class="inline">
+                        <input type="hidden" name="ticket_id" value=id/>
+                        <button type="submit">"Unclaim"</button>
+                    </ActionForm>
+                })}
+                <ActionForm action=assign attr:class="inline">
+                    <input type="hidden" name="ticket_id" value=id/>
+                    <label>"Assign to " <select name="assignee_id">{agents}</select></label>
+                    <button type="submit">"Assign"</button>
+                </ActionForm>
+            </div>
+            <ActionForm action=reply attr:class="form">
+                <input type="hidden" name="ticket_id" value=id/>
+                <label>"Reply to the customer" <textarea name="body" rows="4" required></textarea></label>
+                <button type="submit">"Send reply"</button>
+            </ActionForm>
+            <ActionForm action=resolve attr:class="form row">
+                <input type="hidden" name="ticket_id" value=id/>
+                <label>"Did this need a person?"
+                    <select name="needed"><option value="yes">"yes"</option><option value="no">"no, the rules were wrong"</option></select>
+                </label>
+                <label>"Resolution note" <input type="text" name="note"/></label>
+                <button type="submit">"Resolve"</button>
+            </ActionForm>
+        })}
+        {(!open).then(|| view! {
+            <ActionForm action=reopen attr:class="inline">
+                <input type="hidden" name="ticket_id" value=id/>
+                <button type="submit">"Reopen"</button>
+            </ActionForm>
+        })}
+        <ActionForm action=note attr:class="form">
+            <input type="hidden" name="ticket_id" value=id/>
+            <label>"Internal note (not sent to the customer)" <textarea name="body" rows="2" required></textarea></label>
+            <button type="submit">"Add note"</button>
+        </ActionForm>
+        {action_error(claim.value())} {action_error(assign.value())} {action_error(resolve.value())}
+        {action_error(reopen.value())} {action_error(note.value())} {action_error(reply.value())}
+    }
+}
+
+#[component]
+fn Trail(t: TicketEscalation) -> impl IntoView {
+    let replies = t
+        .replies
+        .iter()
+        .map(|r| view! {
+            <li>
+                <strong>{r.author.clone().unwrap_or_else(|| "TicketLens".into())}</strong>
+                {format!(" replied {} ({})", fmt_time(&r.at), match r.delivery.as_deref() { Some("manual") => "sent by hand", Some(d) => d, None => "draft" })}
+                <div class="body reply">{r.body.clone()}</div>
+            </li>
+        })
+        .collect_view();
+    let items = t
+        .activity
+        .iter()
+        .map(|a| view! {
+            <li>
+                <span class="nowrap muted">{fmt_time(&a.at)}</span> " "
+                <strong>{a.actor.clone().unwrap_or_else(|| "TicketLens".into())}</strong>
+                {format!(" {}", a.kind)}
+                {(!a.body.is_empty()).then(|| view! { ": " <span class="activity-body">{a.body.clone()}</span> })}
+            </li>
+        })
+        .collect_view();
+    let has_replies = !t.replies.is_empty();
+    view! {
+        {has_replies.then(|| view! { <h3>"Replies"</h3> <ul class="replies">{replies}</ul> })}
+        <h3>"Activity"</h3>
+        <ul class="activity" data-testid="activity">{items}</ul>
+    }
+}

@@ -1,0 +1,108 @@
+//! Server side of the inbox: turning the page's filters into a query, and gathering a ticket's escalation panel.
+
+use super::{ActivityView, InboxPage, InboxQuery, ReplyView, TicketEscalation};
+use crate::domain::escalation::{highlight, Decision};
+use crate::domain::rules::Severity;
+use crate::server::db;
+use crate::server::db::inbox::Filter;
+use chrono::Utc;
+use sqlx::PgPool;
+
+/// The database filter for the page's query; `user_id` resolves "me".
+pub fn filter(q: &InboxQuery, user_id: i64) -> Filter {
+    let status = match q.status.as_deref() {
+        Some("all") => None,
+        Some("resolved") => Some("resolved".into()),
+        _ => Some("open".into()),
+    };
+    let assignee = match q.assignee.as_deref() {
+        Some("me") => Some(Some(user_id)),
+        Some("none") => Some(None),
+        Some(id) => id.parse::<i64>().ok().map(Some),
+        None => None,
+    };
+    Filter {
+        status,
+        queue: q.queue.clone().filter(|s| !s.is_empty()),
+        severity: q
+            .severity
+            .as_deref()
+            .and_then(Severity::parse)
+            .map(|s| s.rank()),
+        product: q.product,
+        assignee,
+    }
+}
+
+pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Result<InboxPage> {
+    let f = filter(q, user_id);
+    let page = q.page.unwrap_or(0).clamp(0, 10_000);
+    let rows = db::inbox::list(pool, &f, super::PAGE_SIZE, page * super::PAGE_SIZE).await?;
+    Ok(InboxPage {
+        rows,
+        total: db::inbox::count(pool, &f).await?,
+        counts: db::inbox::counts(pool, user_id).await?,
+        queues: db::inbox::queues(pool).await?,
+        agents: db::inbox::agents(pool).await?,
+        products: db::tickets::products(pool).await?,
+        now: Utc::now(),
+    })
+}
+
+pub async fn ticket(
+    pool: &PgPool,
+    ticket_id: i64,
+    user_id: i64,
+) -> anyhow::Result<TicketEscalation> {
+    let escalation = db::escalations::get(pool, ticket_id).await?;
+    let analysis = db::analysis::of_ticket(pool, ticket_id).await?;
+    let decision: Option<Decision> = analysis.and_then(|a| a.escalation.map(|j| j.0));
+    let text = db::escalation_facts::of_tickets(pool, &[ticket_id], &[])
+        .await?
+        .pop()
+        .map(|r| r.text())
+        .unwrap_or_default();
+    let fired = match (&escalation, &decision) {
+        (Some((_, reasons)), _) => reasons.clone(),
+        (None, Some(d)) => d.fired.clone(),
+        _ => Vec::new(),
+    };
+    let spans = Decision {
+        escalate: true,
+        rule_version: 0,
+        severity: None,
+        queue: None,
+        fired: fired.clone(),
+    }
+    .spans();
+    Ok(TicketEscalation {
+        ticket_id,
+        decided: decision.as_ref().map(|d| (d.escalate, d.rule_version)),
+        escalation: escalation.map(|(e, _)| e),
+        pieces: highlight(&text, &spans),
+        fired,
+        activity: db::activity::of_ticket(pool, ticket_id)
+            .await?
+            .into_iter()
+            .map(|a| ActivityView {
+                actor: a.actor,
+                kind: a.kind,
+                body: a.body,
+                at: a.created_at,
+            })
+            .collect(),
+        replies: db::responses::of_ticket(pool, ticket_id)
+            .await?
+            .into_iter()
+            .map(|r| ReplyView {
+                author: r.author,
+                body: r.body,
+                delivery: r.delivery,
+                at: r.created_at,
+            })
+            .collect(),
+        agents: db::inbox::agents(pool).await?,
+        me: user_id,
+        now: Utc::now(),
+    })
+}

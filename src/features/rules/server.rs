@@ -1,0 +1,204 @@
+//! Server side of the Rules page: loading versions, live tests, backtests, editing the draft.
+
+use super::{HoursView, LiveTest, RulesOverview, RulesQuery, SlaRow, VersionView};
+use crate::domain::escalation::highlight;
+use crate::domain::rules::{BacktestReport, Rule, RuleStats};
+use crate::domain::Priority;
+use crate::server::db;
+use crate::server::db::rules::RuleVersionRow;
+use crate::server::db::sla::SlaSettings;
+use crate::server::jobs::escalate::facts;
+use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
+use crate::server::pipeline::sentiment::lexicon;
+use sqlx::PgPool;
+
+/// Most tickets a backtest reads; the report says when the period was cut short.
+pub const BACKTEST_LIMIT: i64 = 50_000;
+
+fn view(row: RuleVersionRow) -> VersionView {
+    VersionView {
+        id: row.id,
+        version: row.version,
+        status: row.status,
+        note: row.note,
+        rules: row.rules.0,
+        author: row.author,
+        created_at: row.created_at,
+        activated_at: row.activated_at,
+    }
+}
+
+fn minutes_text(m: u32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOverview> {
+    let versions: Vec<VersionView> = db::rules::list(pool).await?.into_iter().map(view).collect();
+    let current = versions
+        .iter()
+        .find(|v| v.status == "draft")
+        .or_else(|| versions.iter().find(|v| v.status == "active"))
+        .cloned();
+    let sla = db::sla::settings(pool).await?;
+    let test = match (&current, live_input(q)) {
+        (Some(v), true) => Some(live_test(pool, v, q, &sla).await?),
+        _ => None,
+    };
+    let backtest = match (&current, q.backtest_days) {
+        (Some(v), Some(days)) => Some(backtest(pool, v.version, &v.rules, days, &sla).await?),
+        _ => None,
+    };
+    let hours = sla.hours;
+    Ok(RulesOverview {
+        active_version: versions
+            .iter()
+            .find(|v| v.status == "active")
+            .map(|v| v.version),
+        current,
+        versions,
+        sla: db::sla::list(pool)
+            .await?
+            .into_iter()
+            .map(|r| SlaRow {
+                priority: r.priority,
+                first_response_minutes: r.first_response_minutes,
+                resolution_minutes: r.resolution_minutes,
+                around_clock: r.around_clock,
+            })
+            .collect(),
+        hours: HoursView {
+            utc_offset_minutes: hours.utc_offset_minutes,
+            days: hours.days,
+            start: minutes_text(hours.start_minute),
+            end: minutes_text(hours.end_minute),
+        },
+        test,
+        backtest,
+    })
+}
+
+fn live_input(q: &RulesQuery) -> bool {
+    q.test_ticket.is_some() || q.test_text.as_deref().is_some_and(|t| !t.trim().is_empty())
+}
+
+/// Runs a version's enabled rules on a stored ticket or on pasted text.
+async fn live_test(
+    pool: &PgPool,
+    v: &VersionView,
+    q: &RulesQuery,
+    sla: &SlaSettings,
+) -> anyhow::Result<Result<LiveTest, String>> {
+    let rules = match CompiledRules::compile(v.version, &v.rules) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let given_sentiment = q
+        .test_sentiment
+        .as_deref()
+        .and_then(|s| s.trim().parse::<f32>().ok())
+        .map(|s| s.clamp(-1.0, 1.0));
+    let (text, decision) = if let Some(id) = q.test_ticket {
+        let windows: Vec<i32> = rules.repeat_windows().iter().map(|d| *d as i32).collect();
+        let Some(row) = db::escalation_facts::of_tickets(pool, &[id], &windows)
+            .await?
+            .pop()
+        else {
+            return Ok(Err(format!("There is no ticket #{id}.")));
+        };
+        let text = row.text();
+        let d = rules.decide(&facts(&row, &text, &rules, sla, given_sentiment));
+        (text, d)
+    } else {
+        let text = q.test_text.clone().unwrap_or_default();
+        let sentiment = given_sentiment.unwrap_or_else(|| lexicon::sentiment(&text).score);
+        let priority = q
+            .test_priority
+            .as_deref()
+            .and_then(Priority::parse)
+            .unwrap_or(Priority::Medium);
+        let d = rules.decide(&TicketFacts {
+            text: &text,
+            priority,
+            sentiment: Some(sentiment),
+            vip: false,
+            repeat: Vec::new(),
+            sla_used: None,
+        });
+        (text, d)
+    };
+    Ok(Ok(LiveTest {
+        pieces: highlight(&text, &decision.spans()),
+        decision,
+        ticket_id: q.test_ticket,
+    }))
+}
+
+/// What `rules` would have done over the last `days` days of stored tickets.
+pub async fn backtest(
+    pool: &PgPool,
+    version: i32,
+    rules: &[Rule],
+    days: i32,
+    sla: &SlaSettings,
+) -> anyhow::Result<Result<BacktestReport, String>> {
+    if !(1..=3650).contains(&days) {
+        return Ok(Err("Backtest 1 to 3,650 days.".into()));
+    }
+    let compiled = match CompiledRules::compile(version, rules) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let windows: Vec<i32> = compiled
+        .repeat_windows()
+        .iter()
+        .map(|d| *d as i32)
+        .collect();
+    let rows = db::escalation_facts::recent(pool, days, &windows, BACKTEST_LIMIT).await?;
+    let mut report = BacktestReport {
+        version,
+        days,
+        truncated: rows.len() as i64 >= BACKTEST_LIMIT,
+        rules: compiled
+            .rules()
+            .iter()
+            .map(|r| RuleStats {
+                rule_id: r.id,
+                name: r.name.clone(),
+                ..RuleStats::default()
+            })
+            .collect(),
+        ..BacktestReport::default()
+    };
+    for row in &rows {
+        let text = row.text();
+        let fired = compiled.fired_rules(&facts(row, &text, &compiled, sla, None));
+        report.add(&fired, row.known);
+    }
+    Ok(Ok(report))
+}
+
+/// Applies `change` to the draft's rules (creating the draft from the active version first),
+/// checks that the result compiles, and saves it. Returns the draft's version number.
+pub async fn edit_draft(
+    pool: &PgPool,
+    user_id: i64,
+    change: impl FnOnce(&mut Vec<Rule>) -> Result<(), String>,
+) -> anyhow::Result<Result<i32, String>> {
+    let draft = db::rules::ensure_draft(pool, user_id).await?;
+    let mut rules = draft.rules.0.clone();
+    if let Err(e) = change(&mut rules) {
+        return Ok(Err(e));
+    }
+    if let Err(e) = CompiledRules::check(&rules) {
+        return Ok(Err(e.to_string()));
+    }
+    if !db::rules::save_draft(pool, draft.id, &rules, &draft.note).await? {
+        return Ok(Err("The draft was activated meanwhile; edit again.".into()));
+    }
+    Ok(Ok(draft.version))
+}
+
+/// The next free rule id in a list.
+pub fn next_id(rules: &[Rule]) -> u32 {
+    rules.iter().map(|r| r.id).max().unwrap_or(0) + 1
+}

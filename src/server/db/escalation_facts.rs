@@ -1,0 +1,79 @@
+//! SQL that gathers what escalation rules look at: text, priority, VIP, sentiment, repeat contact, SLA timestamps.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+
+/// One ticket as the rules see it, with its known escalation label for backtests.
+#[derive(Debug, Clone, FromRow)]
+pub struct FactRow {
+    pub id: i64,
+    pub subject: String,
+    pub body: String,
+    pub priority: String,
+    pub status: String,
+    pub vip: bool,
+    pub created_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub sentiment_score: Option<f32>,
+    /// The agent's verdict when there is one, else the imported label.
+    pub known: Option<bool>,
+    /// Tickets from the customer within each requested window, this one included.
+    pub repeat: Vec<i32>,
+}
+
+impl FactRow {
+    /// Subject, newline, body: the text rules scan and spans point into.
+    pub fn text(&self) -> String {
+        if self.subject.is_empty() {
+            self.body.clone()
+        } else {
+            format!("{}\n{}", self.subject, self.body)
+        }
+    }
+}
+
+const SELECT: &str = "
+    SELECT t.id, t.subject, t.body, t.priority, t.status, coalesce(c.vip, false) AS vip,
+           t.created_at, t.first_response_at, a.sentiment_score,
+           coalesce(e.verdict, t.gold_escalate) AS known,
+           ARRAY(SELECT CASE WHEN t.customer_id IS NULL THEN 1 ELSE (
+                        SELECT count(*) FROM tickets o
+                        WHERE o.customer_id = t.customer_id
+                          AND o.created_at > t.created_at - make_interval(days => w.d)
+                          AND o.created_at <= t.created_at) END::int
+                 FROM unnest($2::int[]) WITH ORDINALITY AS w(d, i) ORDER BY w.i) AS repeat
+    FROM tickets t
+    LEFT JOIN customers c ON c.id = t.customer_id
+    LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
+    LEFT JOIN escalations e ON e.ticket_id = t.id";
+
+/// Facts for the given tickets; `windows` are the repeat-contact windows in days.
+pub async fn of_tickets(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+    windows: &[i32],
+) -> sqlx::Result<Vec<FactRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.id"))
+        .bind(ids)
+        .bind(windows)
+        .fetch_all(db)
+        .await
+}
+
+/// Facts for tickets created in the last `days` days, newest first, at most `limit`.
+pub async fn recent(
+    db: impl PgExecutor<'_>,
+    days: i32,
+    windows: &[i32],
+    limit: i64,
+) -> sqlx::Result<Vec<FactRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE t.created_at >= now() - make_interval(days => $1::int)
+         ORDER BY t.created_at DESC LIMIT $3"
+    ))
+    .bind(days)
+    .bind(windows)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,81 @@
+//! SQL for replies to tickets: agents' replies now, the pipeline's drafts later.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgPool};
+
+/// Stores an agent's reply as sent by hand (no delivery integration yet), records the first
+/// response on the ticket and its escalation, and adds it to the activity trail.
+pub async fn send_agent_reply(
+    pool: &PgPool,
+    ticket_id: i64,
+    author_id: i64,
+    body: &str,
+) -> sqlx::Result<i64> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO responses (ticket_id, method, body, status, delivery, author_id, sent_at)
+         VALUES ($1, 'agent', $2, 'sent', 'manual', $3, now()) RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(body)
+    .bind(author_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE tickets SET first_response_at = greatest(now(), created_at)
+         WHERE id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE escalations SET first_response_at = now(), updated_at = now()
+         WHERE ticket_id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    super::activity::add(&mut *tx, ticket_id, Some(author_id), "reply", body).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sends an automatic reply (a template or retrieval answer). The database refuses it for an
+/// escalated ticket.
+pub async fn send_automatic(
+    pool: &PgPool,
+    ticket_id: i64,
+    method: &str,
+    body: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO responses (ticket_id, method, body, status, delivery, sent_at)
+         VALUES ($1, $2, $3, 'sent', 'manual', now()) RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(method)
+    .bind(body)
+    .fetch_one(pool)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ResponseRow {
+    pub method: String,
+    pub body: String,
+    pub status: String,
+    pub delivery: Option<String>,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn of_ticket(pool: &PgPool, ticket_id: i64) -> sqlx::Result<Vec<ResponseRow>> {
+    sqlx::query_as(
+        "SELECT r.method, r.body, r.status, r.delivery, u.name AS author, r.created_at
+         FROM responses r LEFT JOIN users u ON u.id = r.author_id
+         WHERE r.ticket_id = $1 ORDER BY r.id",
+    )
+    .bind(ticket_id)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,80 @@
+//! SQL for SLA policies per priority and the team's business hours.
+
+use crate::server::pipeline::escalation::sla::{BusinessHours, SlaPolicy};
+use sqlx::{FromRow, PgExecutor};
+use std::collections::HashMap;
+
+pub const BUSINESS_HOURS: &str = "sla.business_hours";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PolicyRow {
+    pub priority: String,
+    pub first_response_minutes: i32,
+    pub resolution_minutes: i32,
+    pub around_clock: bool,
+}
+
+impl PolicyRow {
+    pub fn policy(&self) -> SlaPolicy {
+        SlaPolicy {
+            first_response_minutes: self.first_response_minutes.into(),
+            resolution_minutes: self.resolution_minutes.into(),
+            around_clock: self.around_clock,
+        }
+    }
+}
+
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PolicyRow>> {
+    sqlx::query_as(
+        "SELECT priority, first_response_minutes, resolution_minutes, around_clock
+         FROM sla_policies
+         ORDER BY CASE priority WHEN 'urgent' THEN 1 WHEN 'high' THEN 2 WHEN 'medium' THEN 3 ELSE 4 END",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn update(db: impl PgExecutor<'_>, row: &PolicyRow) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sla_policies SET first_response_minutes = $2, resolution_minutes = $3,
+                                 around_clock = $4, updated_at = now()
+         WHERE priority = $1",
+    )
+    .bind(&row.priority)
+    .bind(row.first_response_minutes)
+    .bind(row.resolution_minutes)
+    .bind(row.around_clock)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The SLA clock settings: policies by priority name, and business hours.
+#[derive(Debug, Clone, Default)]
+pub struct SlaSettings {
+    pub policies: HashMap<String, SlaPolicy>,
+    pub hours: BusinessHours,
+}
+
+impl SlaSettings {
+    /// The policy for a priority; a day to answer and three to resolve when none is stored.
+    pub fn policy(&self, priority: &str) -> SlaPolicy {
+        self.policies.get(priority).copied().unwrap_or(SlaPolicy {
+            first_response_minutes: 1440,
+            resolution_minutes: 4320,
+            around_clock: false,
+        })
+    }
+}
+
+pub async fn settings(pool: &sqlx::PgPool) -> sqlx::Result<SlaSettings> {
+    let policies = list(pool)
+        .await?
+        .iter()
+        .map(|r| (r.priority.clone(), r.policy()))
+        .collect();
+    let hours = super::app_settings::get(pool, BUSINESS_HOURS)
+        .await?
+        .unwrap_or_default();
+    Ok(SlaSettings { policies, hours })
+}

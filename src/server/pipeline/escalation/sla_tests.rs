@@ -1,0 +1,98 @@
+use super::*;
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+const HIGH: SlaPolicy = SlaPolicy {
+    first_response_minutes: 240,
+    resolution_minutes: 1440,
+    around_clock: false,
+};
+
+#[test]
+fn friday_afternoon_ticket_is_due_on_monday() {
+    // 2026-11-20 is a Friday. 15:00 + 4 business hours = 2 h on Friday, 2 h from 09:00 Monday.
+    let bh = BusinessHours::default();
+    let (first, _) = HIGH.due(at("2026-11-20T15:00:00Z"), &bh);
+    assert_eq!(first, at("2026-11-23T11:00:00Z"));
+}
+
+#[test]
+fn weekend_ticket_starts_counting_on_monday_morning() {
+    let bh = BusinessHours::default();
+    let (first, resolution) = HIGH.due(at("2026-11-21T10:00:00Z"), &bh);
+    assert_eq!(first, at("2026-11-23T13:00:00Z"));
+    // 24 business hours = three 8-hour days: Monday, Tuesday, Wednesday until 17:00.
+    assert_eq!(resolution, at("2026-11-25T17:00:00Z"));
+}
+
+#[test]
+fn around_the_clock_policies_ignore_business_hours() {
+    let urgent = SlaPolicy {
+        first_response_minutes: 60,
+        resolution_minutes: 480,
+        around_clock: true,
+    };
+    let (first, resolution) = urgent.due(at("2026-11-21T23:30:00Z"), &BusinessHours::default());
+    assert_eq!(first, at("2026-11-22T00:30:00Z"));
+    assert_eq!(resolution, at("2026-11-22T07:30:00Z"));
+}
+
+#[test]
+fn utc_offset_moves_the_working_day() {
+    // 09:00-17:00 at UTC+2 is 07:00-15:00 UTC.
+    let bh = BusinessHours {
+        utc_offset_minutes: 120,
+        ..BusinessHours::default()
+    };
+    assert_eq!(
+        bh.add(at("2026-11-23T06:00:00Z"), 30),
+        at("2026-11-23T07:30:00Z")
+    );
+    assert_eq!(
+        bh.add(at("2026-11-23T14:45:00Z"), 30),
+        at("2026-11-24T07:15:00Z")
+    );
+}
+
+#[test]
+fn elapsed_time_skips_nights_and_weekends() {
+    let bh = BusinessHours::default();
+    // Friday 16:00 to Monday 10:00: one hour on Friday, one on Monday.
+    let used = bh.minutes_between(at("2026-11-20T16:00:00Z"), at("2026-11-23T10:00:00Z"));
+    assert_eq!(used, 120);
+    assert_eq!(
+        HIGH.first_response_used(at("2026-11-20T16:00:00Z"), at("2026-11-23T10:00:00Z"), &bh),
+        50
+    );
+    assert_eq!(
+        bh.minutes_between(at("2026-11-23T10:00:00Z"), at("2026-11-20T10:00:00Z")),
+        0
+    );
+}
+
+#[test]
+fn add_and_minutes_between_agree() {
+    let bh = BusinessHours::default();
+    let start = at("2026-11-19T13:17:00Z");
+    for minutes in [1, 59, 230, 480, 481, 2000, 9000] {
+        let due = bh.add(start, minutes);
+        assert_eq!(bh.minutes_between(start, due), minutes, "{minutes} minutes");
+    }
+}
+
+#[test]
+fn hours_without_a_working_day_fall_back_to_the_clock() {
+    let bh = BusinessHours {
+        days: [false; 7],
+        ..BusinessHours::default()
+    };
+    assert!(!bh.is_valid());
+    assert_eq!(
+        bh.add(at("2026-11-21T10:00:00Z"), 90),
+        at("2026-11-21T11:30:00Z")
+    );
+}
