@@ -62,6 +62,7 @@ CREATE TABLE escalations (
 );
 CREATE INDEX escalations_inbox_idx ON escalations (status, due_at, ticket_id);
 CREATE INDEX escalations_assignee_idx ON escalations (assignee_id, status, due_at);
+CREATE INDEX escalations_due_idx ON escalations (due_at, ticket_id);
 
 -- Who did what to an escalated ticket, and when. Notes are activities too.
 CREATE TABLE escalation_activity (

@@ -142,8 +142,12 @@ fn text<'a>(body: &'a str, what: &str) -> Result<&'a str, AppError> {
 #[cfg(feature = "ssr")]
 fn done(ticket_id: i64, back: Option<&str>, message: &str) {
     let message = crate::features::tickets::encode(message);
+    // The stamp makes every redirect a new URL, so the page reloads its data each time.
+    let stamp = chrono::Utc::now().timestamp_millis();
     match back {
-        Some("inbox") => leptos_axum::redirect(&format!("/inbox?ok={message}")),
-        _ => leptos_axum::redirect(&format!("/tickets/{ticket_id}?ok={message}#escalation")),
+        Some("inbox") => leptos_axum::redirect(&format!("/inbox?ok={message}&at={stamp}")),
+        _ => leptos_axum::redirect(&format!(
+            "/tickets/{ticket_id}?ok={message}&at={stamp}#escalation"
+        )),
     }
 }

@@ -22,7 +22,8 @@ pub fn InboxPage() -> impl IntoView {
             page: text("page").and_then(|v| v.parse().ok()),
         }
     });
-    let data = Resource::new(move || query.get(), list_inbox);
+    let stamp = move || params.read().get("at");
+    let data = Resource::new(move || (query.get(), stamp()), |(q, _)| list_inbox(q));
     view! {
         <h1>"Escalation inbox"</h1>
         {move || params.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}

@@ -9,9 +9,16 @@ use leptos::prelude::*;
 
 #[component]
 pub fn EscalationPanel(ticket_id: i64) -> impl IntoView {
-    let data = Resource::new(move || ticket_id, load_escalation);
+    // Every action redirects here with a new `at` stamp, which reloads the panel.
+    let query = leptos_router::hooks::use_query_map();
+    let ok = move || query.read().get("ok");
+    let data = Resource::new(
+        move || (ticket_id, query.read().get("at")),
+        |(id, _)| load_escalation(id),
+    );
     view! {
         <section class="card" id="escalation">
+            {move || ok().map(|m| view! { <p class="ok" role="status">{m}</p> })}
             {loaded(data, "Loading escalation…", |t| view! { <Panel t/> })}
         </section>
     }

@@ -1,10 +1,10 @@
 //! Server side of the inbox: turning the page's filters into a query, and gathering a ticket's escalation panel.
 
-use super::{ActivityView, InboxPage, InboxQuery, ReplyView, TicketEscalation};
+use super::{ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, TicketEscalation};
 use crate::domain::escalation::{highlight, Decision};
 use crate::domain::rules::Severity;
 use crate::server::db;
-use crate::server::db::inbox::Filter;
+use crate::server::db::inbox::{Filter, QueueCounts};
 use chrono::Utc;
 use sqlx::PgPool;
 
@@ -34,19 +34,53 @@ pub fn filter(q: &InboxQuery, user_id: i64) -> Filter {
     }
 }
 
+/// The inbox page's data. The list and the per-queue counts run concurrently; the filtered
+/// total comes from those counts when the filters allow, and from a count query otherwise.
 pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Result<InboxPage> {
     let f = filter(q, user_id);
     let page = q.page.unwrap_or(0).clamp(0, 10_000);
-    let rows = db::inbox::list(pool, &f, super::PAGE_SIZE, page * super::PAGE_SIZE).await?;
+    let (rows, per_queue, agents, products) = tokio::try_join!(
+        db::inbox::list(pool, &f, super::PAGE_SIZE, page * super::PAGE_SIZE),
+        db::inbox::queue_counts(pool, user_id),
+        db::inbox::agents(pool),
+        db::tickets::products(pool),
+    )?;
+    let mut counts = InboxCounts::default();
+    for c in &per_queue {
+        counts.open += c.open;
+        counts.breached += c.breached;
+        counts.unassigned += c.unassigned;
+        counts.mine += c.mine;
+    }
+    let from_counts =
+        f.status.as_deref() == Some("open") && f.severity.is_none() && f.product.is_none();
+    let total = match (from_counts, f.assignee) {
+        (true, None) => pick(&per_queue, &f, |c| c.open),
+        (true, Some(None)) => pick(&per_queue, &f, |c| c.unassigned),
+        (true, Some(Some(id))) if id == user_id => pick(&per_queue, &f, |c| c.mine),
+        _ => db::inbox::count(pool, &f).await?,
+    };
     Ok(InboxPage {
         rows,
-        total: db::inbox::count(pool, &f).await?,
-        counts: db::inbox::counts(pool, user_id).await?,
-        queues: db::inbox::queues(pool).await?,
-        agents: db::inbox::agents(pool).await?,
-        products: db::tickets::products(pool).await?,
+        total,
+        counts,
+        queues: per_queue
+            .iter()
+            .map(|c| (c.queue.clone(), c.open))
+            .collect(),
+        agents,
+        products,
         now: Utc::now(),
     })
+}
+
+/// Sums one count over the queues the filter allows.
+fn pick(per_queue: &[QueueCounts], f: &Filter, count: fn(&QueueCounts) -> i64) -> i64 {
+    per_queue
+        .iter()
+        .filter(|c| f.queue.as_ref().is_none_or(|q| *q == c.queue))
+        .map(count)
+        .sum()
 }
 
 pub async fn ticket(

@@ -23,7 +23,11 @@ pub fn RulesPage() -> impl IntoView {
             backtest_days: text("backtest_days").and_then(|v| v.trim().parse().ok()),
         }
     };
-    let data = Resource::new(params, load_rules);
+    // The `at` stamp of a redirect after an edit reloads the page's data.
+    let data = Resource::new(
+        move || (params(), query.read().get("at")),
+        |(p, _)| load_rules(p),
+    );
     let edit = move || query.read().get("edit").and_then(|v| v.parse::<u32>().ok());
     view! {
         <h1>"Escalation rules"</h1>

@@ -2,6 +2,7 @@
 
 pub mod analyse;
 pub mod import;
+pub mod inbox;
 
 pub use import::write_demo_csv;
 
@@ -23,6 +24,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         tickets: usize,
     },
+    /// The inbox's server-side work at N escalations (list, counts, menus), p50/p95 over filters.
+    Inbox {
+        #[arg(long, default_value_t = 100_000)]
+        escalations: i64,
+        #[arg(long, default_value_t = 25)]
+        rounds: usize,
+    },
     /// Embedder throughput on demo ticket texts; writes the texts for the onnxruntime comparison.
     Embed {
         #[arg(long, default_value_t = 2_000)]
@@ -39,6 +47,10 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, dir } => import::run(rows, &dir, settings).await,
         BenchCommand::Analyse { tickets } => analyse::analyse(tickets, settings).await,
+        BenchCommand::Inbox {
+            escalations,
+            rounds,
+        } => inbox::run(escalations, rounds, settings).await,
         BenchCommand::Embed {
             texts,
             batch,

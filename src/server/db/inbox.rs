@@ -1,7 +1,7 @@
 //! SQL for the inbox list: filtered escalations ordered by the deadline that matters now, and counts.
 
-use crate::features::inbox::{InboxCounts, InboxRow};
-use sqlx::PgExecutor;
+use crate::features::inbox::InboxRow;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 /// Inbox filters in database terms.
 #[derive(Debug, Clone, Default)]
@@ -14,23 +14,41 @@ pub struct Filter {
     pub assignee: Option<Option<i64>>,
 }
 
-const WHERE: &str = "
-    WHERE ($1::text IS NULL OR e.status = $1)
-      AND ($2::text IS NULL OR e.queue = $2)
-      AND ($3::smallint IS NULL OR e.severity = $3)
-      AND ($4::bigint IS NULL OR t.product_id = $4)
-      AND (NOT $5::bool OR e.assignee_id IS NOT DISTINCT FROM $6::bigint)";
-
-fn bind<'q>(
-    q: sqlx::query::QueryAs<'q, sqlx::Postgres, InboxRow, sqlx::postgres::PgArguments>,
-    f: &'q Filter,
-) -> sqlx::query::QueryAs<'q, sqlx::Postgres, InboxRow, sqlx::postgres::PgArguments> {
-    q.bind(&f.status)
-        .bind(&f.queue)
-        .bind(f.severity)
-        .bind(f.product)
-        .bind(f.assignee.is_some())
-        .bind(f.assignee.flatten())
+/// Appends ` WHERE ...` with only the filters that are set, so every filter combination gets a
+/// plan that can use the matching index (no catch-all `$1 IS NULL OR ...` predicates).
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
+    let mut sep = " WHERE ";
+    let mut next = |qb: &mut QueryBuilder<'_, Postgres>| {
+        qb.push(sep);
+        sep = " AND ";
+    };
+    if let Some(status) = &f.status {
+        next(qb);
+        qb.push("e.status = ").push_bind(status.clone());
+    }
+    if let Some(queue) = &f.queue {
+        next(qb);
+        qb.push("e.queue = ").push_bind(queue.clone());
+    }
+    if let Some(severity) = f.severity {
+        next(qb);
+        qb.push("e.severity = ").push_bind(severity);
+    }
+    if let Some(product) = f.product {
+        next(qb);
+        qb.push("t.product_id = ").push_bind(product);
+    }
+    match f.assignee {
+        Some(Some(id)) => {
+            next(qb);
+            qb.push("e.assignee_id = ").push_bind(id);
+        }
+        Some(None) => {
+            next(qb);
+            qb.push("e.assignee_id IS NULL");
+        }
+        None => {}
+    }
 }
 
 /// One page of the inbox, most pressing deadline first (breached ones are already past due).
@@ -40,7 +58,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<InboxRow>> {
-    let sql = format!(
+    let mut qb = QueryBuilder::new(
         "SELECT e.ticket_id, t.subject, c.name AS customer, p.name AS product, t.priority,
                 e.severity, e.queue, u.name AS assignee, e.status, e.due_at,
                 (SELECT string_agg(r->>'name', ', ') FROM jsonb_array_elements(e.reasons) r) AS rules,
@@ -49,53 +67,47 @@ pub async fn list(
          JOIN tickets t ON t.id = e.ticket_id
          LEFT JOIN customers c ON c.id = t.customer_id
          LEFT JOIN products p ON p.id = t.product_id
-         LEFT JOIN users u ON u.id = e.assignee_id
-         {WHERE}
-         ORDER BY e.due_at, e.ticket_id
-         LIMIT $7 OFFSET $8"
+         LEFT JOIN users u ON u.id = e.assignee_id",
     );
-    bind(sqlx::query_as(&sql), f)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db)
-        .await
+    push_filters(&mut qb, f);
+    qb.push(" ORDER BY e.due_at, e.ticket_id LIMIT ")
+        .push_bind(limit);
+    qb.push(" OFFSET ").push_bind(offset);
+    qb.build_query_as().fetch_all(db).await
 }
 
 /// How many escalations match the filters.
 pub async fn count(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<i64> {
-    let sql =
-        format!("SELECT count(*) FROM escalations e JOIN tickets t ON t.id = e.ticket_id {WHERE}");
-    sqlx::query_scalar(&sql)
-        .bind(&f.status)
-        .bind(&f.queue)
-        .bind(f.severity)
-        .bind(f.product)
-        .bind(f.assignee.is_some())
-        .bind(f.assignee.flatten())
-        .fetch_one(db)
-        .await
+    // The join is needed only to filter by product.
+    let mut qb = QueryBuilder::new(if f.product.is_some() {
+        "SELECT count(*) FROM escalations e JOIN tickets t ON t.id = e.ticket_id"
+    } else {
+        "SELECT count(*) FROM escalations e"
+    });
+    push_filters(&mut qb, f);
+    qb.build_query_scalar().fetch_one(db).await
 }
 
-/// Open, breached, unassigned and the user's own open escalations.
-pub async fn counts(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<InboxCounts> {
+/// Open escalations of one queue: all, breached, unassigned, the user's own.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueCounts {
+    pub queue: String,
+    pub open: i64,
+    pub breached: i64,
+    pub unassigned: i64,
+    pub mine: i64,
+}
+
+/// Counts per queue in one scan of the open escalations; the page sums them.
+pub async fn queue_counts(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<QueueCounts>> {
     sqlx::query_as(
-        "SELECT count(*) AS open,
+        "SELECT queue, count(*) AS open,
                 count(*) FILTER (WHERE due_at < now()) AS breached,
                 count(*) FILTER (WHERE assignee_id IS NULL) AS unassigned,
                 count(*) FILTER (WHERE assignee_id = $1) AS mine
-         FROM escalations WHERE status = 'open'",
+         FROM escalations WHERE status = 'open' GROUP BY queue ORDER BY queue",
     )
     .bind(user_id)
-    .fetch_one(db)
-    .await
-}
-
-/// Open escalations per queue.
-pub async fn queues(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(
-        "SELECT queue, count(*) FILTER (WHERE status = 'open') FROM escalations
-         GROUP BY queue ORDER BY queue",
-    )
     .fetch_all(db)
     .await
 }
