@@ -91,10 +91,10 @@ pub async fn ticket(
     let escalation = db::escalations::get(pool, ticket_id).await?;
     let analysis = db::analysis::of_ticket(pool, ticket_id).await?;
     let decision: Option<Decision> = analysis.and_then(|a| a.escalation.map(|j| j.0));
-    let text = db::escalation_facts::of_tickets(pool, &[ticket_id], &[])
+    let text = db::analysis::texts(pool, &[ticket_id])
         .await?
         .pop()
-        .map(|r| r.text())
+        .map(|t| t.text())
         .unwrap_or_default();
     let fired = match (&escalation, &decision) {
         (Some((_, reasons)), _) => reasons.clone(),

@@ -16,11 +16,16 @@ pub struct TicketText {
 impl TicketText {
     /// Subject and body as one text, the way every engine sees a ticket.
     pub fn text(&self) -> String {
-        if self.subject.is_empty() {
-            self.body.clone()
-        } else {
-            format!("{}\n{}", self.subject, self.body)
-        }
+        joined_text(&self.subject, &self.body)
+    }
+}
+
+/// Subject, a newline, and body (just the body when there is no subject).
+pub fn joined_text(subject: &str, body: &str) -> String {
+    if subject.is_empty() {
+        body.to_string()
+    } else {
+        format!("{subject}\n{body}")
     }
 }
 

@@ -24,11 +24,7 @@ pub struct FactRow {
 impl FactRow {
     /// Subject, newline, body: the text rules scan and spans point into.
     pub fn text(&self) -> String {
-        if self.subject.is_empty() {
-            self.body.clone()
-        } else {
-            format!("{}\n{}", self.subject, self.body)
-        }
+        super::analysis::joined_text(&self.subject, &self.body)
     }
 }
 

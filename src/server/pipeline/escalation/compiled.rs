@@ -18,6 +18,8 @@ pub struct CompiledRules {
     /// For each rule, for each condition, where its text answer is.
     pub(super) slots: Vec<Vec<Slot>>,
     pub(super) matcher: TextMatcher,
+    /// The distinct repeat-contact windows, worked out once.
+    windows: Vec<u32>,
 }
 
 /// A rule that cannot be compiled, named for the admin.
@@ -74,11 +76,22 @@ impl CompiledRules {
                 message: e.to_string(),
             }
         })?;
+        let mut windows: Vec<u32> = enabled
+            .iter()
+            .flat_map(|r| r.conditions.iter())
+            .filter_map(|c| match c {
+                Condition::RepeatContact { days, .. } => Some(*days),
+                _ => None,
+            })
+            .collect();
+        windows.sort_unstable();
+        windows.dedup();
         Ok(CompiledRules {
             version,
             rules: enabled,
             slots,
             matcher,
+            windows,
         })
     }
 
@@ -98,19 +111,8 @@ impl CompiledRules {
     }
 
     /// The distinct repeat-contact windows (in days) the rules ask about.
-    pub fn repeat_windows(&self) -> Vec<u32> {
-        let mut days: Vec<u32> = self
-            .rules
-            .iter()
-            .flat_map(|r| r.conditions.iter())
-            .filter_map(|c| match c {
-                Condition::RepeatContact { days, .. } => Some(*days),
-                _ => None,
-            })
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        days
+    pub fn repeat_windows(&self) -> &[u32] {
+        &self.windows
     }
 
     /// Whether any rule looks at the SLA clock (such rules can fire later without a new ticket).
