@@ -179,3 +179,38 @@ async fn a_bad_regex_is_refused_at_save_time_and_only_admins_edit_rules() {
     let (s, _) = app.get_html(&agent, "/inbox").await;
     assert_eq!(s, 200);
 }
+
+/// After client-side navigation the browser calls the page's data function with every filter
+/// unset, which encodes to an empty body; that must load the page, not fail to deserialize.
+#[tokio::test]
+async fn page_data_functions_accept_an_empty_query() {
+    let app = spawn_app(0).await;
+    let admin = app.login("admin@example.com").await;
+    for path in ["/api/rules", "/api/inbox"] {
+        let res = admin
+            .post(format!("{}{path}", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    // Business hours with no working day ticked: a clear refusal, not a missing-field error.
+    let res = admin
+        .post(format!("{}/api/rules/hours", app.base))
+        .form(&[
+            ("start", "09:00"),
+            ("end", "17:00"),
+            ("utc_offset_minutes", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("need a working day"), "{body}");
+}

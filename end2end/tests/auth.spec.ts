@@ -30,7 +30,7 @@ test("an agent sees tickets but no admin pages", async ({ page }) => {
 test("an admin sees every page and can log out", async ({ page }) => {
   await login(page, "admin@example.com");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Overview", "Tickets", "Data", "Users"]) {
+  for (const name of ["Overview", "Inbox", "Tickets", "Evaluation", "Prompts", "Rules", "Data", "Users"]) {
     await expect(nav.getByRole("link", { name })).toBeVisible();
   }
   await page.getByRole("button", { name: "Log out" }).click();
@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/tickets", "/tickets?priority=high&sort=oldest", "/users", "/data"]) {
+  for (const path of ["/", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/users", "/data"]) {
     await page.goto(path);
     await waitForHydration(page);
   }
@@ -53,4 +53,22 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   await page.reload();
   await waitForHydration(page);
   expect(errors).toEqual([]);
+});
+
+test("every page loads its data after client-side navigation", async ({ page }) => {
+  // Links clicked after hydration fetch the page's data through server functions (not SSR).
+  await login(page, "admin@example.com");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const pages: [string, RegExp][] = [
+    ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
+    ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Data", /\/data$/], ["Users", /\/users$/],
+    ["Overview", /\/$/],
+  ];
+  for (const [name, url] of pages) {
+    await nav.getByRole("link", { name }).click();
+    await expect(page).toHaveURL(url);
+    await expect(page.locator("main h1")).toBeVisible();
+    await expect(page.locator("main [aria-busy=true]")).toHaveCount(0);
+    await expect(page.locator("main [role=alert]")).toHaveCount(0);
+  }
 });

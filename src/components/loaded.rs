@@ -15,7 +15,7 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{loading}</p> }>
+        <Suspense fallback=move || view! { <p class="muted" aria-busy="true">{loading}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {

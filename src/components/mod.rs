@@ -43,6 +43,26 @@ where
     }
 }
 
+/// A form reference that empties its form once the action succeeds, so a sent reply or note
+/// cannot be sent twice by a second click.
+pub fn cleared_on_success<T>(action: ServerAction<T>) -> NodeRef<leptos::html::Form>
+where
+    T: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    T::Output: Send + Sync + 'static,
+    T::Error: Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        let succeeded = action.value().with(|v| matches!(v, Some(Ok(_))));
+        if succeeded {
+            if let Some(f) = form.get_untracked() {
+                f.reset();
+            }
+        }
+    });
+    form
+}
+
 /// `2025-03-01 14:05 UTC`.
 pub fn fmt_time(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()

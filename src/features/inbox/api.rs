@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "inbox")]
-pub async fn list_inbox(query: InboxQuery) -> Result<InboxPage, AppError> {
+pub async fn list_inbox(#[server(default)] query: InboxQuery) -> Result<InboxPage, AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Inbox)?;

@@ -15,6 +15,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// Inbox filters, from the page's query string.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InboxQuery {
     pub queue: Option<String>,
     pub severity: Option<String>,

@@ -2,7 +2,7 @@
 
 use super::api::{load_escalation, AddNote, Assign, Claim, Reopen, Resolve, SendReply};
 use super::{time_left, EscalationView, TicketEscalation};
-use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, Badge};
+use crate::components::{action_error, cleared_on_success, fmt_opt_time, fmt_time, loaded, Badge};
 use crate::domain::rules::Severity;
 use crate::features::rules::checks::{fired_list, marked};
 use leptos::prelude::*;
@@ -57,6 +57,8 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
     let reopen = ServerAction::<Reopen>::new();
     let note = ServerAction::<AddNote>::new();
     let reply = ServerAction::<SendReply>::new();
+    let reply_form = cleared_on_success(reply);
+    let note_form = cleared_on_success(note);
     let id = t.ticket_id;
     let open = e.status == "open";
     let mine = e.assignee_id == Some(t.me);
@@ -108,7 +110,7 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
                     <button type="submit">"Assign"</button>
                 </ActionForm>
             </div>
-            <ActionForm action=reply attr:class="form">
+            <ActionForm action=reply node_ref=reply_form attr:class="form">
                 <input type="hidden" name="ticket_id" value=id/>
                 <label>"Reply to the customer" <textarea name="body" rows="4" required></textarea></label>
                 <button type="submit">"Send reply"</button>
@@ -128,7 +130,7 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
                 <button type="submit">"Reopen"</button>
             </ActionForm>
         })}
-        <ActionForm action=note attr:class="form">
+        <ActionForm action=note node_ref=note_form attr:class="form">
             <input type="hidden" name="ticket_id" value=id/>
             <label>"Internal note (not sent to the customer)" <textarea name="body" rows="2" required></textarea></label>
             <button type="submit">"Add note"</button>

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "rules")]
-pub async fn load_rules(query: RulesQuery) -> Result<RulesOverview, AppError> {
+pub async fn load_rules(#[server(default)] query: RulesQuery) -> Result<RulesOverview, AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     auth::require(Area::Tuning)?;
@@ -126,7 +126,7 @@ pub async fn save_hours(
     start: String,
     end: String,
     utc_offset_minutes: i32,
-    days: Vec<String>,
+    #[server(default)] days: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::pipeline::escalation::sla::BusinessHours;
@@ -178,8 +178,10 @@ fn finish(outcome: Result<i32, String>, done: &str) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 fn redirect_ok(message: &str) {
+    // The stamp makes every redirect a new URL, so the page reloads its data each time.
     leptos_axum::redirect(&format!(
-        "/rules?ok={}",
-        crate::features::tickets::encode(message)
+        "/rules?ok={}&at={}",
+        crate::features::tickets::encode(message),
+        chrono::Utc::now().timestamp_millis()
     ));
 }

@@ -106,6 +106,10 @@ fn stats_row(s: &RuleStats, label: String) -> impl IntoView {
 
 #[component]
 pub fn BacktestSection(report: Option<Result<BacktestReport, String>>) -> impl IntoView {
+    let days = match &report {
+        Some(Ok(r)) => r.days,
+        _ => 30,
+    };
     let result = report.map(|r| match r {
         Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
         Ok(r) => {
@@ -137,7 +141,7 @@ pub fn BacktestSection(report: Option<Result<BacktestReport, String>>) -> impl I
             <h2>"Backtest"</h2>
             <p class="muted">"Runs the version shown above over stored tickets. Precision and recall count tickets whose escalation is known: the imported label, or an agent's verdict on resolving."</p>
             <form method="get" action="/rules#backtest" class="form row">
-                <label>"Last days" <input type="number" name="backtest_days" value="30" min="1" max="3650"/></label>
+                <label>"Last days" <input type="number" name="backtest_days" value=days min="1" max="3650"/></label>
                 <button type="submit">"Run backtest"</button>
             </form>
             {result}

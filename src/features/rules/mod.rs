@@ -63,6 +63,7 @@ pub struct RulesOverview {
 
 /// The page's query: which rule to edit, what to test, how far to backtest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RulesQuery {
     pub test_text: Option<String>,
     pub test_ticket: Option<i64>,

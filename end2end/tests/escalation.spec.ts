@@ -1,5 +1,3 @@
-// NOT RUN (outside testDir): in the browser the /rules page stopped responding after hydration
-// (server rendering is fine); to be debugged before this spec moves back to end2end/tests.
 // An admin adds a keyword rule, backtests and activates it; a new ticket with the keyword lands in
 // the inbox, and an agent claims it, adds a note, replies and resolves it.
 import { expect, test } from "@playwright/test";
@@ -75,6 +73,8 @@ test("a new keyword rule escalates a new ticket that an agent then works to reso
   await agent.getByLabel("Reply to the customer").fill("Sorry about that: a fixed update is on its way.");
   await agent.getByRole("button", { name: "Send reply" }).click();
   await expect(agent.getByTestId("activity")).toContainText("reply: Sorry about that");
+  await expect(agent.getByLabel("Reply to the customer")).toHaveValue("");
+  await expect(agent.getByLabel(/Internal note/)).toHaveValue("");
   await agent.screenshot({ path: `${SCREENSHOTS}/escalation.png`, fullPage: true });
   await agent.getByRole("button", { name: "Resolve" }).click();
   await expect(agent.getByRole("button", { name: "Reopen" })).toBeVisible();
