@@ -1,6 +1,7 @@
 //! The HTML shell, the root `<App/>` component and the route table.
 
 use crate::components::Layout;
+use crate::features::categories::page::CategoriesPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
 use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/evaluation/compare") view=|| view! { <Layout><ComparePage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/inbox") view=|| view! { <Layout><InboxPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>
         </Router>

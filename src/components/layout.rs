@@ -12,6 +12,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Evaluation, "/evaluation", "Evaluation"),
     (Area::Tuning, "/prompts", "Prompts"),
     (Area::Tuning, "/rules", "Rules"),
+    (Area::Tuning, "/categories", "Categories"),
     (Area::Data, "/data", "Data"),
     (Area::Users, "/users", "Users"),
 ];

@@ -71,6 +71,8 @@ enum Command {
     Worker,
     /// Evaluate a sentiment engine on a labelled file and print the metrics.
     Eval(crate::server::eval::cli::EvalArgs),
+    /// Train and measure both category engines on a labelled ticket file or demo tickets.
+    EvalCategories(crate::server::eval::categories::CategoryEvalArgs),
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -217,6 +219,9 @@ pub async fn run() -> anyhow::Result<()> {
             .await
         }
         Command::Eval(args) => crate::server::eval::cli::run(args, &settings).await,
+        Command::EvalCategories(args) => {
+            crate::server::eval::categories::run(args, &settings).await
+        }
         Command::Bench { what } => bench::run(what, &settings).await,
     }
 }

@@ -57,6 +57,15 @@ pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::
     tracing::info!(tickets = cfg.tickets, seed = cfg.seed, "loading demo data");
     let inserted = load_demo(pool, &cfg, |_| {}).await?;
     tracing::info!(inserted, "demo data loaded");
+    // A first category model from the demo labels; the worker trains it once the new tickets are
+    // analysed, activates it, and classifies them.
+    db::jobs::enqueue(
+        pool,
+        crate::server::jobs::train_category::TRAIN_CATEGORY,
+        &serde_json::json!({ "engine": "tfidf" }),
+        Some("train_category:demo"),
+    )
+    .await?;
     Ok(())
 }
 

@@ -43,6 +43,14 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
             analysed_at: a.analysed_at,
         });
     t.correction = db::labelled::ticket_correction(&state.pool, id).await?;
+    let c = db::categories::of_ticket(&state.pool, id).await?;
+    t.category_view = super::CategoryView {
+        predicted: c.predicted,
+        confidence: c.confidence,
+        model: c.version.zip(c.engine).map(|(v, e)| format!("v{v} · {e}")),
+        corrected: c.corrected,
+        known: db::categories::known(&state.pool).await?,
+    };
     Ok(t)
 }
 

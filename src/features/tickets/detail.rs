@@ -1,8 +1,9 @@
 //! The Ticket page: the whole ticket, its timestamps and outcome, and the customer's other tickets.
 
 use super::api::{get_ticket, CorrectSentiment};
-use super::TicketDetail;
+use super::{CategoryView, TicketDetail};
 use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
+use crate::features::categories::api::CorrectCategory;
 use crate::features::inbox::panel::EscalationPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -78,6 +79,7 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
                     <dt>"CSAT"</dt><dd>{t.csat.map(|c| format!("{c} / 5")).unwrap_or_else(|| "—".into())}</dd>
                 </dl>
                 <SentimentBox id=t.id analysis=t.analysis.clone() correction=t.correction.clone()/>
+                <CategoryBox id=t.id c=t.category_view.clone()/>
             </aside>
         </div>
         <EscalationPanel ticket_id=t.id/>
@@ -131,5 +133,39 @@ fn SentimentBox(
             </label>
             <button type="submit">"Save as gold label"</button>
         </ActionForm>
+    }
+}
+
+#[component]
+fn CategoryBox(id: i64, c: CategoryView) -> impl IntoView {
+    let correct = ServerAction::<CorrectCategory>::new();
+    let predicted = match (&c.predicted, c.confidence) {
+        (Some(p), Some(conf)) => view! {
+            <p data-testid="predicted-category"><strong>{p.clone()}</strong>{format!(" ({:.0}% sure)", conf * 100.0)}
+                <br/><small>{c.model.clone().unwrap_or_default()}</small></p>
+        }.into_any(),
+        _ => view! { <p class="muted">"No category predicted yet (no active category model)."</p> }.into_any(),
+    };
+    let current = c
+        .corrected
+        .clone()
+        .or(c.predicted.clone())
+        .unwrap_or_default();
+    let options = c
+        .known
+        .iter()
+        .map(|k| view! { <option value=k.clone()></option> })
+        .collect_view();
+    view! {
+        <h2>"Predicted category"</h2>
+        {predicted}
+        {c.corrected.clone().map(|v| view! { <p data-testid="category-correction">"Corrected by an agent: " <strong>{v}</strong></p> })}
+        <ActionForm action=correct attr:class="form row">
+            <input type="hidden" name="ticket_id" value=id/>
+            <label>"Correct category" <input type="text" name="category" list="known-categories" value=current required/></label>
+            <datalist id="known-categories">{options}</datalist>
+            <button type="submit">"Save category"</button>
+        </ActionForm>
+        {crate::components::action_error(correct.value())}
     }
 }

@@ -176,6 +176,20 @@ pub struct TicketDetail {
     pub analysis: Option<SentimentView>,
     /// The sentiment an agent said is right, if one corrected it.
     pub correction: Option<String>,
+    /// The predicted category and an agent's correction.
+    pub category_view: CategoryView,
+}
+
+/// A ticket's predicted category, the model behind it, and an agent's correction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub predicted: Option<String>,
+    pub confidence: Option<f32>,
+    /// e.g. "v2 · tfidf".
+    pub model: Option<String>,
+    pub corrected: Option<String>,
+    /// Categories seen so far, offered as suggestions.
+    pub known: Vec<String>,
 }
 
 /// A stored sentiment result and what produced it.

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod analysis;
 pub mod app_settings;
+pub mod categories;
 pub mod escalation_facts;
 pub mod escalations;
 pub mod evaluations;

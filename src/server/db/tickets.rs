@@ -252,6 +252,7 @@ pub async fn detail(
         history,
         analysis: None,
         correction: None,
+        category_view: Default::default(),
     }))
 }
 

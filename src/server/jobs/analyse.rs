@@ -1,4 +1,4 @@
-//! The analysis job: embed a batch of new tickets, score their sentiment, decide escalation, store it all, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
+//! The analysis job: embed a batch of new tickets, score their sentiment, classify their category, decide escalation, store it all, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
 
 use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;
@@ -40,6 +40,15 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
+        if let Some((model_id, model)) = ctx.categories.current(&ctx.pool).await? {
+            let inputs: Vec<(i64, String, Option<Vec<f32>>)> = rows
+                .iter()
+                .zip(&texts)
+                .map(|(r, text)| (r.ticket_id, text.clone(), Some(r.embedding.clone())))
+                .collect();
+            let predicted = super::categorise::classify(&model, &inputs)?;
+            db::categories::store_predictions(&mut *tx, model_id, &predicted).await?;
+        }
         if let Some(rules) = ctx.rules.current(&ctx.pool).await? {
             let sla = db::sla::settings(&ctx.pool).await?;
             let scores = rows

@@ -2,11 +2,13 @@
 
 pub mod analyse;
 pub mod backfill;
+pub mod categorise;
 pub mod embeddings;
 pub mod escalate;
 pub mod evaluate;
 pub mod rulebook;
 pub mod train;
+pub mod train_category;
 pub mod worker;
 
 use crate::server::config::Settings;
@@ -35,6 +37,8 @@ pub struct JobContext {
     pub llm: Option<Arc<LlmClient>>,
     /// The active escalation rules, compiled once per version.
     pub rules: Arc<rulebook::RuleBook>,
+    /// The active category model, loaded once per choice.
+    pub categories: Arc<categorise::CategoryBook>,
 }
 
 impl std::fmt::Debug for JobContext {
@@ -68,6 +72,7 @@ impl JobContext {
             embedder: Arc::new(embedder),
             llm,
             rules: Arc::default(),
+            categories: Arc::default(),
         })
     }
 }

@@ -1,8 +1,11 @@
 //! The worker loop: analyses new tickets, then runs queued evaluations and training, until shutdown.
 
+use super::categorise::{self, RECATEGORISE};
+use super::train_category::{self, TRAIN_CATEGORY};
 use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
 use crate::domain::EngineChoice;
 use crate::server::db;
+use crate::server::pipeline::category::CategoryEngine;
 use crate::server::pipeline::sentiment::engine::{self, Engine};
 use futures::FutureExt;
 use std::future::Future;
@@ -62,7 +65,7 @@ async fn long_job_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
 
 /// Runs one queued training or evaluation job; returns whether there was one.
 async fn long_jobs(ctx: &JobContext) -> bool {
-    for kind in [TRAIN, EVALUATE] {
+    for kind in [TRAIN, EVALUATE, TRAIN_CATEGORY, RECATEGORISE] {
         match long_job(ctx, kind).await {
             Ok(true) => return true,
             Ok(false) => {}
@@ -118,6 +121,22 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
         EVALUATE => match id_of("run_id") {
             Some(run_id) => evaluate::run(ctx, job.id, run_id).await,
             None => Err(anyhow::anyhow!("job payload has no run_id")),
+        },
+        TRAIN_CATEGORY => {
+            let engine = payload
+                .get("engine")
+                .and_then(|v| v.as_str())
+                .and_then(CategoryEngine::parse);
+            match engine {
+                Some(engine) => train_category::run(ctx, engine, id_of("user_id"))
+                    .await
+                    .map(|_| ()),
+                None => Err(anyhow::anyhow!("job payload has no known engine")),
+            }
+        }
+        RECATEGORISE => match id_of("model_id") {
+            Some(model_id) => categorise::reclassify(ctx, model_id).await.map(|_| ()),
+            None => Err(anyhow::anyhow!("job payload has no model_id")),
         },
         _ => match id_of("set_id") {
             Some(set_id) => {

@@ -1,5 +1,7 @@
 //! The analysis pipeline's steps as plain modules: callable from jobs, server functions and tests.
 
+pub mod category;
 pub mod embed;
 pub mod escalation;
+pub mod linear;
 pub mod sentiment;

@@ -1,11 +1,12 @@
-//! The trained model: fitting multinomial logistic regression, predicting, and its stored form.
+//! The trained sentiment model: a three-class linear model plus its training summary.
 
-use super::lbfgs::{self, Settings};
-use super::objective::{self, Objective, CLASSES};
-use super::{class_index, Encoder, Prediction, TfIdf, TrainExample, TrainOptions};
+use super::{class_index, Prediction, TrainExample, TrainOptions};
 use crate::domain::SentimentLabel;
-use anyhow::{anyhow, bail};
+use crate::server::pipeline::linear::{argmax, Encoder, Linear};
 use serde::{Deserialize, Serialize};
+
+/// Sentiment classes: negative, neutral, positive.
+const CLASSES: usize = 3;
 
 /// How training went, kept with the model for the admin pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,13 +20,12 @@ pub struct TrainingSummary {
     pub final_loss: f64,
 }
 
-/// A fitted sentiment model; serialises to JSON for the database.
+/// A fitted sentiment model; serialises to JSON for the database (the linear model's fields
+/// sit at the top level, as they always have).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocalModel {
-    pub encoder: Encoder,
-    /// `encoder.width() × 3` weights, row-major by feature.
-    weights: Vec<f32>,
-    bias: [f32; CLASSES],
+    #[serde(flatten)]
+    linear: Linear,
     pub options: TrainOptions,
     pub summary: TrainingSummary,
 }
@@ -38,94 +38,41 @@ impl LocalModel {
     /// embeddings and an example lacks one or the lengths differ.
     pub fn train(examples: &[TrainExample], options: &TrainOptions) -> anyhow::Result<LocalModel> {
         let mut class_counts = [0usize; CLASSES];
-        examples
-            .iter()
-            .for_each(|e| class_counts[class_index(e.label)] += 1);
-        if class_counts.iter().filter(|c| **c > 0).count() < 2 {
-            bail!(
-                "training needs examples of at least two sentiment labels ({} examples given)",
-                examples.len()
-            );
-        }
-        let embedding_dim = if options.features.uses_embedding() {
-            embedding_dim(examples)?
-        } else {
-            0
-        };
-        let tfidf = options.features.uses_tfidf().then(|| {
-            let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-            TfIdf::fit(&texts, &options.tfidf)
-        });
-        let encoder = Encoder {
-            features: options.features,
-            embedding_dim,
-            embedding_weight: options.embedding_weight,
-            tfidf,
-        };
-        let rows = examples
-            .iter()
-            .map(|e| encoder.encode(&e.text, e.embedding.as_deref()))
-            .collect::<anyhow::Result<Vec<_>>>()?;
         let labels: Vec<usize> = examples.iter().map(|e| class_index(e.label)).collect();
-        let width = encoder.width();
-        let objective = Objective::new(
-            &rows,
-            &labels,
-            width,
-            options.regularisation.max(0.0),
-            options.balanced,
-        );
-        let settings = Settings {
-            max_iterations: options.max_iterations,
-            gradient_tolerance: options.gradient_tolerance,
-            memory: 10,
-        };
-        let start = vec![0.0; objective.dimension()];
-        let (theta, outcome) = lbfgs::minimise(|t, g| objective.evaluate(t, g), start, settings);
-        if !outcome.value.is_finite() {
-            bail!("training diverged (loss {})", outcome.value);
-        }
-        let n_weights = width * CLASSES;
-        let mut bias = [0.0; CLASSES];
-        bias.iter_mut()
-            .zip(&theta[n_weights..])
-            .for_each(|(b, t)| *b = *t as f32);
+        labels.iter().for_each(|l| class_counts[*l] += 1);
+        let inputs: Vec<(&str, Option<&[f32]>)> = examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.embedding.as_deref()))
+            .collect();
+        let (linear, fit) = Linear::fit(&inputs, &labels, CLASSES, options)?;
         Ok(LocalModel {
-            encoder,
-            weights: theta[..n_weights].iter().map(|t| *t as f32).collect(),
-            bias,
-            options: options.clone(),
             summary: TrainingSummary {
                 examples: examples.len(),
                 class_counts,
-                features: width,
-                iterations: outcome.iterations,
-                converged: outcome.converged,
-                final_loss: outcome.value,
+                features: linear.encoder.width(),
+                iterations: fit.iterations,
+                converged: fit.converged,
+                final_loss: fit.final_loss,
             },
+            linear,
+            options: options.clone(),
         })
+    }
+
+    /// The feature layout (what the model reads).
+    pub fn encoder(&self) -> &Encoder {
+        &self.linear.encoder
     }
 
     /// Predicts one text. `embedding` is required when the model reads embeddings.
     pub fn predict(&self, text: &str, embedding: Option<&[f32]>) -> anyhow::Result<Prediction> {
-        let row = self.encoder.encode(text, embedding)?;
-        let mut z = self.bias.map(f64::from);
-        for &(j, x) in &row {
-            let w = self
-                .weights
-                .get(j as usize * CLASSES..(j as usize + 1) * CLASSES)
-                .ok_or_else(|| {
-                    anyhow!("stored model is inconsistent: feature {j} has no weights")
-                })?;
-            for k in 0..CLASSES {
-                z[k] += f64::from(x) * f64::from(w[k]);
-            }
+        let p = self.linear.probabilities(text, embedding)?;
+        if p.len() != CLASSES {
+            anyhow::bail!("stored sentiment model has {} classes, not 3", p.len());
         }
-        let p = objective::softmax(z);
-        let best = (0..CLASSES).fold(0, |best, k| if p[k] > p[best] { k } else { best });
         Ok(Prediction {
-            label: SentimentLabel::ALL[best],
-            probabilities: p.map(|v| v as f32),
+            label: SentimentLabel::ALL[argmax(&p)],
+            probabilities: [p[0] as f32, p[1] as f32, p[2] as f32],
             score: (p[2] - p[0]).clamp(-1.0, 1.0) as f32,
         })
     }
@@ -144,28 +91,4 @@ impl LocalModel {
             })
             .collect()
     }
-}
-
-/// The shared embedding length of `examples`, or an error naming the first offender.
-fn embedding_dim(examples: &[TrainExample]) -> anyhow::Result<usize> {
-    let mut dim = None;
-    for (i, e) in examples.iter().enumerate() {
-        let Some(v) = &e.embedding else {
-            bail!(
-                "example {i} has no embedding, but the chosen features need one for every example"
-            );
-        };
-        match dim {
-            None if v.is_empty() => bail!("example {i} has an empty embedding"),
-            None => dim = Some(v.len()),
-            Some(d) if d != v.len() => {
-                bail!(
-                    "example {i} has a {}-dimensional embedding; earlier ones have {d}",
-                    v.len()
-                )
-            }
-            Some(_) => {}
-        }
-    }
-    dim.ok_or_else(|| anyhow!("no examples to train on"))
 }

@@ -82,7 +82,7 @@ fn learns_from_embeddings_alone_and_from_both_blocks() {
     let train = toy(90, 3);
     let test = toy(60, 4);
     let model = LocalModel::train(&train, &options(Features::Embedding)).expect("train");
-    assert!(model.encoder.tfidf.is_none() && model.encoder.embedding_dim == 6);
+    assert!(model.encoder().tfidf.is_none() && model.encoder().embedding_dim == 6);
     assert!(accuracy(&model, &test) >= 0.95);
     // With the texts shuffled across examples, only the embedding block still carries the label.
     let mut texts: Vec<String> = train.iter().map(|e| e.text.clone()).collect();
@@ -93,7 +93,7 @@ fn learns_from_embeddings_alone_and_from_both_blocks() {
         .map(|(e, text)| TrainExample { text, ..e.clone() })
         .collect();
     let both = LocalModel::train(&scrambled, &options(Features::Both)).expect("train");
-    assert!(both.encoder.tfidf.is_some());
+    assert!(both.encoder().tfidf.is_some());
     assert!(accuracy(&both, &test) >= 0.9);
 }
 

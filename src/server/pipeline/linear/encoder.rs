@@ -33,7 +33,7 @@ impl Encoder {
         if self.features.uses_embedding() {
             let e = embedding.ok_or_else(|| {
                 anyhow!(
-                    "this sentiment model reads sentence embeddings (features: {:?}), \
+                    "this model reads sentence embeddings (features: {:?}), \
                      but none was given; compute embeddings first or use a TF-IDF-only model",
                     self.features
                 )
