@@ -73,6 +73,9 @@ pub async fn correct_sentiment(ticket_id: i64, label: String) -> Result<(), AppE
     .await?;
     db::labelled::correct_ticket(pool, set_id, ticket_id, label.as_str(), user.id).await?;
     tracing::info!(user = %user.email, ticket_id, %label, "sentiment corrected");
-    leptos_axum::redirect(&format!("/tickets/{ticket_id}?ok=Saved"));
+    leptos_axum::redirect(&format!(
+        "/tickets/{ticket_id}?ok=Saved&at={}",
+        chrono::Utc::now().timestamp_millis()
+    ));
     Ok(())
 }

@@ -11,13 +11,18 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
-    let data = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_ticket(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
+    // The `at` stamp of a redirect after a correction reloads the ticket.
+    let data = Resource::new(
+        move || (id(), query.read().get("at")),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_ticket(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
     view! {
         {loaded(data, "Loading ticket…", |t| view! { <Ticket t/> })}
     }
