@@ -262,9 +262,10 @@ async fn an_agents_correction_becomes_a_gold_label() {
             &[("ticket_id", &ticket.to_string()), ("label", "negative")],
         )
         .await;
-    assert_eq!(
-        (status, location.as_str()),
-        (302, format!("/tickets/{ticket}?ok=Saved").as_str())
+    assert_eq!(status, 302);
+    assert!(
+        location.starts_with(&format!("/tickets/{ticket}?ok=Saved&at=")),
+        "{location}"
     );
     // Correcting again replaces the label rather than adding an item.
     app.post_form(

@@ -4,6 +4,7 @@ pub mod engine;
 pub mod escalation;
 pub mod role;
 pub mod rules;
+pub mod template;
 pub mod ticket;
 
 pub use engine::{EngineChoice, EngineKind};
