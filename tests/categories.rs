@@ -222,3 +222,45 @@ async fn an_agents_correction_wins_over_the_imported_label_and_only_admins_train
         .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn a_model_that_cannot_read_the_tickets_leaves_them_unclassified_but_analysed() {
+    use ticketlens::server::pipeline::category::{CategoryEngine, CategoryExample, CategoryModel};
+    let app = spawn_app(0).await;
+    // An embedding model trained on 2-dimensional vectors cannot read 384-dimensional ones.
+    let examples: Vec<CategoryExample> = (0..8)
+        .map(|i| CategoryExample {
+            text: format!("ticket {i}"),
+            embedding: Some(if i % 2 == 0 {
+                vec![1.0, 0.0]
+            } else {
+                vec![0.0, 1.0]
+            }),
+            label: if i % 2 == 0 { "a" } else { "b" }.to_string(),
+        })
+        .collect();
+    let model = CategoryModel::train(&examples, CategoryEngine::Embedding).unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO category_models (version, engine, embedder, train_size, test_size, classes, metrics, signal, model)
+         VALUES (1, 'embedding', 'other', 8, 0, '[\"a\",\"b\"]', '{}', '{}', $1) RETURNING id",
+    )
+    .bind(serde_json::to_value(&model).unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ('category.active', jsonb_build_object('model_id', $1::bigint))")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let ids = labelled(&app, 1, false).await;
+    app.run_jobs().await;
+    let (analysed, classified): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(category) FROM ticket_analysis WHERE ticket_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((analysed, classified), (4, 0));
+}

@@ -40,15 +40,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
-        if let Some((model_id, model)) = ctx.categories.current(&ctx.pool).await? {
-            let inputs: Vec<(i64, String, Option<Vec<f32>>)> = rows
-                .iter()
-                .zip(&texts)
-                .map(|(r, text)| (r.ticket_id, text.clone(), Some(r.embedding.clone())))
-                .collect();
-            let predicted = super::categorise::classify(&model, &inputs)?;
-            db::categories::store_predictions(&mut *tx, model_id, &predicted).await?;
-        }
+        categorise(ctx, &mut tx, &rows, &texts).await?;
         if let Some(rules) = ctx.rules.current(&ctx.pool).await? {
             let sla = db::sla::settings(&ctx.pool).await?;
             let scores = rows
@@ -73,4 +65,39 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             Err(e)
         }
     }
+}
+
+/// Adds the active category model's predictions. A model that cannot be loaded or cannot read
+/// these tickets is logged and skipped: the tickets keep their sentiment and escalation, and stay
+/// unclassified until a working model is activated (which re-classifies them).
+async fn categorise(
+    ctx: &JobContext,
+    tx: &mut sqlx::PgConnection,
+    rows: &[AnalysisRow],
+    texts: &[String],
+) -> anyhow::Result<()> {
+    let (model_id, model) = match ctx.categories.current(&ctx.pool).await {
+        Ok(Some(active)) => active,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            tracing::error!(error = ?e, "the active category model cannot be loaded; tickets stay unclassified");
+            return Ok(());
+        }
+    };
+    let inputs: Vec<(i64, String, Option<Vec<f32>>)> = rows
+        .iter()
+        .zip(texts)
+        .map(|(r, text)| (r.ticket_id, text.clone(), Some(r.embedding.clone())))
+        .collect();
+    match super::categorise::classify(&model, &inputs) {
+        Ok(predicted) => {
+            db::categories::store_predictions(&mut *tx, model_id, &predicted).await?;
+        }
+        Err(e) => tracing::error!(
+            error = ?e,
+            model_id,
+            "the active category model failed on this batch; tickets stay unclassified"
+        ),
+    }
+    Ok(())
 }
