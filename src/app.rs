@@ -6,6 +6,7 @@ use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, ru
 use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
 use crate::features::rules::page::RulesPage;
+use crate::features::templates::page::TemplatesPage;
 use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbox") view=|| view! { <Layout><InboxPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>
         </Router>

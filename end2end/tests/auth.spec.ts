@@ -30,7 +30,7 @@ test("an agent sees tickets but no admin pages", async ({ page }) => {
 test("an admin sees every page and can log out", async ({ page }) => {
   await login(page, "admin@example.com");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Overview", "Inbox", "Tickets", "Evaluation", "Prompts", "Rules", "Categories", "Data", "Users"]) {
+  for (const name of ["Overview", "Inbox", "Tickets", "Evaluation", "Prompts", "Rules", "Categories", "Templates", "Data", "Users"]) {
     await expect(nav.getByRole("link", { name })).toBeVisible();
   }
   await page.getByRole("button", { name: "Log out" }).click();
@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/users", "/data"]) {
+  for (const path of ["/", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
     await page.goto(path);
     await waitForHydration(page);
   }
@@ -61,7 +61,7 @@ test("every page loads its data after client-side navigation", async ({ page }) 
   const nav = page.getByRole("navigation", { name: "Main" });
   const pages: [string, RegExp][] = [
     ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
-    ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Categories", /\/categories$/],
+    ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Categories", /\/categories$/], ["Templates", /\/templates$/],
     ["Data", /\/data$/], ["Users", /\/users$/],
     ["Overview", /\/$/],
   ];

@@ -13,6 +13,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Tuning, "/prompts", "Prompts"),
     (Area::Tuning, "/rules", "Rules"),
     (Area::Tuning, "/categories", "Categories"),
+    (Area::Tuning, "/templates", "Templates"),
     (Area::Data, "/data", "Data"),
     (Area::Users, "/users", "Users"),
 ];

@@ -8,5 +8,6 @@ pub mod inbox;
 pub mod overview;
 pub mod prompts;
 pub mod rules;
+pub mod templates;
 pub mod tickets;
 pub mod users;

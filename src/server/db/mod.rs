@@ -19,6 +19,7 @@ pub mod rules;
 pub mod sessions;
 pub mod sla;
 pub mod stats;
+pub mod templates;
 pub mod ticket_writer;
 pub mod tickets;
 pub mod users;
