@@ -46,16 +46,7 @@ pub struct CategoryModelView {
     pub majority_rate: f64,
     pub has_signal: bool,
     pub verdict: String,
-    pub per_class: Vec<CategoryClassRow>,
+    pub per_class: Vec<crate::features::evaluation::ClassRow>,
     /// Confusion matrix (row shares) as SVG; only filled for the selected model.
     pub confusion_svg: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategoryClassRow {
-    pub label: String,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub support: u64,
 }

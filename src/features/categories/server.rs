@@ -1,6 +1,7 @@
 //! Builds the Categories page from stored models: figures, signal verdicts, the confusion matrix.
 
-use super::{CategoriesOverview, CategoryClassRow, CategoryModelView};
+use super::{CategoriesOverview, CategoryModelView};
+use crate::features::evaluation::server::class_rows;
 use crate::server::db;
 use crate::server::db::categories::ModelRow;
 use crate::server::eval::metrics::Metrics;
@@ -67,17 +68,7 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
         majority_rate: signal.majority_rate,
         has_signal: signal.has_signal,
         verdict: signal.verdict(),
-        per_class: metrics
-            .classes
-            .iter()
-            .map(|c| CategoryClassRow {
-                label: c.label.clone(),
-                precision: c.precision,
-                recall: c.recall,
-                f1: c.f1,
-                support: c.support,
-            })
-            .collect(),
+        per_class: class_rows(&metrics),
         confusion_svg,
     })
 }

@@ -157,16 +157,7 @@ pub async fn run_detail(
     let names = sets::class_names();
     let (classes, confusion_svg, normalised_svg, weighted_f1) = match &metrics {
         Some(m) => (
-            m.classes
-                .iter()
-                .map(|c| ClassRow {
-                    label: c.label.clone(),
-                    precision: c.precision,
-                    recall: c.recall,
-                    f1: c.f1,
-                    support: c.support,
-                })
-                .collect(),
+            class_rows(m),
             Some(crate::server::charts::confusion::confusion_svg(
                 &names,
                 &m.confusion,
@@ -216,4 +207,18 @@ pub async fn run_detail(
         can_tune,
         peers,
     }))
+}
+
+/// The per-class rows of a metrics table, as the Evaluation and Categories pages show them.
+pub fn class_rows(m: &Metrics) -> Vec<ClassRow> {
+    m.classes
+        .iter()
+        .map(|c| ClassRow {
+            label: c.label.clone(),
+            precision: c.precision,
+            recall: c.recall,
+            f1: c.f1,
+            support: c.support,
+        })
+        .collect()
 }
