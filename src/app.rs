@@ -2,6 +2,7 @@
 
 use crate::components::Layout;
 use crate::features::categories::page::CategoriesPage;
+use crate::features::clusters::page::ClustersPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
 use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbox") view=|| view! { <Layout><InboxPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>

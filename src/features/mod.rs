@@ -2,7 +2,9 @@
 
 pub mod auth;
 pub mod categories;
+pub mod clusters;
 pub mod data;
+pub mod drafts;
 pub mod evaluation;
 pub mod inbox;
 pub mod overview;

@@ -20,6 +20,7 @@ pub fn EvaluationPage() -> impl IntoView {
         {move || query.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {move || query.read().get("error").map(|m| view! { <p class="error" role="alert">{m}</p> })}
         {loaded(data, "Loading evaluation…", |d| view! { <Overview d/> })}
+        <crate::features::drafts::acceptance::DraftAcceptance/>
     }
 }
 

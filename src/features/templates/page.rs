@@ -25,6 +25,7 @@ pub fn TemplatesPage() -> impl IntoView {
         <h1>"Reply templates"</h1>
         {move || query.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {loaded(data, "Loading templates…", |o| view! { <Templates o/> })}
+        <crate::features::drafts::settings::DraftSettingsPanel/>
     }
 }
 

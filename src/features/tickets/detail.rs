@@ -1,9 +1,10 @@
-//! The Ticket page: the whole ticket, its timestamps and outcome, and the customer's other tickets.
+//! The Ticket page: the whole ticket, its timestamps and outcome, escalation, similar tickets and the reply draft, and the customer's other tickets.
 
 use super::api::{get_ticket, CorrectSentiment};
 use super::{CategoryView, TicketDetail};
 use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
 use crate::features::categories::api::CorrectCategory;
+use crate::features::drafts::panel::ReplyPanel;
 use crate::features::inbox::panel::EscalationPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -88,6 +89,7 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
             </aside>
         </div>
         <EscalationPanel ticket_id=t.id/>
+        <ReplyPanel ticket_id=t.id/>
         <section>
             <h2>"Customer's other tickets (" {history_count} ")"</h2>
             {all_link.map(|href| view! { <p><a href=href>"Open them in the ticket list"</a></p> })}

@@ -45,6 +45,8 @@ pub struct TicketQuery {
     pub q: Option<String>,
     pub product: Option<i64>,
     pub customer: Option<i64>,
+    /// A cluster of the Clusters page.
+    pub cluster: Option<i64>,
     pub channel: Option<Channel>,
     pub priority: Option<Priority>,
     pub status: Option<Status>,
@@ -67,6 +69,7 @@ impl TicketQuery {
             q: text("q").map(|q| q.chars().take(200).collect()),
             product: text("product").and_then(|v| v.parse().ok()),
             customer: text("customer").and_then(|v| v.parse().ok()),
+            cluster: text("cluster").and_then(|v| v.parse().ok()),
             channel: text("channel").and_then(|v| Channel::parse(&v)),
             priority: text("priority").and_then(|v| Priority::parse(&v)),
             status: text("status").and_then(|v| Status::parse(&v)),
@@ -92,6 +95,7 @@ impl TicketQuery {
         };
         push("product", self.product.map(|v| v.to_string()));
         push("customer", self.customer.map(|v| v.to_string()));
+        push("cluster", self.cluster.map(|v| v.to_string()));
         push("channel", self.channel.map(|v| v.to_string()));
         push("priority", self.priority.map(|v| v.to_string()));
         push("status", self.status.map(|v| v.to_string()));
@@ -211,6 +215,7 @@ mod tests {
         let q = TicketQuery {
             q: Some("refund & card".into()),
             product: Some(3),
+            cluster: Some(12),
             priority: Some(Priority::Urgent),
             from: NaiveDate::from_ymd_opt(2025, 1, 2),
             sort: TicketSort::Priority,

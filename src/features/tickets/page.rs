@@ -100,6 +100,7 @@ fn Filters(query: TicketQuery, products: Vec<(i64, String)>) -> impl IntoView {
                     {opts(sorts, Some(query.sort.as_str().to_string()))}
                 </select>
                 {query.customer.map(|c| view! { <input type="hidden" name="customer" value=c.to_string()/> })}
+                {query.cluster.map(|c| view! { <input type="hidden" name="cluster" value=c.to_string()/> })}
                 <button type="submit">"Apply"</button>
                 <a href="/tickets" class="button secondary">"Clear"</a>
             </div>

@@ -3,6 +3,7 @@
 pub mod confusion;
 pub mod curve;
 pub mod line;
+pub mod scatter;
 
 /// Adds an accessible title and role to a plotters SVG document.
 pub fn titled(svg: String, title: &str) -> String {

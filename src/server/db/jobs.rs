@@ -161,3 +161,18 @@ pub struct JobCounts {
     pub done: i64,
     pub failed: i64,
 }
+
+/// Puts a claimed job back in the queue for `after`, without counting the attempt (it waited
+/// for other work; it did not fail).
+pub async fn defer(db: impl PgExecutor<'_>, id: i64, after: Duration) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts - 1, 0),
+                locked_until = NULL, run_after = now() + make_interval(secs => $2)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(after.as_secs_f64())
+    .execute(db)
+    .await
+    .map(|_| ())
+}

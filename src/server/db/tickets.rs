@@ -85,6 +85,11 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
     if let Some(v) = q.customer {
         qb.push(" AND t.customer_id = ").push_bind(v);
     }
+    if let Some(v) = q.cluster {
+        qb.push(" AND EXISTS (SELECT 1 FROM ticket_clusters tc WHERE tc.ticket_id = t.id AND tc.cluster_id = ")
+            .push_bind(v)
+            .push(")");
+    }
     if let Some(v) = q.channel {
         qb.push(" AND t.channel = ").push_bind(v.as_str());
     }

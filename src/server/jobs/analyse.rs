@@ -1,4 +1,4 @@
-//! The analysis job: embed a batch of new tickets, score their sentiment, classify their category, decide escalation, store it all, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
+//! The analysis job: embed a batch of new tickets, score their sentiment, classify their category, decide escalation, queue drafts, store it all, in one transaction with the job rows, so a crash loses nothing and redoes nothing committed.
 
 use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;
@@ -49,6 +49,8 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 .collect();
             super::escalate::run(&mut tx, &rules, &sla, &scores).await?;
         }
+        let analysed: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
+        super::draft::enqueue_for(&mut *tx, &analysed).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;
         anyhow::Ok(rows.len())
     }

@@ -3,6 +3,8 @@
 pub mod analyse;
 pub mod backfill;
 pub mod categorise;
+pub mod cluster;
+pub mod draft;
 pub mod embeddings;
 pub mod escalate;
 pub mod evaluate;

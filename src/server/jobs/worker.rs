@@ -1,6 +1,8 @@
-//! The worker loop: analyses new tickets, then runs queued evaluations and training, until shutdown.
+//! The worker loop: analyses new tickets and drafts their replies, then runs queued evaluations and training, until shutdown.
 
 use super::categorise::{self, RECATEGORISE};
+use super::cluster::{self, CLUSTER};
+use super::draft;
 use super::train_category::{self, TRAIN_CATEGORY};
 use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
 use crate::domain::EngineChoice;
@@ -30,7 +32,7 @@ async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     loop {
         let busy = tokio::select! {
             _ = &mut shutdown => return,
-            done = analyse_step(ctx, &mut engine) => match done {
+            done = pipeline_step(ctx, &mut engine) => match done {
                 Ok(n) => n > 0,
                 Err(e) => {
                     tracing::error!(error = ?e, "ticket analysis failed");
@@ -65,7 +67,7 @@ async fn long_job_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
 
 /// Runs one queued training or evaluation job; returns whether there was one.
 async fn long_jobs(ctx: &JobContext) -> bool {
-    for kind in [TRAIN, EVALUATE, TRAIN_CATEGORY, RECATEGORISE] {
+    for kind in [TRAIN, EVALUATE, TRAIN_CATEGORY, RECATEGORISE, CLUSTER] {
         match long_job(ctx, kind).await {
             Ok(true) => return true,
             Ok(false) => {}
@@ -75,9 +77,21 @@ async fn long_jobs(ctx: &JobContext) -> bool {
     false
 }
 
+/// Analyses a batch of new tickets, else drafts replies for a batch of analysed ones; returns
+/// how many it handled.
+async fn pipeline_step(
+    ctx: &JobContext,
+    cached: &mut Option<(EngineChoice, Engine)>,
+) -> anyhow::Result<usize> {
+    match analyse_step(ctx, cached).await? {
+        0 => draft::run_batch(ctx).await,
+        n => Ok(n),
+    }
+}
+
 /// Does one unit of work; returns whether there was any.
 pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>) -> bool {
-    match analyse_step(ctx, cached).await {
+    match pipeline_step(ctx, cached).await {
         Ok(0) => {}
         Ok(_) => return true,
         Err(e) => {
@@ -117,7 +131,17 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
     };
     let payload = &job.payload;
     let id_of = |key: &str| payload.get(key).and_then(|v| v.as_i64());
+    if kind == CLUSTER && cluster::analysis_pending(&ctx.pool).await? {
+        db::jobs::defer(&ctx.pool, job.id, cluster::WAIT).await?;
+        return Ok(false);
+    }
     let result = match kind {
+        CLUSTER => {
+            let k = id_of("k").and_then(|k| usize::try_from(k).ok());
+            cluster::run(ctx, job.id, k, id_of("user_id"))
+                .await
+                .map(|_| ())
+        }
         EVALUATE => match id_of("run_id") {
             Some(run_id) => evaluate::run(ctx, job.id, run_id).await,
             None => Err(anyhow::anyhow!("job payload has no run_id")),

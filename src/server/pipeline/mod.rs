@@ -1,7 +1,10 @@
 //! The analysis pipeline's steps as plain modules: callable from jobs, server functions and tests.
 
 pub mod category;
+pub mod cluster;
 pub mod embed;
 pub mod escalation;
 pub mod linear;
+pub mod respond;
 pub mod sentiment;
+pub mod text;

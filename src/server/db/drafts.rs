@@ -1,0 +1,239 @@
+//! SQL for reply drafts: store one per ticket, send or reject it once, and the acceptance figures per method and version.
+
+use crate::domain::draft::DraftSource;
+use crate::server::pipeline::respond::Draft;
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use sqlx::{FromRow, PgExecutor, PgPool};
+
+/// Stores `draft` as the ticket's pending draft unless it already has one, or already got a
+/// pipeline reply (sent or rejected); returns the new row's id.
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    ticket_id: i64,
+    draft: &Draft,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO responses (ticket_id, method, body, status, version, sources, fallback, original_body)
+         SELECT $1, $2, $3, 'draft', $4, $5, $6, $3
+         WHERE NOT EXISTS (SELECT 1 FROM responses WHERE ticket_id = $1 AND method <> 'agent')
+         ON CONFLICT (ticket_id) WHERE status = 'draft' DO NOTHING
+         RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(draft.method.as_str())
+    .bind(&draft.body)
+    .bind(&draft.version)
+    .bind(Json(&draft.sources))
+    .bind(&draft.fallback)
+    .fetch_optional(db)
+    .await
+}
+
+/// Replaces the ticket's pending draft (an agent asked for a new one); returns the new id.
+pub async fn replace_pending(
+    pool: &PgPool,
+    ticket_id: i64,
+    draft: &Draft,
+) -> sqlx::Result<Option<i64>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM responses WHERE ticket_id = $1 AND status = 'draft'")
+        .bind(ticket_id)
+        .execute(&mut *tx)
+        .await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO responses (ticket_id, method, body, status, version, sources, fallback, original_body)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $3) RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(draft.method.as_str())
+    .bind(&draft.body)
+    .bind(&draft.version)
+    .bind(Json(&draft.sources))
+    .bind(&draft.fallback)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The pipeline reply of a ticket that an agent sees: its pending draft, else the newest one
+/// reviewed.
+#[derive(Debug, Clone, FromRow)]
+pub struct DraftRow {
+    pub id: i64,
+    pub method: String,
+    pub version: Option<String>,
+    pub body: String,
+    pub original_body: Option<String>,
+    pub status: String,
+    pub sources: Json<Vec<DraftSource>>,
+    pub fallback: Option<String>,
+    pub edit_distance: Option<i32>,
+    pub reject_reason: Option<String>,
+    pub reviewer: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+pub async fn of_ticket(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Option<DraftRow>> {
+    sqlx::query_as(
+        "SELECT r.id, r.method, r.version, r.body, r.original_body, r.status, r.sources,
+                r.fallback, r.edit_distance, r.reject_reason, u.name AS reviewer, r.created_at,
+                r.reviewed_at
+         FROM responses r LEFT JOIN users u ON u.id = r.author_id
+         WHERE r.ticket_id = $1 AND r.method <> 'agent'
+         ORDER BY (r.status = 'draft') DESC, r.id DESC LIMIT 1",
+    )
+    .bind(ticket_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// What happened to a send or reject request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Done,
+    /// The draft does not exist, belongs to another ticket, or was already sent or rejected.
+    NotPending,
+}
+
+/// Sends a pending draft as `body` (the agent's final text), records the edit distance from the
+/// generated text, the first response and the activity. Sending twice is refused.
+pub async fn send(
+    pool: &PgPool,
+    ticket_id: i64,
+    draft_id: i64,
+    user_id: i64,
+    body: &str,
+) -> sqlx::Result<Review> {
+    let mut tx = pool.begin().await?;
+    let original: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(original_body, body) FROM responses
+         WHERE id = $1 AND ticket_id = $2 AND status = 'draft' FOR UPDATE",
+    )
+    .bind(draft_id)
+    .bind(ticket_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(original) = original else {
+        return Ok(Review::NotPending);
+    };
+    let distance = crate::domain::draft::edit_distance(&original, body) as i32;
+    sqlx::query(
+        "UPDATE responses SET status = 'sent', body = $2, edit_distance = $3, author_id = $4,
+                delivery = 'manual', sent_at = now(), reviewed_at = now()
+         WHERE id = $1",
+    )
+    .bind(draft_id)
+    .bind(body)
+    .bind(distance)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE tickets SET first_response_at = greatest(now(), created_at)
+         WHERE id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE escalations SET first_response_at = now(), updated_at = now()
+         WHERE ticket_id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await?;
+    tx.commit().await?;
+    Ok(Review::Done)
+}
+
+/// Rejects a pending draft with the agent's reason.
+pub async fn reject(
+    db: impl PgExecutor<'_>,
+    ticket_id: i64,
+    draft_id: i64,
+    user_id: i64,
+    reason: &str,
+) -> sqlx::Result<Review> {
+    let done = sqlx::query(
+        "UPDATE responses SET status = 'rejected', reject_reason = $3, author_id = $4,
+                reviewed_at = now()
+         WHERE id = $1 AND ticket_id = $2 AND status = 'draft'",
+    )
+    .bind(draft_id)
+    .bind(ticket_id)
+    .bind(reason)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(if done.rows_affected() == 1 {
+        Review::Done
+    } else {
+        Review::NotPending
+    })
+}
+
+/// What agents did with the drafts of one method and version.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct AcceptanceRow {
+    pub method: String,
+    pub version: String,
+    pub drafted: i64,
+    pub pending: i64,
+    pub sent_unchanged: i64,
+    pub sent_edited: i64,
+    pub rejected: i64,
+    /// Mean edit distance of sent drafts over their generated length (0 = unchanged).
+    pub mean_edit_ratio: Option<f64>,
+    pub mean_edit_distance: Option<f64>,
+}
+
+pub async fn acceptance(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<AcceptanceRow>> {
+    sqlx::query_as(
+        "SELECT method, COALESCE(version, '') AS version, count(*) AS drafted,
+                count(*) FILTER (WHERE status = 'draft') AS pending,
+                count(*) FILTER (WHERE status = 'sent' AND edit_distance = 0) AS sent_unchanged,
+                count(*) FILTER (WHERE status = 'sent' AND edit_distance > 0) AS sent_edited,
+                count(*) FILTER (WHERE status = 'rejected') AS rejected,
+                avg(edit_distance::float8 / greatest(length(original_body), 1))
+                    FILTER (WHERE status = 'sent') AS mean_edit_ratio,
+                avg(edit_distance::float8) FILTER (WHERE status = 'sent') AS mean_edit_distance
+         FROM responses WHERE method <> 'agent' AND original_body IS NOT NULL
+         GROUP BY method, version ORDER BY method, version",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether the ticket is (or was) escalated: such tickets get no automatic draft.
+pub async fn escalated(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM escalations WHERE ticket_id = $1)")
+        .bind(ticket_id)
+        .fetch_one(db)
+        .await
+}
+
+/// A ticket's body and the customer's `limit` most recent other tickets (subject, status, created).
+pub async fn body_and_history(
+    pool: &PgPool,
+    ticket_id: i64,
+    limit: i64,
+) -> sqlx::Result<(String, Vec<(String, String, DateTime<Utc>)>)> {
+    let body: String = sqlx::query_scalar("SELECT body FROM tickets WHERE id = $1")
+        .bind(ticket_id)
+        .fetch_one(pool)
+        .await?;
+    let history = sqlx::query_as(
+        "SELECT o.subject, o.status, o.created_at FROM tickets t
+         JOIN tickets o ON o.customer_id = t.customer_id AND o.id <> t.id
+         WHERE t.id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+    )
+    .bind(ticket_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok((body, history))
+}
