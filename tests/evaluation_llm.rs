@@ -63,7 +63,7 @@ async fn an_llm_run_records_tokens_prompt_version_and_predictions() {
         ],
     )
     .await;
-    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts")
+    let prompt_id: i64 = sqlx::query_scalar("SELECT id FROM prompts WHERE task = 'sentiment'")
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -43,11 +43,15 @@ pub async fn list(db: impl PgExecutor<'_>, task: &str) -> sqlx::Result<Vec<Promp
     .await
 }
 
-pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PromptRow>> {
-    sqlx::query_as("SELECT id, version, template, note, created_at FROM prompts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+/// Prompt `id` of `task` (a draft prompt is not a sentiment prompt).
+pub async fn get(db: impl PgExecutor<'_>, task: &str, id: i64) -> sqlx::Result<Option<PromptRow>> {
+    sqlx::query_as(
+        "SELECT id, version, template, note, created_at FROM prompts WHERE id = $1 AND task = $2",
+    )
+    .bind(id)
+    .bind(task)
+    .fetch_optional(db)
+    .await
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -37,8 +37,9 @@ const FILLER: &[&str] = &[
 /// are replaced with `[…]`.
 pub fn best_passage(reply: &str, ticket: &str) -> Option<String> {
     let wanted: HashSet<String> = text::content_words(ticket).collect();
-    let candidates: Vec<&str> = sentences(reply)
+    let candidates: Vec<String> = sentences(reply)
         .into_iter()
+        .map(without_greeting)
         .filter(|s| !is_filler(s) && s.split_whitespace().count() >= 4)
         .collect();
     let score = |s: &str| {
@@ -78,6 +79,25 @@ fn sentences(text: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+/// "Hello Ana, the refund was issued." → "The refund was issued."
+fn without_greeting(sentence: &str) -> String {
+    let lower = sentence.to_lowercase();
+    let greeted = ["hi ", "hello ", "dear ", "hey "]
+        .iter()
+        .any(|g| lower.starts_with(g));
+    match sentence.split_once(',') {
+        Some((_, rest)) if greeted && !rest.trim().is_empty() => {
+            let rest = rest.trim();
+            let mut chars = rest.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+        _ => sentence.to_string(),
+    }
 }
 
 fn is_filler(sentence: &str) -> bool {
@@ -137,6 +157,16 @@ mod tests {
         assert_eq!(p, "Your password reset link was sent to […] just now.");
         let p = best_passage(reply, "The app keeps crashing after the update").unwrap();
         assert_eq!(p, "Please update the app to the latest version.");
+    }
+
+    #[test]
+    fn a_greeting_before_the_answer_is_dropped() {
+        let p = best_passage(
+            "Hello Ana, the refund was issued and arrives in 5 days.",
+            "refund",
+        )
+        .unwrap();
+        assert_eq!(p, "The refund was issued and arrives in 5 days.");
     }
 
     #[test]

@@ -83,9 +83,9 @@ pub async fn render_prompt(
 ) -> anyhow::Result<RenderedPrompt> {
     let (template, version) = match prompt_id {
         Some(id) => {
-            let p = db::prompts::get(pool, id)
+            let p = db::prompts::get(pool, TASK, id)
                 .await?
-                .with_context(|| format!("prompt {id} does not exist"))?;
+                .with_context(|| format!("sentiment prompt {id} does not exist"))?;
             (p.template, p.version)
         }
         None => (llm::prompt::DEFAULT_SENTIMENT_TEMPLATE.to_string(), 0),
