@@ -16,7 +16,12 @@ pub async fn list_tickets(query: TicketQuery) -> Result<TicketList, AppError> {
     let (rows, next_cursor) = db::tickets::list(&state.pool, &query, PAGE_SIZE).await?;
     let total = db::tickets::count(&state.pool, &query).await?;
     let products = db::tickets::products(&state.pool).await?;
+    let cluster = match query.cluster {
+        Some(id) => db::clusters::label(&state.pool, id).await?,
+        None => None,
+    };
     Ok(TicketList {
+        cluster,
         rows,
         total,
         next_cursor,

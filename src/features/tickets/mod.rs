@@ -149,6 +149,8 @@ pub struct TicketList {
     pub total: i64,
     pub next_cursor: Option<String>,
     pub products: Vec<(i64, String)>,
+    /// The label of the cluster the list is narrowed to, if any.
+    pub cluster: Option<String>,
 }
 
 /// Everything the Ticket page shows.

@@ -144,6 +144,7 @@ fn Results(list: TicketList, query: TicketQuery) -> impl IntoView {
         <p class="count" data-testid="ticket-count">
             <strong>{fmt_count(list.total)}</strong> " tickets match"
             {(shown > 0).then(|| format!(" · showing {shown}"))}
+            {list.cluster.clone().map(|c| view! { " · in cluster " <strong data-testid="cluster-filter">{c}</strong> " (" <a href="/clusters">"all clusters"</a> ")" })}
         </p>
         <table class="grid">
             <thead>

@@ -11,7 +11,7 @@ use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 
-fn demo_config(tickets: usize) -> anyhow::Result<DemoConfig> {
+pub(super) fn demo_config(tickets: usize) -> anyhow::Result<DemoConfig> {
     Ok(DemoConfig {
         tickets,
         seed: 7,

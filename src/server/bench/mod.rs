@@ -1,8 +1,10 @@
 //! `ticketlens bench ...`: measurements whose figures go into docs/benchmarks.md.
 
 pub mod analyse;
+pub mod drafts;
 pub mod import;
 pub mod inbox;
+pub mod similar;
 
 pub use import::write_demo_csv;
 
@@ -41,6 +43,37 @@ pub enum BenchCommand {
         #[arg(long)]
         write_texts: Option<PathBuf>,
     },
+    /// pgvector HNSW on N generated 384-dim vectors: build time, p50/p95 and recall@10 per ef_search.
+    Similar {
+        #[arg(long, default_value_t = 1_000_000)]
+        vectors: usize,
+        #[arg(long, default_value_t = 384)]
+        dims: usize,
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        #[arg(long, default_value_t = 16)]
+        m: u32,
+        #[arg(long, default_value_t = 64)]
+        ef_construction: u32,
+        #[arg(long, value_delimiter = ',', default_value = "40,100,200")]
+        ef_search: Vec<u32>,
+        /// Latent dimensions of the generated vectors.
+        #[arg(long, default_value_t = 64)]
+        latent: usize,
+        #[arg(long, default_value_t = 500)]
+        clusters: usize,
+        /// Share of the variance that is isotropic noise over all dimensions.
+        #[arg(long, default_value_t = 0.25)]
+        noise: f32,
+    },
+    /// Draft generation without an LLM (template, retrieval) on N analysed demo tickets.
+    Drafts {
+        #[arg(long, default_value_t = 3_000)]
+        tickets: usize,
+        /// Open tickets drafted per method.
+        #[arg(long, default_value_t = 200)]
+        samples: i64,
+    },
 }
 
 pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
@@ -56,7 +89,42 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
             batch,
             write_texts,
         } => analyse::embed(texts, batch, write_texts.as_deref(), settings).await,
+        BenchCommand::Similar {
+            vectors,
+            dims,
+            queries,
+            m,
+            ef_construction,
+            ef_search,
+            latent,
+            clusters,
+            noise,
+        } => {
+            let b = similar::SimilarBench {
+                vectors,
+                dims,
+                queries,
+                m,
+                ef_construction,
+                ef_search,
+                latent,
+                clusters,
+                noise,
+            };
+            similar::run(b, settings).await
+        }
+        BenchCommand::Drafts { tickets, samples } => drafts::run(tickets, samples, settings).await,
     }
+}
+
+/// Sorts `times` and returns (p50, p95, max); zeros when empty.
+pub fn percentiles(times: &mut [f64]) -> (f64, f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    (at(0.5), at(0.95), at(1.0))
 }
 
 /// This process's peak resident set, in MiB (VmHWM).
