@@ -154,6 +154,17 @@ async fn similar_resolved_tickets_come_from_vector_search_and_feed_the_draft() {
         same.iter().map(|s| s.id).collect::<Vec<_>>(),
         [f.refund_resolved]
     );
+    // A ticket not analysed yet has no embedding, hence no neighbours (not rows without a score).
+    let fresh = ticket(&app, "Aero Buds", "Refund", "Where is my refund?", None).await;
+    let none = db::similar::similar(&app.pool, fresh, 5, false)
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    sqlx::query("DELETE FROM tickets WHERE id = $1")
+        .bind(fresh)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     // Open tickets were drafted by retrieval (the default), from the closest reply's answer.
     let (_, method, body) = pending_draft(&app, f.refund_open).await;

@@ -45,7 +45,8 @@ pub async fn similar(
          near AS (
            SELECT e.ticket_id, e.embedding <=> (SELECT embedding FROM me) AS distance
            FROM ticket_embeddings e JOIN tickets t ON t.id = e.ticket_id
-           WHERE t.status IN ('resolved', 'closed') AND t.id <> $1
+           WHERE (SELECT embedding FROM me) IS NOT NULL
+             AND t.status IN ('resolved', 'closed') AND t.id <> $1
              AND (NOT $3 OR t.product_id IS NOT DISTINCT FROM (SELECT product_id FROM me))
            ORDER BY e.embedding <=> (SELECT embedding FROM me)
            LIMIT $2)

@@ -16,13 +16,20 @@ use std::time::Duration;
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(500);
 
-/// Runs jobs until `shutdown` completes: ticket analysis and long jobs (training, evaluation) in
-/// two loops, so an evaluation does not wait behind a large import.
+/// Long jobs someone is waiting for on a page: training and evaluation runs.
+const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
+/// Long jobs nobody waits for: re-categorising every ticket, clustering.
+const BACKGROUND: [&str; 2] = [RECATEGORISE, CLUSTER];
+
+/// Runs jobs until `shutdown` completes, in three loops: ticket analysis and drafts, interactive
+/// long jobs, background long jobs. An evaluation then waits neither behind a large import nor
+/// behind a clustering run.
 pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
     let shutdown = shutdown.shared();
     tokio::join!(
         analysis_loop(&ctx, shutdown.clone()),
-        long_job_loop(&ctx, shutdown)
+        long_job_loop(&ctx, &INTERACTIVE, shutdown.clone()),
+        long_job_loop(&ctx, &BACKGROUND, shutdown)
     );
 }
 
@@ -49,12 +56,12 @@ async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     }
 }
 
-async fn long_job_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+async fn long_job_loop(ctx: &JobContext, kinds: &[&str], shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
         let busy = tokio::select! {
             _ = &mut shutdown => return,
-            busy = long_jobs(ctx) => busy,
+            busy = long_jobs(ctx, kinds) => busy,
         };
         if !busy {
             tokio::select! {
@@ -65,9 +72,9 @@ async fn long_job_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     }
 }
 
-/// Runs one queued training or evaluation job; returns whether there was one.
-async fn long_jobs(ctx: &JobContext) -> bool {
-    for kind in [TRAIN, EVALUATE, TRAIN_CATEGORY, RECATEGORISE, CLUSTER] {
+/// Runs one queued job of the first of `kinds` that has one; returns whether there was one.
+async fn long_jobs(ctx: &JobContext, kinds: &[&str]) -> bool {
+    for &kind in kinds {
         match long_job(ctx, kind).await {
             Ok(true) => return true,
             Ok(false) => {}
@@ -99,7 +106,7 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
             return true;
         }
     }
-    long_jobs(ctx).await
+    long_jobs(ctx, &INTERACTIVE).await || long_jobs(ctx, &BACKGROUND).await
 }
 
 /// Analyses one batch with the active engine (reloaded when an admin changes it).

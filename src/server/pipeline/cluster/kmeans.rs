@@ -1,11 +1,34 @@
-//! k-means (k-means++ seeding, Lloyd iterations) and the silhouette score that picks k.
+//! k-means (k-means++ seeding, Lloyd iterations) and the silhouette score that picks k, with the distance work done as matrix products.
 
+use ndarray::{Array1, Array2, ArrayView1, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Squared Euclidean distance.
 pub fn dist2(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Points as the rows of a matrix (all the same length).
+pub fn matrix(points: &[Vec<f32>]) -> Array2<f32> {
+    let dims = points.first().map_or(0, Vec::len);
+    Array2::from_shape_vec((points.len(), dims), points.concat()).expect("rows of equal length")
+}
+
+/// Each row's squared norm.
+fn row_norms(x: &Array2<f32>) -> Array1<f32> {
+    x.rows().into_iter().map(|r| r.dot(&r)).collect()
+}
+
+/// Squared distances between every row of `x` (norms `xn`) and every row of `c` (norms `cn`):
+/// |x|² + |c|² − 2 x·c, with the products in one matrix multiplication.
+fn distances(x: &Array2<f32>, xn: &Array1<f32>, c: &Array2<f32>) -> Array2<f32> {
+    let cn = row_norms(c);
+    let mut d = x.dot(&c.t());
+    for ((i, j), v) in d.indexed_iter_mut() {
+        *v = (xn[i] + cn[j] - 2.0 * *v).max(0.0);
+    }
+    d
 }
 
 /// A k-means result.
@@ -23,102 +46,100 @@ pub struct KMeans {
 /// farthest from its centroid.
 pub fn kmeans(points: &[Vec<f32>], k: usize, seed: u64, max_iter: usize) -> KMeans {
     assert!(k >= 1 && points.len() >= k, "need at least k points");
+    let x = matrix(points);
+    let xn = row_norms(&x);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut centroids = seed_plus_plus(points, k, &mut rng);
+    let mut centroids = seed_plus_plus(&x, &xn, k, &mut rng);
     let mut assignment = vec![usize::MAX; points.len()];
-    for _ in 0..max_iter {
+    let mut nearest_d2 = vec![0f32; points.len()];
+    for round in 0..=max_iter {
+        let d = distances(&x, &xn, &centroids);
         let mut changed = false;
-        for (i, p) in points.iter().enumerate() {
-            let best = nearest(&centroids, p).0;
+        for (i, row) in d.rows().into_iter().enumerate() {
+            let (best, d2) = argmin(row);
+            nearest_d2[i] = d2;
             if assignment[i] != best {
                 assignment[i] = best;
                 changed = true;
             }
         }
-        if !changed {
+        if !changed || round == max_iter {
             break;
         }
-        centroids = means(points, &assignment, k, &centroids);
+        centroids = means(&x, &assignment, k, &nearest_d2);
     }
-    let inertia = points
-        .iter()
-        .zip(&assignment)
-        .map(|(p, &c)| dist2(p, &centroids[c]) as f64)
-        .sum();
     KMeans {
-        centroids,
+        centroids: centroids.rows().into_iter().map(|r| r.to_vec()).collect(),
         assignment,
-        inertia,
+        inertia: nearest_d2.iter().map(|&v| v as f64).sum(),
     }
 }
 
-/// The nearest centroid's index and squared distance.
-pub fn nearest(centroids: &[Vec<f32>], p: &[f32]) -> (usize, f32) {
-    centroids
-        .iter()
+/// The smallest entry's index and value.
+fn argmin(row: ArrayView1<f32>) -> (usize, f32) {
+    row.iter()
+        .copied()
         .enumerate()
-        .map(|(c, m)| (c, dist2(p, m)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .expect("at least one centroid")
 }
 
-fn seed_plus_plus(points: &[Vec<f32>], k: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f32>> {
-    let mut centroids = vec![points[rng.gen_range(0..points.len())].clone()];
-    let mut d: Vec<f32> = points.iter().map(|p| dist2(p, &centroids[0])).collect();
-    while centroids.len() < k {
+fn seed_plus_plus(
+    x: &Array2<f32>,
+    xn: &Array1<f32>,
+    k: usize,
+    rng: &mut ChaCha8Rng,
+) -> Array2<f32> {
+    let n = x.nrows();
+    let mut chosen = vec![rng.gen_range(0..n)];
+    let mut d: Vec<f32> = distances(x, xn, &x.select(Axis(0), &chosen))
+        .column(0)
+        .to_vec();
+    while chosen.len() < k {
         let total: f64 = d.iter().map(|&v| v as f64).sum();
         let pick = if total <= 0.0 {
-            rng.gen_range(0..points.len())
+            rng.gen_range(0..n)
         } else {
             let mut target = rng.gen::<f64>() * total;
-            let mut chosen = points.len() - 1;
+            let mut pick = n - 1;
             for (i, &v) in d.iter().enumerate() {
                 target -= v as f64;
                 if target <= 0.0 {
-                    chosen = i;
+                    pick = i;
                     break;
                 }
             }
-            chosen
+            pick
         };
-        let c = points[pick].clone();
-        for (i, p) in points.iter().enumerate() {
-            d[i] = d[i].min(dist2(p, &c));
+        let to_new = distances(x, xn, &x.select(Axis(0), &[pick]));
+        for (di, v) in d.iter_mut().zip(to_new.column(0)) {
+            *di = di.min(*v);
         }
-        centroids.push(c);
+        chosen.push(pick);
     }
-    centroids
+    x.select(Axis(0), &chosen)
 }
 
-fn means(points: &[Vec<f32>], assignment: &[usize], k: usize, old: &[Vec<f32>]) -> Vec<Vec<f32>> {
-    let dims = points[0].len();
-    let mut sums = vec![vec![0f64; dims]; k];
+/// New centroids: the mean of each cluster's points (one matrix product with the one-hot
+/// assignment). An emptied cluster takes the point farthest from its centroid.
+fn means(x: &Array2<f32>, assignment: &[usize], k: usize, nearest_d2: &[f32]) -> Array2<f32> {
+    let mut onehot = Array2::<f32>::zeros((k, x.nrows()));
     let mut counts = vec![0usize; k];
-    for (p, &c) in points.iter().zip(assignment) {
+    for (i, &c) in assignment.iter().enumerate() {
+        onehot[[c, i]] = 1.0;
         counts[c] += 1;
-        for (s, v) in sums[c].iter_mut().zip(p) {
-            *s += *v as f64;
-        }
     }
-    let mut out: Vec<Vec<f32>> = sums
-        .into_iter()
-        .zip(&counts)
-        .map(|(s, &n)| {
-            s.into_iter()
-                .map(|v| (v / n.max(1) as f64) as f32)
-                .collect()
-        })
-        .collect();
-    for c in 0..k {
+    let mut out = onehot.dot(x);
+    for (c, mut row) in out.rows_mut().into_iter().enumerate() {
         if counts[c] == 0 {
-            // Re-seed an empty cluster with the point farthest from its current centroid.
-            let far = points
+            let far = nearest_d2
                 .iter()
-                .zip(assignment)
-                .max_by(|a, b| dist2(a.0, &old[*a.1]).total_cmp(&dist2(b.0, &old[*b.1])))
-                .map(|(p, _)| p.clone())
-                .expect("points");
-            out[c] = far;
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            row.assign(&x.row(far));
+        } else {
+            row.mapv_inplace(|v| v / counts[c] as f32);
         }
     }
     out
@@ -132,17 +153,20 @@ pub fn silhouette(points: &[Vec<f32>], assignment: &[usize], k: usize) -> f64 {
     if n < 2 || k < 2 {
         return 0.0;
     }
+    let x = matrix(points);
+    let xn = row_norms(&x);
+    let d2 = distances(&x, &xn, &x);
     let mut total = 0.0;
     let mut sums = vec![0f64; k];
     let mut counts = vec![0usize; k];
     for &c in assignment {
         counts[c] += 1;
     }
-    for i in 0..n {
+    for (i, row) in d2.rows().into_iter().enumerate() {
         sums.iter_mut().for_each(|s| *s = 0.0);
-        for j in 0..n {
+        for (j, &v) in row.iter().enumerate() {
             if i != j {
-                sums[assignment[j]] += (dist2(&points[i], &points[j]) as f64).sqrt();
+                sums[assignment[j]] += (v as f64).sqrt();
             }
         }
         let own = assignment[i];

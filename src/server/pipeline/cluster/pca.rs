@@ -1,5 +1,6 @@
-//! A 2-D projection of embeddings by principal component analysis (power iteration with deflation).
+//! A 2-D projection of embeddings by principal component analysis (power iteration with deflation on the scatter matrix).
 
+use ndarray::{Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -31,20 +32,15 @@ fn normalise(v: &mut [f32]) -> f32 {
     n
 }
 
-/// Fits the projection of `points` (at least 2, all the same length). Computes X^T X v without
-/// forming the covariance matrix, so cost is O(iterations · n · d).
+/// Fits the projection of `points` (at least 2, all the same length): power iteration with
+/// deflation on the d × d scatter matrix, formed once by a matrix product.
 pub fn fit(points: &[Vec<f32>]) -> Projection {
-    let n = points.len();
-    let dims = points[0].len();
-    let mut mean = vec![0f32; dims];
-    for p in points {
-        mean.iter_mut().zip(p).for_each(|(m, v)| *m += v / n as f32);
-    }
-    let centred: Vec<Vec<f32>> = points
-        .iter()
-        .map(|p| p.iter().zip(&mean).map(|(a, m)| a - m).collect())
-        .collect();
-    let total: f32 = centred.iter().map(|c| dot(c, c)).sum();
+    let x = super::kmeans::matrix(points);
+    let dims = x.ncols();
+    let mean = x.mean_axis(Axis(0)).expect("at least one point");
+    let centred = &x - &mean;
+    let scatter = centred.t().dot(&centred);
+    let total: f32 = scatter.diag().sum();
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut axes: Vec<Vec<f32>> = Vec::new();
     let mut explained = [0f32; 2];
@@ -53,11 +49,8 @@ pub fn fit(points: &[Vec<f32>]) -> Projection {
         normalise(&mut v);
         let mut eigen = 0.0;
         for _ in 0..200 {
-            let mut next = vec![0f32; dims];
-            for c in &centred {
-                let s = dot(c, &v);
-                next.iter_mut().zip(c).for_each(|(t, x)| *t += s * x);
-            }
+            let column = Array2::from_shape_vec((dims, 1), v.clone()).expect("d × 1");
+            let mut next = scatter.dot(&column).into_raw_vec_and_offset().0;
             // Deflation: remove the components already found.
             for a in &axes {
                 let s = dot(&next, a);
@@ -76,7 +69,7 @@ pub fn fit(points: &[Vec<f32>]) -> Projection {
     let second = axes.pop().expect("two axes");
     let first = axes.pop().expect("two axes");
     Projection {
-        mean,
+        mean: mean.to_vec(),
         axes: [first, second],
         explained,
     }
