@@ -5,7 +5,7 @@ use sqlx::{FromRow, PgPool};
 
 /// How many candidates the HNSW search keeps (pgvector's `hnsw.ef_search`); measured in
 /// docs/benchmarks.md to give recall@10 ≥ 0.95.
-pub const EF_SEARCH: i32 = 100;
+pub const EF_SEARCH: i32 = 200;
 
 /// A resolved ticket close to the one asked about, with its reply and outcome.
 #[derive(Debug, Clone, PartialEq, FromRow)]
