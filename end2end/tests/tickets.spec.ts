@@ -2,13 +2,30 @@
 import { test, expect } from "@playwright/test";
 import { login, SCREENSHOTS, waitForHydration } from "./helpers";
 
-test("overview shows real figures and the volume chart", async ({ page }) => {
+test("overview shows the period's figures, filters them through the URL and links to tickets", async ({ page }) => {
   await login(page, "manager@example.com", "/");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-  await expect(page.locator(".kpi-value").first()).toHaveText(/^3,00\d$/);
+  await expect(page.getByTestId("period")).toContainText("(30 days)");
+  await expect(page.getByTestId("kpi-volume").locator(".kpi-value")).toHaveText(/^[\d,]+$/);
+  await expect(page.getByTestId("kpi-volume")).toContainText("vs the previous 30 days");
   await expect(page.getByTestId("volume-chart").locator("svg title")).toHaveText("Tickets per day");
   await expect(page.getByRole("heading", { name: "By channel" })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/overview.png`, fullPage: true });
+  const all = Number((await page.getByTestId("kpi-volume").locator(".kpi-value").innerText()).replace(/,/g, ""));
+
+  await waitForHydration(page);
+  await page.getByLabel("Channel").selectOption("email");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/channel=email/);
+  const email = Number((await page.getByTestId("kpi-volume").locator(".kpi-value").innerText()).replace(/,/g, ""));
+  expect(email).toBeGreaterThan(0);
+  expect(email).toBeLessThan(all);
+  // The bookmarked URL gives the same view on a fresh load.
+  await page.reload();
+  await expect(page.getByLabel("Channel")).toHaveValue("email");
+  await expect(page.getByTestId("kpi-volume").locator(".kpi-value")).toHaveText(email.toLocaleString("en-US"));
+  await page.getByRole("link", { name: "high", exact: true }).click();
+  await expect(page).toHaveURL(/\/tickets\?.*channel=email.*priority=high/);
 });
 
 test("filters, search and paging narrow the ticket list", async ({ page }) => {

@@ -1,8 +1,10 @@
 //! Shared UI pieces: the page frame with role-aware navigation, badges, errors and formatting.
 
+pub mod filter_bar;
 mod layout;
 mod loaded;
 
+pub use filter_bar::{FilterBar, FilterChoices};
 pub use layout::Layout;
 pub use loaded::loaded;
 

@@ -1,5 +1,6 @@
 //! Domain types shared by the server and the browser: valid once built, parsed from loose input.
 
+pub mod analytics;
 pub mod draft;
 pub mod engine;
 pub mod escalation;

@@ -1,28 +1,60 @@
 //! Server function for the Overview page.
 
 use super::Overview;
+use crate::domain::analytics::AnalyticsFilter;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "overview")]
-pub async fn get_overview() -> Result<Overview, AppError> {
+pub async fn get_overview(
+    #[server(default)] filter: AnalyticsFilter,
+) -> Result<Overview, AppError> {
+    use super::figures::figures;
+    use crate::components::FilterChoices;
     use crate::domain::role::Area;
+    use crate::server::db::rollups::{self, Dimension, Latency};
     use crate::server::{auth, charts, db, state::app_state};
     auth::require(Area::Overview)?;
     let pool = &app_state()?.pool;
-    let totals = db::stats::totals(pool).await?;
-    let daily = db::stats::daily_volume(pool, 365).await?;
+    let choices = FilterChoices {
+        products: db::tickets::products(pool).await?,
+        categories: rollups::categories(pool).await?,
+    };
+    let Some(latest) = rollups::latest_day(pool).await? else {
+        return Ok(Overview {
+            period: None,
+            previous: None,
+            figures: Vec::new(),
+            by_channel: Vec::new(),
+            by_priority: Vec::new(),
+            by_category: Vec::new(),
+            volume_svg: String::new(),
+            choices,
+        });
+    };
+    let period = filter.period(latest);
+    let previous = period.previous();
+    let (now, before) = rollups::sums(pool, period, previous, &filter).await?;
+    let frt = rollups::medians(pool, Latency::FirstResponse, period, previous, &filter).await?;
+    let res = rollups::medians(pool, Latency::Resolution, period, previous, &filter).await?;
+    let daily = rollups::daily(pool, period, &filter).await?;
+    let by_day: std::collections::HashMap<_, _> = daily.into_iter().collect();
+    let filled: Vec<_> = period
+        .from
+        .iter_days()
+        .take_while(|d| *d <= period.to)
+        .map(|d| (d, by_day.get(&d).copied().unwrap_or(0)))
+        .collect();
     let volume_svg =
-        charts::line::daily_volume(&daily, "Tickets per day").map_err(AppError::internal)?;
+        charts::line::daily_volume(&filled, "Tickets per day").map_err(AppError::internal)?;
     Ok(Overview {
-        total: totals.total,
-        open: totals.open,
-        last_30_days: totals.last_30_days,
-        previous_30_days: totals.previous_30_days,
-        avg_csat: totals.avg_csat,
-        by_channel: db::stats::breakdown(pool, db::stats::Dimension::Channel).await?,
-        by_priority: db::stats::breakdown(pool, db::stats::Dimension::Priority).await?,
-        by_status: db::stats::breakdown(pool, db::stats::Dimension::Status).await?,
+        period: Some(period),
+        previous: Some(previous),
+        figures: figures(&now, &before, (frt, res), period.days()),
+        by_channel: rollups::breakdown(pool, Dimension::Channel, period, &filter).await?,
+        by_priority: rollups::breakdown(pool, Dimension::Priority, period, &filter).await?,
+        by_category: rollups::breakdown(pool, Dimension::Category, period, &filter).await?,
         volume_svg,
+        choices,
     })
 }

@@ -1,56 +1,105 @@
-//! Overview page view: headline figures, the volume chart, and counts by channel, priority, status.
+//! Overview page view: the filter bar, headline figures with their change, the volume trend, and breakdowns that link to the tickets.
 
 use super::api::get_overview;
-use super::{Breakdown, Overview};
-use crate::components::{fmt_count, loaded};
+use super::{Breakdown, Figure, Overview};
+use crate::components::filter_bar::filtered_href;
+use crate::components::{fmt_count, loaded, FilterBar};
+use crate::domain::analytics::AnalyticsFilter;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_overview());
+    let params = use_query_map();
+    let filter = Memo::new(move |_| {
+        let p = params.read();
+        AnalyticsFilter::from_params(|k| p.get(k))
+    });
+    let data = Resource::new(move || filter.get(), get_overview);
     view! {
         <h1>"Overview"</h1>
-        {loaded(data, "Loading figures…", |o| view! { <Figures o/> })}
+        {loaded(data, "Loading figures…", move |o| view! { <Figures o filter=filter.get_untracked()/> })}
     }
 }
 
 #[component]
-fn Figures(o: Overview) -> impl IntoView {
-    let change = if o.previous_30_days > 0 {
-        let pct = (o.last_30_days - o.previous_30_days) as f64 * 100.0 / o.previous_30_days as f64;
-        format!("{pct:+.0}% vs the 30 days before")
-    } else {
-        "no earlier period".to_string()
+fn Figures(o: Overview, filter: AnalyticsFilter) -> impl IntoView {
+    let bar = view! { <FilterBar action="/" filter=filter.clone() choices=o.choices.clone() period=o.period/> };
+    let Some(period) = o.period else {
+        return view! { {bar} <p class="muted">"No tickets yet: import some on the Data page."</p> }
+            .into_any();
+    };
+    let kpis = o
+        .figures
+        .into_iter()
+        .map(|f| view! { <Kpi f/> })
+        .collect_view();
+    // A category narrows this page (the Tickets page has no category filter yet).
+    let by_category = {
+        let filter = filter.clone();
+        move |v: &str| {
+            let narrowed = AnalyticsFilter {
+                category: Some(v.to_string()),
+                ..filter.clone()
+            };
+            filtered_href("/", &narrowed)
+        }
+    };
+    // Links keep the period and the product; the Tickets page filters by these columns.
+    let tickets = move |param: &'static str, value: &str| {
+        let mut href = format!("/tickets?from={}&to={}", period.from, period.to);
+        if let Some(p) = filter.product {
+            href.push_str(&format!("&product={p}"));
+        }
+        if let Some(c) = filter.channel {
+            href.push_str(&format!("&channel={c}"));
+        }
+        href.push_str(&format!(
+            "&{param}={}",
+            crate::features::tickets::encode(value)
+        ));
+        href
     };
     view! {
-        <div class="kpis">
-            <Kpi label="Tickets" value=fmt_count(o.total) note="all time".to_string()/>
-            <Kpi label="Open" value=fmt_count(o.open) note="open or pending".to_string()/>
-            <Kpi label="Last 30 days" value=fmt_count(o.last_30_days) note=change/>
-            <Kpi label="Average CSAT" value=o.avg_csat.map(|c| format!("{c:.2}")).unwrap_or_else(|| "—".into()) note="1 to 5".to_string()/>
-        </div>
+        {bar}
+        <p class="muted" data-testid="period">
+            {format!("{} to {} ({} days), compared with {} to {}.", period.from, period.to, period.days(),
+                o.previous.map(|p| p.from.to_string()).unwrap_or_default(),
+                o.previous.map(|p| p.to.to_string()).unwrap_or_default())}
+        </p>
+        <div class="kpis" data-testid="kpis">{kpis}</div>
         <section class="card chart" data-testid="volume-chart" inner_html=o.volume_svg></section>
         <div class="breakdowns">
-            <BreakdownTable title="By channel" rows=o.by_channel param="channel"/>
-            <BreakdownTable title="By priority" rows=o.by_priority param="priority"/>
-            <BreakdownTable title="By status" rows=o.by_status param="status"/>
+            <BreakdownTable title="By channel" rows=o.by_channel link=move |v| tickets("channel", v)/>
+            <BreakdownTable title="By priority" rows=o.by_priority link=move |v| tickets("priority", v)/>
+            <BreakdownTable title="By category" rows=o.by_category link=by_category/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn Kpi(label: &'static str, value: String, note: String) -> impl IntoView {
+fn Kpi(f: Figure) -> impl IntoView {
+    let class = match f.better {
+        Some(true) => "kpi-note better",
+        Some(false) => "kpi-note worse",
+        None => "kpi-note",
+    };
     view! {
-        <div class="card kpi">
-            <div class="kpi-label">{label}</div>
-            <div class="kpi-value">{value}</div>
-            <div class="kpi-note">{note}</div>
+        <div class="card kpi" data-testid=format!("kpi-{}", f.key)>
+            <div class="kpi-label">{f.label}</div>
+            <div class="kpi-value">{f.value}</div>
+            <div class=class>{f.change.unwrap_or_else(|| "no earlier data".into())}</div>
         </div>
     }
 }
 
 #[component]
-fn BreakdownTable(title: &'static str, rows: Breakdown, param: &'static str) -> impl IntoView {
+fn BreakdownTable(
+    title: &'static str,
+    rows: Breakdown,
+    link: impl Fn(&str) -> String + 'static,
+) -> impl IntoView {
     let total: i64 = rows.iter().map(|(_, n)| n).sum::<i64>().max(1);
     let body = rows
         .into_iter()
@@ -58,7 +107,7 @@ fn BreakdownTable(title: &'static str, rows: Breakdown, param: &'static str) -> 
             let share = n as f64 * 100.0 / total as f64;
             view! {
                 <tr>
-                    <td><a href=format!("/tickets?{param}={name}")>{name.clone()}</a></td>
+                    <td><a href=link(&name)>{name.clone()}</a></td>
                     <td class="num">{fmt_count(n)}</td>
                     <td class="bar-cell"><span class="bar" style=format!("width:{share:.1}%")></span>{format!("{share:.1}%")}</td>
                 </tr>

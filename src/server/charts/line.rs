@@ -26,13 +26,15 @@ pub fn daily_volume(points: &[(NaiveDate, i64)], title: &str) -> anyhow::Result<
             .build_cartesian_2d(0..span, 0..(max + max / 10 + 1))
             .map_err(|e| anyhow!("{e}"))?;
         let start = first.0;
+        // Day labels for up to three months, month labels beyond.
+        let label_format = if span <= 92 { "%d %b" } else { "%b %Y" };
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(12)
             .x_label_formatter(&|d| {
                 (start + chrono::Duration::days(i64::from(*d)))
-                    .format("%b %Y")
+                    .format(label_format)
                     .to_string()
             })
             .y_desc("tickets")

@@ -1,0 +1,248 @@
+//! SQL over the analytics rollups (migration 0014): period figures, medians from latency buckets, with the global filters applied.
+
+use crate::domain::analytics::{AnalyticsFilter, Period};
+use chrono::NaiveDate;
+use sqlx::{FromRow, PgExecutor};
+
+/// The WHERE clause every rollup query shares: `$1`..`$2` is the day range, `$3`.. the filters.
+pub const FILTERS: &str = "day BETWEEN $1 AND $2
+    AND ($3::bigint IS NULL OR product_id = $3)
+    AND ($4::text IS NULL OR channel = $4)
+    AND ($5::text IS NULL OR category = $5)
+    AND ($6::text IS NULL OR sentiment = $6)";
+
+/// Binds the day range and the filters in the order `FILTERS` expects.
+macro_rules! bind_filters {
+    ($query:expr, $from:expr, $to:expr, $f:expr) => {
+        $query
+            .bind($from)
+            .bind($to)
+            .bind($f.product)
+            .bind($f.channel.map(|c| c.as_str()))
+            .bind($f.category.as_deref())
+            .bind($f.sentiment.map(|s| s.as_str()))
+    };
+}
+
+/// The newest day with tickets; None when there are none.
+pub async fn latest_day(db: impl PgExecutor<'_>) -> sqlx::Result<Option<NaiveDate>> {
+    sqlx::query_scalar("SELECT max(day) FROM rollup_daily WHERE n > 0")
+        .fetch_one(db)
+        .await
+}
+
+/// Headline sums of one period.
+#[derive(Debug, Clone, Default, PartialEq, FromRow)]
+pub struct Sums {
+    pub n: i64,
+    pub open_n: i64,
+    pub escalated_n: i64,
+    pub negative_n: i64,
+    /// Tickets with a sentiment (the denominator of the negative share).
+    pub analysed_n: i64,
+    pub csat_sum: i64,
+    pub csat_n: i64,
+}
+
+/// The sums of `current` and of `previous`, in that order.
+pub async fn sums(
+    db: impl PgExecutor<'_>,
+    current: Period,
+    previous: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<(Sums, Sums)> {
+    let sql = format!(
+        "SELECT day >= $7 AS current,
+                COALESCE(sum(n), 0)::int8 AS n, COALESCE(sum(open_n), 0)::int8 AS open_n,
+                COALESCE(sum(escalated_n), 0)::int8 AS escalated_n,
+                COALESCE(sum(n) FILTER (WHERE sentiment = 'negative'), 0)::int8 AS negative_n,
+                COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 AS analysed_n,
+                COALESCE(sum(csat_sum), 0)::int8 AS csat_sum, COALESCE(sum(csat_n), 0)::int8 AS csat_n
+         FROM rollup_daily WHERE {FILTERS}
+         GROUP BY 1"
+    );
+    #[derive(FromRow)]
+    struct Row {
+        current: bool,
+        #[sqlx(flatten)]
+        sums: Sums,
+    }
+    let rows: Vec<Row> = bind_filters!(sqlx::query_as(&sql), previous.from, current.to, f)
+        .bind(current.from)
+        .fetch_all(db)
+        .await?;
+    let mut out = (Sums::default(), Sums::default());
+    for row in rows {
+        if row.current {
+            out.0 = row.sums;
+        } else {
+            out.1 = row.sums;
+        }
+    }
+    Ok(out)
+}
+
+/// Tickets per day of `period` (days without tickets left out).
+pub async fn daily(
+    db: impl PgExecutor<'_>,
+    period: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
+    let sql = format!(
+        "SELECT day, sum(n)::int8 FROM rollup_daily WHERE {FILTERS} GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1"
+    );
+    bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
+        .fetch_all(db)
+        .await
+}
+
+/// A column the breakdowns group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    Channel,
+    Priority,
+    Category,
+}
+
+/// Tickets of `period` per value of `dim`, largest first (no value: "(none)").
+pub async fn breakdown(
+    db: impl PgExecutor<'_>,
+    dim: Dimension,
+    period: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let column = match dim {
+        Dimension::Channel => "channel",
+        Dimension::Priority => "priority",
+        Dimension::Category => "category",
+    };
+    let sql = format!(
+        "SELECT COALESCE({column}, '(none)'), sum(n)::int8 FROM rollup_daily WHERE {FILTERS}
+         GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 2 DESC, 1"
+    );
+    bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
+        .fetch_all(db)
+        .await
+}
+
+/// Every category with tickets, by a loose index scan (one index probe per category).
+pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE c AS (
+           (SELECT category FROM rollup_daily WHERE category IS NOT NULL ORDER BY category LIMIT 1)
+           UNION ALL
+           SELECT (SELECT r.category FROM rollup_daily r WHERE r.category > c.category
+                   ORDER BY r.category LIMIT 1)
+           FROM c WHERE c.category IS NOT NULL)
+         SELECT category FROM c WHERE category IS NOT NULL",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Which latency a median is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Latency {
+    FirstResponse,
+    Resolution,
+}
+
+impl Latency {
+    fn code(self) -> &'static str {
+        match self {
+            Latency::FirstResponse => "f",
+            Latency::Resolution => "r",
+        }
+    }
+}
+
+/// Median seconds of `kind` in `current` and in `previous` (None where no ticket has one).
+pub async fn medians(
+    db: impl PgExecutor<'_>,
+    kind: Latency,
+    current: Period,
+    previous: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<(Option<f64>, Option<f64>)> {
+    let sql = format!(
+        "SELECT day >= $7 AS current, bucket, sum(n)::int8
+         FROM rollup_latency WHERE {FILTERS} AND kind = $8::\"char\"
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    );
+    let rows: Vec<(bool, i16, i64)> =
+        bind_filters!(sqlx::query_as(&sql), previous.from, current.to, f)
+            .bind(current.from)
+            .bind(kind.code())
+            .fetch_all(db)
+            .await?;
+    let pick = |want: bool| {
+        let hist: Vec<(i16, i64)> = rows
+            .iter()
+            .filter(|r| r.0 == want)
+            .map(|r| (r.1, r.2))
+            .collect();
+        median_of_buckets(&hist)
+    };
+    Ok((pick(true), pick(false)))
+}
+
+/// The lower edge in seconds of latency bucket `b` (the SQL `latency_bucket`: bucket 0 is under a
+/// minute, bucket b ≥ 1 starts at 60 · 2^((b − 1) / 4) seconds).
+pub fn bucket_start(b: i16) -> f64 {
+    if b <= 0 {
+        0.0
+    } else {
+        60.0 * 2f64.powf((b - 1) as f64 / 4.0)
+    }
+}
+
+/// The median of a histogram of (bucket, count) sorted by bucket, interpolated geometrically
+/// inside the bucket that holds it.
+pub fn median_of_buckets(hist: &[(i16, i64)]) -> Option<f64> {
+    let total: i64 = hist.iter().map(|h| h.1).sum();
+    if total <= 0 {
+        return None;
+    }
+    let half = total as f64 / 2.0;
+    let mut seen = 0.0;
+    for &(b, n) in hist {
+        if n <= 0 {
+            continue;
+        }
+        if seen + n as f64 >= half {
+            let within = (half - seen) / n as f64;
+            let (lo, hi) = (bucket_start(b), bucket_start(b + 1));
+            return Some(if b <= 0 {
+                hi * within
+            } else {
+                lo * (hi / lo).powf(within)
+            });
+        }
+        seen += n as f64;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_edges_grow_by_a_quarter_octave() {
+        assert_eq!(bucket_start(0), 0.0);
+        assert_eq!(bucket_start(1), 60.0);
+        assert!((bucket_start(5) - 120.0).abs() < 1e-9);
+        assert!((bucket_start(2) / bucket_start(1) - 2f64.powf(0.25)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_median_lies_in_the_bucket_holding_the_middle_ticket() {
+        assert_eq!(median_of_buckets(&[]), None);
+        // 1 ticket in bucket 1 (1–1.19 min), 3 in bucket 5 (2–2.38 min): the middle is in bucket 5.
+        let m = median_of_buckets(&[(1, 1), (5, 3)]).unwrap();
+        assert!((120.0..bucket_start(6)).contains(&m), "{m}");
+        // Evenly split between two buckets: the median is the upper edge of the first.
+        let m = median_of_buckets(&[(1, 2), (9, 2)]).unwrap();
+        assert!((m - bucket_start(2)).abs() < 1e-9, "{m}");
+    }
+}

@@ -1,0 +1,322 @@
+//! The analytics rollups stay equal to a recomputation from the raw tickets through random
+//! inserts, updates and deletes of tickets, analyses, escalations and category corrections, in
+//! single-row and multi-row statements, and through the real analysis job.
+
+mod common;
+
+use common::{fresh_pool, spawn_app};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::PgPool;
+
+/// What each rollup should hold, recomputed from the source tables (the same keys and measures).
+const RAW_DAILY: &str = "
+    SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, t.product_id,
+           COALESCE(c.category, a.category, t.category) AS category, t.channel, t.priority,
+           a.sentiment,
+           count(*)::int AS n,
+           count(*) FILTER (WHERE t.status IN ('open', 'pending'))::int AS open_n,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id))::int,
+           COALESCE(sum(t.csat), 0)::int, count(t.csat)::int,
+           COALESCE(sum(extract(epoch FROM t.first_response_at - t.created_at)::bigint), 0)::int8,
+           count(t.first_response_at)::int,
+           COALESCE(sum(extract(epoch FROM t.resolved_at - t.created_at)::bigint), 0)::int8,
+           count(t.resolved_at)::int
+    FROM tickets t
+    LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
+    LEFT JOIN category_corrections c ON c.ticket_id = t.id
+    GROUP BY 1, 2, 3, 4, 5, 6";
+const ROLLUP_DAILY: &str = "
+    SELECT day, product_id, category, channel, priority, sentiment, n, open_n, escalated_n,
+           csat_sum, csat_n, frt_sum, frt_n, res_sum, res_n
+    FROM rollup_daily WHERE n <> 0";
+const RAW_HOURLY: &str = "
+    SELECT (t.created_at AT TIME ZONE 'UTC')::date,
+           extract(hour FROM t.created_at AT TIME ZONE 'UTC')::smallint, t.product_id,
+           COALESCE(c.category, a.category, t.category), t.channel, a.sentiment, count(*)::int
+    FROM tickets t
+    LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
+    LEFT JOIN category_corrections c ON c.ticket_id = t.id
+    GROUP BY 1, 2, 3, 4, 5, 6";
+const ROLLUP_HOURLY: &str = "
+    SELECT day, hour, product_id, category, channel, sentiment, n FROM rollup_hourly WHERE n <> 0";
+const RAW_LATENCY: &str = "
+    SELECT day, kind, latency_bucket(s), product_id, category, channel, sentiment, count(*)::int
+    FROM (SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, k.kind, k.s, t.product_id,
+                 COALESCE(c.category, a.category, t.category) AS category, t.channel, a.sentiment
+          FROM tickets t
+          LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
+          LEFT JOIN category_corrections c ON c.ticket_id = t.id
+          CROSS JOIN LATERAL (VALUES
+              ('f'::\"char\", extract(epoch FROM t.first_response_at - t.created_at)::bigint),
+              ('r'::\"char\", extract(epoch FROM t.resolved_at - t.created_at)::bigint)) k(kind, s)
+          WHERE k.s IS NOT NULL) l
+    GROUP BY 1, 2, 3, 4, 5, 6, 7";
+const ROLLUP_LATENCY: &str = "
+    SELECT day, kind, bucket, product_id, category, channel, sentiment, n
+    FROM rollup_latency WHERE n <> 0";
+
+/// Rows in one query and not the other, both ways (0 when they agree).
+async fn differences(pool: &PgPool, a: &str, b: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM (({a} EXCEPT ALL {b}) UNION ALL ({b} EXCEPT ALL {a})) d"
+    ))
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn assert_consistent(pool: &PgPool, when: &str) {
+    for (name, raw, rollup) in [
+        ("rollup_daily", RAW_DAILY, ROLLUP_DAILY),
+        ("rollup_hourly", RAW_HOURLY, ROLLUP_HOURLY),
+        ("rollup_latency", RAW_LATENCY, ROLLUP_LATENCY),
+    ] {
+        let diff = differences(pool, raw, rollup).await;
+        assert_eq!(diff, 0, "{name} differs from the raw tickets {when}");
+    }
+    // Emptied rows are all zeros, not negative leftovers.
+    let leftovers: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM rollup_daily WHERE n = 0 AND (open_n <> 0 OR escalated_n <> 0
+           OR csat_n <> 0 OR frt_n <> 0 OR res_n <> 0 OR csat_sum <> 0)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(leftovers, 0, "{when}");
+    let facts: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM tickets t FULL JOIN ticket_facts f ON f.ticket_id = t.id
+         WHERE t.id IS NULL OR f.ticket_id IS NULL",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(facts, 0, "one fact row per ticket {when}");
+}
+
+const CHANNELS: [&str; 3] = ["email", "chat", "phone"];
+const PRIORITIES: [&str; 3] = ["low", "high", "urgent"];
+const CATEGORIES: [&str; 3] = ["billing", "shipping", "login"];
+const SENTIMENTS: [&str; 3] = ["negative", "neutral", "positive"];
+
+/// Inserts `n` random tickets in one statement; returns their ids.
+async fn insert_tickets(
+    pool: &PgPool,
+    rng: &mut ChaCha8Rng,
+    products: &[i64],
+    n: usize,
+) -> Vec<i64> {
+    let mut q = sqlx::QueryBuilder::new(
+        "INSERT INTO tickets (source, external_id, product_id, subject, body, channel, priority,
+                              status, category, created_at, first_response_at, resolved_at, csat) ",
+    );
+    let rows: Vec<_> = (0..n)
+        .map(|_| {
+            let created =
+                chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 20));
+            let responded = rng
+                .gen_bool(0.6)
+                .then(|| created + chrono::Duration::seconds(rng.gen_range(0..90_000)));
+            let resolved = responded
+                .filter(|_| rng.gen_bool(0.5))
+                .map(|r| r + chrono::Duration::seconds(rng.gen_range(0..400_000)));
+            (
+                rng.gen::<u64>().to_string(),
+                rng.gen_bool(0.9)
+                    .then(|| products[rng.gen_range(0..products.len())]),
+                CHANNELS[rng.gen_range(0..3)],
+                PRIORITIES[rng.gen_range(0..3)],
+                if resolved.is_some() {
+                    "resolved"
+                } else {
+                    "open"
+                },
+                rng.gen_bool(0.5).then(|| CATEGORIES[rng.gen_range(0..3)]),
+                created,
+                responded,
+                resolved,
+                resolved.and_then(|_| rng.gen_bool(0.7).then(|| rng.gen_range(1..=5i16))),
+            )
+        })
+        .collect();
+    q.push_values(rows, |mut b, r| {
+        b.push_bind("test")
+            .push_bind(r.0)
+            .push_bind(r.1)
+            .push_bind("subject")
+            .push_bind("body")
+            .push_bind(r.2)
+            .push_bind(r.3)
+            .push_bind(r.4)
+            .push_bind(r.5)
+            .push_bind(r.6)
+            .push_bind(r.7)
+            .push_bind(r.8)
+            .push_bind(r.9);
+    });
+    q.push(" RETURNING id");
+    q.build_query_scalar().fetch_all(pool).await.unwrap()
+}
+
+async fn some_ids(pool: &PgPool, rng: &mut ChaCha8Rng, n: i64) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM tickets ORDER BY md5(id::text || $1) LIMIT $2")
+        .bind(rng.gen::<u32>().to_string())
+        .bind(n)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// One random change: which kind, on which tickets.
+async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products: &[i64]) -> String {
+    let count = rng.gen_range(1..6);
+    let ids = some_ids(pool, rng, count).await;
+    let exec = |sql: &'static str| sqlx::query(sql).bind(ids.clone());
+    let kind = rng.gen_range(0..12);
+    let done = match kind {
+        0 => {
+            let n = rng.gen_range(1..20);
+            insert_tickets(pool, rng, products, n).await;
+            format!("insert {n} tickets")
+        }
+        1 => {
+            exec("DELETE FROM tickets WHERE id = ANY($1)")
+                .execute(pool)
+                .await
+                .unwrap();
+            "delete tickets".into()
+        }
+        2 => {
+            exec("UPDATE tickets SET status = 'resolved', resolved_at = created_at + interval '3 hours',
+                  first_response_at = COALESCE(first_response_at, created_at + interval '5 minutes'),
+                  csat = 4 WHERE id = ANY($1)")
+                .execute(pool).await.unwrap();
+            "resolve".into()
+        }
+        3 => {
+            exec("UPDATE tickets SET status = 'open', resolved_at = NULL, csat = NULL WHERE id = ANY($1)")
+                .execute(pool).await.unwrap();
+            "reopen".into()
+        }
+        4 => {
+            sqlx::query(
+                "UPDATE tickets SET channel = $2, priority = $3, product_id = $4,
+                         created_at = created_at - interval '26 hours' WHERE id = ANY($1)",
+            )
+            .bind(&ids)
+            .bind(CHANNELS[rng.gen_range(0..3)])
+            .bind(PRIORITIES[rng.gen_range(0..3)])
+            .bind(products[rng.gen_range(0..products.len())])
+            .execute(pool)
+            .await
+            .unwrap();
+            "move day, channel, priority, product".into()
+        }
+        5 | 6 => {
+            sqlx::query("INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
+                                                      sentiment_version, category)
+                         SELECT id, $2, 0, 'test', '1', $3 FROM tickets WHERE id = ANY($1)
+                         ON CONFLICT (ticket_id) DO UPDATE SET sentiment = EXCLUDED.sentiment,
+                                                               category = EXCLUDED.category")
+                .bind(&ids)
+                .bind(SENTIMENTS[rng.gen_range(0..3)])
+                .bind(rng.gen_bool(0.7).then(|| CATEGORIES[rng.gen_range(0..3)]))
+                .execute(pool).await.unwrap();
+            "analyse".into()
+        }
+        7 => {
+            exec("DELETE FROM ticket_analysis WHERE ticket_id = ANY($1)")
+                .execute(pool)
+                .await
+                .unwrap();
+            "drop analysis".into()
+        }
+        8 => {
+            exec("INSERT INTO escalations (ticket_id, queue, severity, first_response_due, resolution_due)
+                  SELECT id, 'tier2', 2, now(), now() FROM tickets WHERE id = ANY($1)
+                  ON CONFLICT (ticket_id) DO NOTHING")
+                .execute(pool).await.unwrap();
+            "escalate".into()
+        }
+        9 => {
+            exec("DELETE FROM escalations WHERE ticket_id = ANY($1)")
+                .execute(pool)
+                .await
+                .unwrap();
+            "drop escalation".into()
+        }
+        10 => {
+            sqlx::query(
+                "INSERT INTO category_corrections (ticket_id, category)
+                         SELECT id, $2 FROM tickets WHERE id = ANY($1)
+                         ON CONFLICT (ticket_id) DO UPDATE SET category = EXCLUDED.category",
+            )
+            .bind(&ids)
+            .bind(CATEGORIES[rng.gen_range(0..3)])
+            .execute(pool)
+            .await
+            .unwrap();
+            "correct category".into()
+        }
+        _ => {
+            exec("DELETE FROM category_corrections WHERE ticket_id = ANY($1)")
+                .execute(pool)
+                .await
+                .unwrap();
+            "drop correction".into()
+        }
+    };
+    format!("{done} ({} chosen)", ids.len())
+}
+
+#[tokio::test]
+async fn rollups_equal_a_recomputation_after_random_changes() {
+    let pool = fresh_pool().await;
+    let products: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO products (name) SELECT 'product ' || g FROM generate_series(1, 4) g RETURNING id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    insert_tickets(&pool, &mut rng, &products, 200).await;
+    assert_consistent(&pool, "after the first import").await;
+    let mut log = Vec::new();
+    for step in 0..150 {
+        log.push(random_change(&pool, &mut rng, &products).await);
+        if step % 10 == 9 {
+            assert_consistent(&pool, &format!("after {}", log.join("; "))).await;
+        }
+    }
+    assert_consistent(&pool, "at the end").await;
+    let n: i64 = sqlx::query_scalar("SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let tickets: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        tickets > 200,
+        "the walk inserted more than it deleted: {tickets}"
+    );
+    assert_eq!(n, tickets);
+}
+
+#[tokio::test]
+async fn the_demo_import_and_the_analysis_job_keep_the_rollups_current() {
+    let app = spawn_app(300).await;
+    app.run_jobs().await;
+    assert_consistent(&app.pool, "after the demo import and analysis").await;
+    let analysed: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 FROM rollup_daily",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        analysed, 300,
+        "every demo ticket counted with its sentiment"
+    );
+}
