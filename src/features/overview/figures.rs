@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn changes_are_percent_for_counts_and_points_for_shares() {
         let now = sums(120, 12, 30, (40, 10));
-        let before = sums(100, 5, 30, (45, 10));
+        let before = sums(100, 5, 25, (45, 10));
         let f = figures(
             &now,
             &before,

@@ -68,7 +68,12 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("<title>Tickets per day</title>"));
         assert!(svg.contains("<polyline") || svg.contains("<path"));
-        assert!(svg.contains("Jan 2025"));
+        assert!(svg.contains("01 Jan"), "day labels for two months");
+        let year: Vec<_> = (0..365)
+            .map(|i| (d + chrono::Duration::days(i), i))
+            .collect();
+        let svg = daily_volume(&year, "Tickets per day").unwrap();
+        assert!(svg.contains("Jan 2025"), "month labels for a year");
     }
 
     #[test]
