@@ -4,6 +4,7 @@ use crate::components::Layout;
 use crate::features::categories::page::CategoriesPage;
 use crate::features::clusters::page::ClustersPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
+use crate::features::heatmaps::page::HeatmapsPage;
 use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
 use crate::features::rules::page::RulesPage;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/heatmaps") view=|| view! { <Layout><HeatmapsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>

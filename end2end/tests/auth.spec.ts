@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
+  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
     await page.goto(path);
     await waitForHydration(page);
   }
@@ -60,7 +60,7 @@ test("every page loads its data after client-side navigation", async ({ page }) 
   await login(page, "admin@example.com");
   const nav = page.getByRole("navigation", { name: "Main" });
   const pages: [string, RegExp][] = [
-    ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
+    ["Heatmaps", /\/heatmaps$/], ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
     ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Categories", /\/categories$/], ["Templates", /\/templates$/],
     ["Data", /\/data$/], ["Users", /\/users$/],
     ["Overview", /\/$/],

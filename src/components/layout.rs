@@ -9,6 +9,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Overview, "/", "Overview"),
     (Area::Inbox, "/inbox", "Inbox"),
     (Area::Tickets, "/tickets", "Tickets"),
+    (Area::Overview, "/heatmaps", "Heatmaps"),
     (Area::Overview, "/clusters", "Clusters"),
     (Area::Evaluation, "/evaluation", "Evaluation"),
     (Area::Tuning, "/prompts", "Prompts"),

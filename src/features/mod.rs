@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod data;
 pub mod drafts;
 pub mod evaluation;
+pub mod heatmaps;
 pub mod inbox;
 pub mod overview;
 pub mod prompts;

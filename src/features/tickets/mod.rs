@@ -4,7 +4,7 @@ pub mod api;
 pub mod detail;
 pub mod page;
 
-use crate::domain::{Channel, Priority, Status};
+use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,13 @@ pub struct TicketQuery {
     pub channel: Option<Channel>,
     pub priority: Option<Priority>,
     pub status: Option<Status>,
+    /// The category the analytics count ("(none)": tickets without one).
+    pub category: Option<String>,
+    pub sentiment: Option<SentimentLabel>,
+    /// ISO weekday of creation, 1 = Monday (UTC).
+    pub weekday: Option<u8>,
+    /// Hour of creation, 0–23 (UTC).
+    pub hour: Option<u8>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub sort: TicketSort,
@@ -73,6 +80,14 @@ impl TicketQuery {
             channel: text("channel").and_then(|v| Channel::parse(&v)),
             priority: text("priority").and_then(|v| Priority::parse(&v)),
             status: text("status").and_then(|v| Status::parse(&v)),
+            category: text("category").map(|v| v.chars().take(200).collect()),
+            sentiment: text("sentiment").and_then(|v| SentimentLabel::parse(&v)),
+            weekday: text("weekday")
+                .and_then(|v| v.parse().ok())
+                .filter(|d| (1..=7).contains(d)),
+            hour: text("hour")
+                .and_then(|v| v.parse().ok())
+                .filter(|h| *h < 24),
             from: text("from").and_then(|v| v.parse().ok()),
             to: text("to").and_then(|v| v.parse().ok()),
             sort: text("sort")
@@ -99,6 +114,10 @@ impl TicketQuery {
         push("channel", self.channel.map(|v| v.to_string()));
         push("priority", self.priority.map(|v| v.to_string()));
         push("status", self.status.map(|v| v.to_string()));
+        push("category", self.category.clone());
+        push("sentiment", self.sentiment.map(|v| v.to_string()));
+        push("weekday", self.weekday.map(|v| v.to_string()));
+        push("hour", self.hour.map(|v| v.to_string()));
         push("from", self.from.map(|v| v.to_string()));
         push("to", self.to.map(|v| v.to_string()));
         if self.sort != TicketSort::Newest {

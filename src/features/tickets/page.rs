@@ -101,11 +101,42 @@ fn Filters(query: TicketQuery, products: Vec<(i64, String)>) -> impl IntoView {
                 </select>
                 {query.customer.map(|c| view! { <input type="hidden" name="customer" value=c.to_string()/> })}
                 {query.cluster.map(|c| view! { <input type="hidden" name="cluster" value=c.to_string()/> })}
+                {query.category.clone().map(|c| view! { <input type="hidden" name="category" value=c/> })}
+                {query.sentiment.map(|s| view! { <input type="hidden" name="sentiment" value=s.to_string()/> })}
+                {query.weekday.map(|d| view! { <input type="hidden" name="weekday" value=d.to_string()/> })}
+                {query.hour.map(|h| view! { <input type="hidden" name="hour" value=h.to_string()/> })}
                 <button type="submit">"Apply"</button>
                 <a href="/tickets" class="button secondary">"Clear"</a>
             </div>
         </Form>
     }
+}
+
+/// The analytics narrowing a heatmap cell carried here, in words ("category billing, Tuesday 14:00").
+fn drill_down(q: &TicketQuery) -> Option<String> {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let mut parts = Vec::new();
+    if let Some(c) = &q.category {
+        parts.push(format!("category {c}"));
+    }
+    if let Some(s) = q.sentiment {
+        parts.push(format!("{s} sentiment"));
+    }
+    match (q.weekday, q.hour) {
+        (Some(d), Some(h)) => parts.push(format!("{} {h:02}:00 UTC", DAYS[usize::from(d - 1)])),
+        (Some(d), None) => parts.push(DAYS[usize::from(d - 1)].to_string()),
+        (None, Some(h)) => parts.push(format!("{h:02}:00 UTC")),
+        (None, None) => {}
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[component]
@@ -145,6 +176,7 @@ fn Results(list: TicketList, query: TicketQuery) -> impl IntoView {
             <strong>{fmt_count(list.total)}</strong> " tickets match"
             {(shown > 0).then(|| format!(" · showing {shown}"))}
             {list.cluster.clone().map(|c| view! { " · in cluster " <strong data-testid="cluster-filter">{c}</strong> " (" <a href="/clusters">"all clusters"</a> ")" })}
+            {drill_down(&query).map(|d| view! { " · " <span data-testid="drill-down">{d}</span> })}
         </p>
         <table class="grid">
             <thead>

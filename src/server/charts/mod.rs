@@ -2,6 +2,7 @@
 
 pub mod confusion;
 pub mod curve;
+pub mod heatmap;
 pub mod line;
 pub mod scatter;
 

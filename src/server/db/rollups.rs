@@ -140,6 +140,99 @@ pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
     .await
 }
 
+/// What a heatmap cell measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Measure {
+    #[default]
+    Count,
+    /// Share of analysed tickets with negative sentiment.
+    NegativeShare,
+    /// Share of tickets escalated.
+    EscalationRate,
+}
+
+impl Measure {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "count" => Measure::Count,
+            "negative" => Measure::NegativeShare,
+            "escalated" => Measure::EscalationRate,
+            _ => return None,
+        })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Measure::Count => "sum(n)::float8",
+            Measure::NegativeShare => {
+                "(sum(n) FILTER (WHERE sentiment = 'negative'))::float8
+                 / nullif(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)"
+            }
+            Measure::EscalationRate => "sum(escalated_n)::float8 / nullif(sum(n), 0)",
+        }
+    }
+}
+
+/// A cell of a grid: (row key, column key, value, tickets).
+pub type Cell = (String, String, Option<f64>, i64);
+
+/// Product × category cells of `period` (product names; "(none)" for missing values).
+pub async fn product_category(
+    db: impl PgExecutor<'_>,
+    measure: Measure,
+    period: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<Vec<(i64, Cell)>> {
+    let sql = format!(
+        "SELECT COALESCE(r.product_id, 0), COALESCE(p.name, '(none)'), COALESCE(r.category, '(none)'),
+                {}, sum(n)::int8
+         FROM rollup_daily r LEFT JOIN products p ON p.id = r.product_id
+         WHERE {FILTERS}
+         GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
+        measure.sql()
+    );
+    let rows: Vec<(i64, String, String, Option<f64>, i64)> =
+        bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, p, c, v, n)| (id, (p, c, v, n)))
+        .collect())
+}
+
+/// Channel × priority cells of `period`.
+pub async fn channel_priority(
+    db: impl PgExecutor<'_>,
+    measure: Measure,
+    period: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<Vec<Cell>> {
+    let sql = format!(
+        "SELECT channel, priority, {}, sum(n)::int8 FROM rollup_daily WHERE {FILTERS}
+         GROUP BY 1, 2 HAVING sum(n) <> 0",
+        measure.sql()
+    );
+    bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
+        .fetch_all(db)
+        .await
+}
+
+/// Tickets created per ISO weekday (1 = Monday) and hour (UTC) in `period`.
+pub async fn weekday_hour(
+    db: impl PgExecutor<'_>,
+    period: Period,
+    f: &AnalyticsFilter,
+) -> sqlx::Result<Vec<(i32, i32, i64)>> {
+    let sql = format!(
+        "SELECT extract(isodow FROM day)::int4, hour::int4, sum(n)::int8 FROM rollup_hourly
+         WHERE {FILTERS} GROUP BY 1, 2 HAVING sum(n) <> 0"
+    );
+    bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
+        .fetch_all(db)
+        .await
+}
+
 /// Which latency a median is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Latency {

@@ -73,6 +73,9 @@ impl Cursor {
     }
 }
 
+/// The category filter's value for tickets without a category.
+pub const NONE: &str = "(none)";
+
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
     if let Some(text) = &q.q {
         qb.push(" AND t.search @@ websearch_to_tsquery('english', ")
@@ -92,6 +95,28 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
     }
     if let Some(v) = q.channel {
         qb.push(" AND t.channel = ").push_bind(v.as_str());
+    }
+    // What the analytics count (category, sentiment, hour of creation) is in the ticket's facts.
+    if q.category.is_some() || q.sentiment.is_some() || q.weekday.is_some() || q.hour.is_some() {
+        qb.push(" AND EXISTS (SELECT 1 FROM ticket_facts f WHERE f.ticket_id = t.id");
+        if let Some(v) = &q.category {
+            if v == NONE {
+                qb.push(" AND f.category IS NULL");
+            } else {
+                qb.push(" AND f.category = ").push_bind(v.clone());
+            }
+        }
+        if let Some(v) = q.sentiment {
+            qb.push(" AND f.sentiment = ").push_bind(v.as_str());
+        }
+        if let Some(v) = q.weekday {
+            qb.push(" AND extract(isodow FROM f.day) = ")
+                .push_bind(i32::from(v));
+        }
+        if let Some(v) = q.hour {
+            qb.push(" AND f.hour = ").push_bind(i16::from(v));
+        }
+        qb.push(")");
     }
     if let Some(v) = q.priority {
         qb.push(" AND t.priority = ").push_bind(v.as_str());

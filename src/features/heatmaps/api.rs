@@ -1,0 +1,56 @@
+//! Server function for the Heatmaps page.
+
+use super::Heatmaps;
+use crate::domain::analytics::AnalyticsFilter;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "heatmaps")]
+pub async fn get_heatmaps(
+    #[server(default)] filter: AnalyticsFilter,
+    #[server(default)] measure: String,
+) -> Result<Heatmaps, AppError> {
+    use super::grids;
+    use crate::components::FilterChoices;
+    use crate::domain::role::Area;
+    use crate::server::db::rollups::{self, Measure};
+    use crate::server::{auth, db, state::app_state};
+    auth::require(Area::Overview)?;
+    let pool = &app_state()?.pool;
+    let choices = FilterChoices {
+        products: db::tickets::products(pool).await?,
+        categories: rollups::categories(pool).await?,
+    };
+    let measure_kind = Measure::parse(&measure).unwrap_or_default();
+    let measure = super::MEASURES
+        .iter()
+        .map(|m| m.0)
+        .find(|m| Measure::parse(m) == Some(measure_kind))
+        .unwrap_or("count")
+        .to_string();
+    let Some(latest) = rollups::latest_day(pool).await? else {
+        return Ok(Heatmaps {
+            period: None,
+            choices,
+            measure,
+            product_category: String::new(),
+            weekday_hour: String::new(),
+            channel_priority: String::new(),
+        });
+    };
+    let period = filter.period(latest);
+    let cells = rollups::product_category(pool, measure_kind, period, &filter).await?;
+    let product_category = grids::product_category(&cells, measure_kind, period, &filter);
+    let cells = rollups::weekday_hour(pool, period, &filter).await?;
+    let weekday_hour = grids::weekday_hour(&cells, period, &filter);
+    let cells = rollups::channel_priority(pool, measure_kind, period, &filter).await?;
+    let channel_priority = grids::channel_priority(&cells, measure_kind, period, &filter);
+    Ok(Heatmaps {
+        period: Some(period),
+        choices,
+        measure,
+        product_category,
+        weekday_hour,
+        channel_priority,
+    })
+}

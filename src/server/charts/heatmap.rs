@@ -1,0 +1,245 @@
+//! A labelled heatmap as SVG: plotters draws the grid, labels and legend; each cell then becomes a link with a `<title>` for hover.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+const LEFT: i32 = 170;
+const TOP: i32 = 16;
+const BOTTOM: i32 = 96;
+const RIGHT: i32 = 24;
+const LEGEND_HEIGHT: i32 = 14;
+const INK: RGBColor = RGBColor(31, 41, 55);
+
+/// What one heatmap shows.
+pub struct Heatmap<'a> {
+    pub title: &'a str,
+    pub rows: &'a [String],
+    pub columns: &'a [String],
+    /// `values[row][column]`; None: no tickets there (drawn grey).
+    pub values: &'a [Vec<Option<f64>>],
+    /// How a value is written in its cell and title.
+    pub format: &'a dyn Fn(f64) -> String,
+    /// What a value means, for the legend ("tickets", "negative share").
+    pub measure: &'a str,
+    /// Where clicking a cell leads.
+    pub link: &'a dyn Fn(usize, usize) -> String,
+    pub cell: (i32, i32),
+}
+
+/// White for 0, shading to blue for 1.
+fn shade(share: f64) -> RGBColor {
+    let s = share.clamp(0.0, 1.0);
+    let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
+    RGBColor(mix(255.0, 37.0), mix(255.0, 99.0), mix(255.0, 235.0))
+}
+
+fn style(size: i32, colour: RGBColor, h: HPos) -> TextStyle<'static> {
+    ("sans-serif", size)
+        .into_font()
+        .color(&colour)
+        .pos(Pos::new(h, VPos::Center))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The SVG document of `map`.
+pub fn heatmap_svg(map: &Heatmap) -> String {
+    let (cw, ch) = map.cell;
+    let (nr, nc) = (map.rows.len() as i32, map.columns.len() as i32);
+    let size = (
+        (LEFT + nc.max(1) * cw + RIGHT) as u32,
+        (TOP + nr.max(1) * ch + BOTTOM) as u32,
+    );
+    let max = map
+        .values
+        .iter()
+        .flatten()
+        .flatten()
+        .fold(0f64, |m, v| m.max(*v));
+    let mut svg = String::new();
+    // Drawing into a String cannot fail for I/O reasons; a drawing error leaves a partial chart.
+    let _ = draw(&mut svg, size, map, max);
+    super::titled(link_cells(svg, map), map.title)
+}
+
+fn cell_origin(map: &Heatmap, r: usize, c: usize) -> (i32, i32) {
+    (LEFT + c as i32 * map.cell.0, TOP + r as i32 * map.cell.1)
+}
+
+fn draw(
+    svg: &mut String,
+    size: (u32, u32),
+    map: &Heatmap,
+    max: f64,
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    let root = SVGBackend::with_string(svg, size).into_drawing_area();
+    root.fill(&WHITE)?;
+    if map.rows.is_empty() || map.columns.is_empty() {
+        root.draw(&Text::new(
+            "No tickets in this selection",
+            (LEFT, TOP + 30),
+            style(16, INK, HPos::Left),
+        ))?;
+        return root.present();
+    }
+    let (cw, ch) = map.cell;
+    for (r, name) in map.rows.iter().enumerate() {
+        for c in 0..map.columns.len() {
+            let (x, y) = cell_origin(map, r, c);
+            let value = map
+                .values
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .flatten();
+            let share = value.map_or(0.0, |v| if max > 0.0 { v / max } else { 0.0 });
+            let fill = match value {
+                Some(_) => shade(share),
+                None => RGBColor(243, 244, 246),
+            };
+            root.draw(&Rectangle::new([(x, y), (x + cw, y + ch)], fill.filled()))?;
+            root.draw(&Rectangle::new(
+                [(x, y), (x + cw, y + ch)],
+                WHITE.stroke_width(1),
+            ))?;
+            if let (Some(v), true) = (value, cw >= 40) {
+                let ink = if share > 0.55 { WHITE } else { INK };
+                root.draw(&Text::new(
+                    (map.format)(v),
+                    (x + cw / 2, y + ch / 2),
+                    style(12, ink, HPos::Center),
+                ))?;
+            }
+        }
+        root.draw(&Text::new(
+            name.clone(),
+            (LEFT - 8, TOP + r as i32 * ch + ch / 2),
+            style(13, INK, HPos::Right),
+        ))?;
+    }
+    let bottom = TOP + map.rows.len() as i32 * ch;
+    let rotated = ("sans-serif", 12)
+        .into_font()
+        .transform(FontTransform::Rotate270)
+        .color(&INK)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    for (c, name) in map.columns.iter().enumerate() {
+        let x = LEFT + c as i32 * cw + cw / 2;
+        root.draw(&Text::new(name.clone(), (x, bottom + 6), rotated.clone()))?;
+    }
+    // Legend: a bar from 0 to the largest value.
+    let legend_y = size.1 as i32 - LEGEND_HEIGHT - 8;
+    let legend_x = LEFT;
+    let width = 200;
+    for i in 0..width {
+        let s = i as f64 / width as f64;
+        root.draw(&Rectangle::new(
+            [
+                (legend_x + i, legend_y),
+                (legend_x + i + 1, legend_y + LEGEND_HEIGHT),
+            ],
+            shade(s).filled(),
+        ))?;
+    }
+    root.draw(&Text::new(
+        (map.format)(0.0),
+        (legend_x - 6, legend_y + LEGEND_HEIGHT / 2),
+        style(12, INK, HPos::Right),
+    ))?;
+    root.draw(&Text::new(
+        format!("{} {}", (map.format)(max), map.measure),
+        (legend_x + width + 6, legend_y + LEGEND_HEIGHT / 2),
+        style(12, INK, HPos::Left),
+    ))?;
+    root.present()
+}
+
+/// Wraps each cell's filled rectangle in a link and gives it a `<title>`: plotters writes every
+/// rectangle as `<rect x=".." y=".." width=".." height=".." .../>`, the cell's fill first.
+fn link_cells(mut svg: String, map: &Heatmap) -> String {
+    let (cw, ch) = map.cell;
+    for (r, row) in map.rows.iter().enumerate() {
+        for (c, column) in map.columns.iter().enumerate() {
+            let (x, y) = cell_origin(map, r, c);
+            let key = format!("<rect x=\"{x}\" y=\"{y}\" width=\"{cw}\" height=\"{ch}\"");
+            let Some(start) = svg.find(&key) else {
+                continue;
+            };
+            let Some(len) = svg[start..].find("/>") else {
+                continue;
+            };
+            let value = map
+                .values
+                .get(r)
+                .and_then(|v| v.get(c))
+                .copied()
+                .flatten()
+                .map_or_else(
+                    || "no tickets".to_string(),
+                    |v| format!("{} {}", (map.format)(v), map.measure),
+                );
+            let title = escape(&format!("{row} × {column}: {value}"));
+            let href = escape(&(map.link)(r, c));
+            let rect = &svg[start..start + len];
+            let linked = format!("<a href=\"{href}\">{rect}><title>{title}</title></rect></a>");
+            svg.replace_range(start..start + len + 2, &linked);
+        }
+    }
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_links_to_its_tickets_with_a_title() {
+        let rows = vec!["Aero Buds".to_string(), "Nova <Phone>".to_string()];
+        let columns = vec![
+            "billing".to_string(),
+            "shipping".to_string(),
+            "login".to_string(),
+        ];
+        let values = vec![
+            vec![Some(12.0), Some(3.0), None],
+            vec![Some(0.0), Some(40.0), Some(7.0)],
+        ];
+        let svg = heatmap_svg(&Heatmap {
+            title: "Product × category",
+            rows: &rows,
+            columns: &columns,
+            values: &values,
+            format: &|v| format!("{v:.0}"),
+            measure: "tickets",
+            link: &|r, c| format!("/tickets?row={r}&col={c}"),
+            cell: (64, 28),
+        });
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("<title>Product × category</title>"));
+        assert_eq!(svg.matches("<a href=").count(), 6, "one link per cell");
+        assert!(svg.contains("<a href=\"/tickets?row=1&amp;col=1\">"));
+        assert!(svg.contains("<title>Nova &lt;Phone&gt; × shipping: 40 tickets</title>"));
+        assert!(svg.contains("<title>Aero Buds × login: no tickets</title>"));
+        assert!(svg.contains("40 tickets"), "legend names the largest value");
+    }
+
+    #[test]
+    fn an_empty_selection_says_so() {
+        let svg = heatmap_svg(&Heatmap {
+            title: "t",
+            rows: &[],
+            columns: &[],
+            values: &[],
+            format: &|v| format!("{v}"),
+            measure: "tickets",
+            link: &|_, _| String::new(),
+            cell: (40, 20),
+        });
+        assert!(svg.contains("No tickets in this selection"));
+    }
+}
