@@ -22,9 +22,7 @@ pub(super) fn demo_config(tickets: usize) -> anyhow::Result<DemoConfig> {
 pub async fn analyse(tickets: usize, settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let result = async {
-        let (base, _) = database.url.rsplit_once('/').context("database URL without a name")?;
-        let url = format!("{base}/tl_bench_analyse");
-        db::recreate_database(&url).await?;
+        let url = super::scratch_database(&database, "tl_bench_analyse").await?;
         let pool = db::connect(&url, 4).await?;
         db::migrate(&pool).await?;
         seed::load_demo(&pool, &demo_config(tickets)?, |_| {}).await?;

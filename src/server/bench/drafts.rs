@@ -6,18 +6,12 @@ use crate::server::config::Settings;
 use crate::server::jobs::{backfill, draft, JobContext};
 use crate::server::startup::Database;
 use crate::server::{db, seed};
-use anyhow::Context;
 use std::time::Instant;
 
 pub async fn run(tickets: usize, samples: i64, settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let result = async {
-        let (base, _) = database
-            .url
-            .rsplit_once('/')
-            .context("database URL without a name")?;
-        let url = format!("{base}/tl_bench_drafts");
-        db::recreate_database(&url).await?;
+        let url = super::scratch_database(&database, "tl_bench_drafts").await?;
         let pool = db::connect(&url, 4).await?;
         db::migrate(&pool).await?;
         seed::load_demo(&pool, &super::analyse::demo_config(tickets)?, |_| {}).await?;

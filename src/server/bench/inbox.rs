@@ -4,7 +4,6 @@ use crate::features::inbox::{server, InboxQuery};
 use crate::server::config::Settings;
 use crate::server::db;
 use crate::server::startup::Database;
-use anyhow::Context;
 use std::time::Instant;
 
 /// Fills a fresh database with `count` escalated tickets (80% open, due times spread around now).
@@ -58,12 +57,7 @@ async fn fill(pool: &sqlx::PgPool, count: i64) -> anyhow::Result<i64> {
 pub async fn run(escalations: i64, rounds: usize, settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let result = async {
-        let (base, _) = database
-            .url
-            .rsplit_once('/')
-            .context("database URL without a name")?;
-        let url = format!("{base}/tl_bench_inbox");
-        db::recreate_database(&url).await?;
+        let url = super::scratch_database(&database, "tl_bench_inbox").await?;
         let pool = db::connect(&url, 4).await?;
         db::migrate(&pool).await?;
         let user = fill(&pool, escalations).await?;

@@ -118,6 +118,21 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// Sorts `times` and returns (p50, p95, max); zeros when empty.
+/// A fresh, empty database `name` beside the one `database` opened; returns its URL.
+pub async fn scratch_database(
+    database: &crate::server::startup::Database,
+    name: &str,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let (base, _) = database
+        .url
+        .rsplit_once('/')
+        .context("database URL without a name")?;
+    let url = format!("{base}/{name}");
+    crate::server::db::recreate_database(&url).await?;
+    Ok(url)
+}
+
 pub fn percentiles(times: &mut [f64]) -> (f64, f64, f64) {
     if times.is_empty() {
         return (0.0, 0.0, 0.0);

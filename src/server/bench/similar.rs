@@ -4,7 +4,6 @@ use super::percentiles;
 use crate::server::config::Settings;
 use crate::server::db;
 use crate::server::startup::Database;
-use anyhow::Context;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
@@ -97,9 +96,7 @@ fn copy_row(out: &mut Vec<u8>, id: i64, v: &[f32]) {
 pub async fn run(b: SimilarBench, settings: &Settings) -> anyhow::Result<()> {
     let database = Database::open(settings).await?;
     let result = async {
-        let (base, _) = database.url.rsplit_once('/').context("database URL without a name")?;
-        let url = format!("{base}/tl_bench_similar");
-        db::recreate_database(&url).await?;
+        let url = super::scratch_database(&database, "tl_bench_similar").await?;
         let pool = db::connect(&url, 2).await?;
         sqlx::query("CREATE EXTENSION IF NOT EXISTS vector").execute(&pool).await?;
         sqlx::query(&format!(
