@@ -131,21 +131,7 @@ pub async fn send(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE tickets SET first_response_at = greatest(now(), created_at)
-         WHERE id = $1 AND first_response_at IS NULL",
-    )
-    .bind(ticket_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE escalations SET first_response_at = now(), updated_at = now()
-         WHERE ticket_id = $1 AND first_response_at IS NULL",
-    )
-    .bind(ticket_id)
-    .execute(&mut *tx)
-    .await?;
-    super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await?;
+    super::responses::replied(&mut tx, ticket_id, user_id, body).await?;
     tx.commit().await?;
     Ok(Review::Done)
 }

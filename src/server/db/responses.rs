@@ -3,6 +3,31 @@
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 
+/// What every sent reply records: the first response on the ticket and on its escalation (when
+/// not recorded yet) and the reply in the activity trail.
+pub async fn replied(
+    tx: &mut sqlx::PgConnection,
+    ticket_id: i64,
+    user_id: i64,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tickets SET first_response_at = greatest(now(), created_at)
+         WHERE id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE escalations SET first_response_at = now(), updated_at = now()
+         WHERE ticket_id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
+}
+
 /// Stores an agent's reply as sent by hand (no delivery integration yet), records the first
 /// response on the ticket and its escalation, and adds it to the activity trail.
 pub async fn send_agent_reply(
@@ -21,21 +46,7 @@ pub async fn send_agent_reply(
     .bind(author_id)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE tickets SET first_response_at = greatest(now(), created_at)
-         WHERE id = $1 AND first_response_at IS NULL",
-    )
-    .bind(ticket_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE escalations SET first_response_at = now(), updated_at = now()
-         WHERE ticket_id = $1 AND first_response_at IS NULL",
-    )
-    .bind(ticket_id)
-    .execute(&mut *tx)
-    .await?;
-    super::activity::add(&mut *tx, ticket_id, Some(author_id), "reply", body).await?;
+    replied(&mut tx, ticket_id, author_id, body).await?;
     tx.commit().await?;
     Ok(id)
 }
