@@ -1,5 +1,6 @@
 //! The confusion matrix as an SVG heatmap (counts or row-normalised).
 
+use super::{label_style, shade, INK};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -8,21 +9,6 @@ const LEFT: i32 = 130;
 const TOP: i32 = 16;
 const BOTTOM: i32 = 60;
 const RIGHT: i32 = 16;
-const INK: RGBColor = RGBColor(31, 41, 55);
-
-/// White for a share of 0, shading to blue for a share of 1.
-fn shade(share: f64) -> RGBColor {
-    let s = share.clamp(0.0, 1.0);
-    let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
-    RGBColor(mix(255.0, 37.0), mix(255.0, 99.0), mix(255.0, 235.0))
-}
-
-fn style(size: i32, colour: RGBColor, h: HPos) -> TextStyle<'static> {
-    ("sans-serif", size)
-        .into_font()
-        .color(&colour)
-        .pos(Pos::new(h, VPos::Center))
-}
 
 /// Draws `matrix` (rows = gold class, columns = predicted class, both in `classes` order).
 ///
@@ -59,7 +45,7 @@ fn draw(
         root.draw(&Text::new(
             "No data",
             (LEFT, TOP + 40),
-            style(16, INK, HPos::Left),
+            label_style(16, INK, HPos::Left),
         ))?;
         return root.present();
     }
@@ -91,13 +77,17 @@ fn draw(
             };
             let ink = if share > 0.55 { WHITE } else { INK };
             let centre = (x + CELL / 2, y + CELL / 2);
-            root.draw(&Text::new(label, centre, style(18, ink, HPos::Center)))?;
+            root.draw(&Text::new(
+                label,
+                centre,
+                label_style(18, ink, HPos::Center),
+            ))?;
         }
         let name = (*gold).to_string();
         root.draw(&Text::new(
             name,
             (LEFT - 8, y + CELL / 2),
-            style(15, INK, HPos::Right),
+            label_style(15, INK, HPos::Right),
         ))?;
     }
     for (p, predicted) in classes.iter().enumerate() {
@@ -106,14 +96,14 @@ fn draw(
         root.draw(&Text::new(
             name,
             (x, grid_bottom + 14),
-            style(15, INK, HPos::Center),
+            label_style(15, INK, HPos::Center),
         ))?;
     }
     let across = (LEFT + n * CELL / 2, grid_bottom + 42);
     root.draw(&Text::new(
         "Predicted",
         across,
-        style(16, INK, HPos::Center),
+        label_style(16, INK, HPos::Center),
     ))?;
     let rotated = ("sans-serif", 16)
         .into_font()

@@ -1,5 +1,6 @@
 //! A labelled heatmap as SVG: plotters draws the grid, labels and legend; each cell then becomes a link with a `<title>` for hover.
 
+use super::{label_style, shade, INK};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -8,7 +9,6 @@ const TOP: i32 = 16;
 const BOTTOM: i32 = 96;
 const RIGHT: i32 = 24;
 const LEGEND_HEIGHT: i32 = 14;
-const INK: RGBColor = RGBColor(31, 41, 55);
 
 /// What one heatmap shows.
 pub struct Heatmap<'a> {
@@ -24,20 +24,6 @@ pub struct Heatmap<'a> {
     /// Where clicking a cell leads.
     pub link: &'a dyn Fn(usize, usize) -> String,
     pub cell: (i32, i32),
-}
-
-/// White for 0, shading to blue for 1.
-fn shade(share: f64) -> RGBColor {
-    let s = share.clamp(0.0, 1.0);
-    let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
-    RGBColor(mix(255.0, 37.0), mix(255.0, 99.0), mix(255.0, 235.0))
-}
-
-fn style(size: i32, colour: RGBColor, h: HPos) -> TextStyle<'static> {
-    ("sans-serif", size)
-        .into_font()
-        .color(&colour)
-        .pos(Pos::new(h, VPos::Center))
 }
 
 fn escape(s: &str) -> String {
@@ -83,7 +69,7 @@ fn draw(
         root.draw(&Text::new(
             "No tickets in this selection",
             (LEFT, TOP + 30),
-            style(16, INK, HPos::Left),
+            label_style(16, INK, HPos::Left),
         ))?;
         return root.present();
     }
@@ -112,14 +98,14 @@ fn draw(
                 root.draw(&Text::new(
                     (map.format)(v),
                     (x + cw / 2, y + ch / 2),
-                    style(12, ink, HPos::Center),
+                    label_style(12, ink, HPos::Center),
                 ))?;
             }
         }
         root.draw(&Text::new(
             name.clone(),
             (LEFT - 8, TOP + r as i32 * ch + ch / 2),
-            style(13, INK, HPos::Right),
+            label_style(13, INK, HPos::Right),
         ))?;
     }
     let bottom = TOP + map.rows.len() as i32 * ch;
@@ -149,12 +135,12 @@ fn draw(
     root.draw(&Text::new(
         (map.format)(0.0),
         (legend_x - 6, legend_y + LEGEND_HEIGHT / 2),
-        style(12, INK, HPos::Right),
+        label_style(12, INK, HPos::Right),
     ))?;
     root.draw(&Text::new(
         format!("{} {}", (map.format)(max), map.measure),
         (legend_x + width + 6, legend_y + LEGEND_HEIGHT / 2),
-        style(12, INK, HPos::Left),
+        label_style(12, INK, HPos::Left),
     ))?;
     root.present()
 }

@@ -6,6 +6,30 @@ pub mod heatmap;
 pub mod line;
 pub mod scatter;
 
+/// Text colour of chart labels.
+pub const INK: plotters::style::RGBColor = plotters::style::RGBColor(31, 41, 55);
+
+/// White for a share of 0, shading to blue for a share of 1 (heatmap cells).
+pub fn shade(share: f64) -> plotters::style::RGBColor {
+    let s = share.clamp(0.0, 1.0);
+    let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
+    plotters::style::RGBColor(mix(255.0, 37.0), mix(255.0, 99.0), mix(255.0, 235.0))
+}
+
+/// Sans-serif text of `size` in `colour`, anchored horizontally at `h` and centred vertically.
+pub fn label_style(
+    size: i32,
+    colour: plotters::style::RGBColor,
+    h: plotters::style::text_anchor::HPos,
+) -> plotters::style::TextStyle<'static> {
+    use plotters::style::text_anchor::{Pos, VPos};
+    use plotters::style::{Color, IntoFont};
+    ("sans-serif", size)
+        .into_font()
+        .color(&colour.to_rgba())
+        .pos(Pos::new(h, VPos::Center))
+}
+
 /// Adds an accessible title and role to a plotters SVG document.
 pub fn titled(svg: String, title: &str) -> String {
     let escaped = title
