@@ -22,18 +22,21 @@ pub struct SpikeParams {
     pub window: usize,
     /// Robust z-score a day must reach.
     pub z: f64,
-    /// Fewest tickets above the baseline a day must have.
+    /// Fewest tickets above the baseline a window must have.
     pub min_excess: f64,
+    /// Largest Poisson probability of a window this high at the baseline's rate.
+    pub p_value: f64,
 }
 
 impl Default for SpikeParams {
     fn default() -> Self {
         SpikeParams {
             weeks: 6,
-            min_weeks: 3,
+            min_weeks: 4,
             window: 3,
             z: 4.0,
             min_excess: 4.0,
+            p_value: 1e-5,
         }
     }
 }
@@ -79,6 +82,22 @@ fn baseline(values: &[f64], i: usize, p: &SpikeParams) -> Option<(f64, f64)> {
     Some((m, (1.4826 * mad).max(m.max(1.0).sqrt())))
 }
 
+/// P(X ≥ x) for X ~ Poisson(λ), summed in log space.
+pub fn poisson_tail(x: f64, lambda: f64) -> f64 {
+    let k_max = x.ceil() as i64;
+    if k_max <= 0 {
+        return 1.0;
+    }
+    // 1 − P(X ≤ k_max − 1).
+    let mut term = (-lambda).exp();
+    let mut cdf = term;
+    for k in 1..k_max {
+        term *= lambda / k as f64;
+        cdf += term;
+    }
+    (1.0 - cdf).max(0.0)
+}
+
 /// The spikes in `counts` (one count per day, the first on `start`).
 pub fn spikes(counts: &[i64], start: NaiveDate, p: &SpikeParams) -> Vec<Spike> {
     let w = p.window.max(1);
@@ -92,7 +111,8 @@ pub fn spikes(counts: &[i64], start: NaiveDate, p: &SpikeParams) -> Vec<Spike> {
             let (m, dev) = baseline(&sums, i, p)?;
             let excess = sums[i] - m;
             let z = excess / dev;
-            (i + 1 >= w && excess >= p.min_excess && z >= p.z).then_some(z)
+            let rare = poisson_tail(sums[i], m.max(0.5)) <= p.p_value;
+            (i + 1 >= w && excess >= p.min_excess && z >= p.z && rare).then_some(z)
         })
         .collect();
     // A day belongs to a spike when a window holding it is unusual and the day itself is above
@@ -101,7 +121,7 @@ pub fn spikes(counts: &[i64], start: NaiveDate, p: &SpikeParams) -> Vec<Spike> {
     for (i, z) in unusual.iter().enumerate() {
         let Some(z) = *z else { continue };
         for j in i + 1 - w..=i {
-            let above = baseline(&daily, j, p).is_some_and(|(m, _)| daily[j] > m);
+            let above = baseline(&daily, j, p).is_some_and(|(m, dev)| daily[j] - m >= 2.0 * dev);
             if above {
                 member[j] = Some(member[j].map_or(z, |old: f64| old.max(z)));
             }
@@ -199,10 +219,10 @@ mod tests {
 
     #[test]
     fn a_busy_monday_is_not_a_spike_but_a_busy_sunday_is() {
-        // Flat weekdays of 10, weekends of 1; then a Monday and a Sunday of 16.
+        // Flat weekdays of 10, weekends of 1; then a Monday and a Sunday of 20.
         let mut s: Vec<i64> = (0..56).map(|i| if i % 7 >= 5 { 1 } else { 10 }).collect();
-        s[49] = 16; // Monday: Sat–Mon is 18 against 12, within the noise
-        s[55] = 16; // Sunday: Fri–Sun is 27 against 12, far above
+        s[49] = 20; // Monday: 20 against 10, twice the usual but within a weekday's noise over Sat–Mon
+        s[55] = 20; // Sunday: 20 against 1
         let found = spikes(&s, start(), &SpikeParams::default());
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].since, start() + chrono::Duration::days(55));
@@ -225,6 +245,13 @@ mod tests {
     fn too_little_history_judges_nothing() {
         let s = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50];
         assert!(spikes(&s, start(), &SpikeParams::default()).is_empty());
+    }
+
+    #[test]
+    fn poisson_tails_match_known_values() {
+        assert!((poisson_tail(1.0, 2.0) - (1.0 - (-2.0f64).exp())).abs() < 1e-12);
+        assert!((poisson_tail(7.0, 0.5) - 1.0e-6).abs() < 0.1e-6);
+        assert_eq!(poisson_tail(0.0, 3.0), 1.0);
     }
 
     #[test]
