@@ -1,5 +1,6 @@
 //! Server-only code: the one home of sqlx, candle, plotters, reqwest and process management.
 
+pub mod analytics;
 pub mod auth;
 pub mod bench;
 pub mod charts;

@@ -1,0 +1,3 @@
+//! Analytics computed from the rollups: spike and growth detection for the alerts.
+
+pub mod spikes;
