@@ -1,6 +1,7 @@
 //! The HTML shell, the root `<App/>` component and the route table.
 
 use crate::components::Layout;
+use crate::features::alerts::page::AlertsPage;
 use crate::features::categories::page::CategoriesPage;
 use crate::features::clusters::page::ClustersPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/heatmaps") view=|| view! { <Layout><HeatmapsPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>

@@ -13,6 +13,18 @@ pub struct FilterChoices {
     pub categories: Vec<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl FilterChoices {
+    /// Every product and every category the rollups count.
+    pub async fn load(pool: &sqlx::PgPool) -> sqlx::Result<Self> {
+        use crate::server::db;
+        Ok(FilterChoices {
+            products: db::tickets::products(pool).await?,
+            categories: db::rollups::categories(pool).await?,
+        })
+    }
+}
+
 /// `path?` plus the filter's query string.
 pub fn filtered_href(path: &str, filter: &AnalyticsFilter) -> String {
     let query = filter

@@ -10,6 +10,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Inbox, "/inbox", "Inbox"),
     (Area::Tickets, "/tickets", "Tickets"),
     (Area::Overview, "/heatmaps", "Heatmaps"),
+    (Area::Overview, "/alerts", "Alerts"),
     (Area::Overview, "/clusters", "Clusters"),
     (Area::Evaluation, "/evaluation", "Evaluation"),
     (Area::Tuning, "/prompts", "Prompts"),

@@ -14,13 +14,10 @@ pub async fn get_heatmaps(
     use crate::components::FilterChoices;
     use crate::domain::role::Area;
     use crate::server::db::rollups::{self, Measure};
-    use crate::server::{auth, db, state::app_state};
+    use crate::server::{auth, state::app_state};
     auth::require(Area::Overview)?;
     let pool = &app_state()?.pool;
-    let choices = FilterChoices {
-        products: db::tickets::products(pool).await?,
-        categories: rollups::categories(pool).await?,
-    };
+    let choices = FilterChoices::load(pool).await?;
     let measure_kind = Measure::parse(&measure).unwrap_or_default();
     let measure = super::MEASURES
         .iter()

@@ -12,14 +12,12 @@ pub async fn get_overview(
     use super::figures::figures;
     use crate::components::FilterChoices;
     use crate::domain::role::Area;
+    use crate::features::alerts::CURRENT_DAYS;
     use crate::server::db::rollups::{self, Dimension, Latency};
-    use crate::server::{auth, charts, db, state::app_state};
+    use crate::server::{auth, charts, state::app_state};
     auth::require(Area::Overview)?;
     let pool = &app_state()?.pool;
-    let choices = FilterChoices {
-        products: db::tickets::products(pool).await?,
-        categories: rollups::categories(pool).await?,
-    };
+    let choices = FilterChoices::load(pool).await?;
     let Some(latest) = rollups::latest_day(pool).await? else {
         return Ok(Overview {
             period: None,
@@ -30,6 +28,7 @@ pub async fn get_overview(
             by_category: Vec::new(),
             volume_svg: String::new(),
             choices,
+            alerts: Vec::new(),
         });
     };
     let period = filter.period(latest);
@@ -47,7 +46,18 @@ pub async fn get_overview(
         .collect();
     let volume_svg =
         charts::line::daily_volume(&filled, "Tickets per day").map_err(AppError::internal)?;
+    let current_from = period.to - chrono::Duration::days(CURRENT_DAYS - 1);
+    let alerts = crate::server::db::alerts::list(
+        pool,
+        current_from,
+        period.to,
+        filter.product,
+        filter.category.as_deref(),
+        6,
+    )
+    .await?;
     Ok(Overview {
+        alerts,
         period: Some(period),
         previous: Some(previous),
         figures: figures(&now, &before, (frt, res), period.days()),

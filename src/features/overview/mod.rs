@@ -36,4 +36,6 @@ pub struct Overview {
     /// The daily volume line chart, as an SVG document made on the server.
     pub volume_svg: String,
     pub choices: FilterChoices,
+    /// Alerts reaching into the last days of the period (see the Alerts page).
+    pub alerts: Vec<crate::features::alerts::AlertView>,
 }

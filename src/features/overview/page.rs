@@ -68,6 +68,7 @@ fn Figures(o: Overview, filter: AnalyticsFilter) -> impl IntoView {
                 o.previous.map(|p| p.to.to_string()).unwrap_or_default())}
         </p>
         <div class="kpis" data-testid="kpis">{kpis}</div>
+        <CurrentAlerts alerts=o.alerts/>
         <section class="card chart" data-testid="volume-chart" inner_html=o.volume_svg></section>
         <div class="breakdowns">
             <BreakdownTable title="By channel" rows=o.by_channel link=move |v| tickets("channel", v)/>
@@ -121,6 +122,32 @@ fn BreakdownTable(
                 <thead><tr><th>""</th><th>"Tickets"</th><th>"Share"</th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
+        </section>
+    }
+}
+
+/// The current alerts, short, with a link to the Alerts page.
+#[component]
+fn CurrentAlerts(alerts: Vec<crate::features::alerts::AlertView>) -> impl IntoView {
+    let items = alerts
+        .into_iter()
+        .map(|a| {
+            view! {
+                <li>
+                    <span class=format!("badge alert-{}", a.kind)>{a.kind_label()}</span>" "
+                    <a href=a.tickets_href()>{a.subject()}</a>
+                    {format!(" since {}: {}", a.since.format("%e %b"), a.size())}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let empty = items.is_empty();
+    view! {
+        <section class="card" data-testid="overview-alerts">
+            <h2>"Current alerts"</h2>
+            {empty.then(|| view! { <p class="muted">"None."</p> })}
+            <ul class="alerts">{items}</ul>
+            <a href="/alerts">"All alerts"</a>
         </section>
     }
 }

@@ -1,30 +1,37 @@
-//! Spike detection against a seasonal baseline (the same days of the week in the previous weeks, robust z-score) and week-over-week growth, on daily ticket counts.
+//! Spike detection against a seasonal baseline (the same days of the week in the previous weeks) and week-over-week growth, on daily ticket counts.
 //!
-//! The tickets of the `window` days ending on day `i` are unusual when their sum `x` exceeds the
-//! median `m` of the same window one, two, … `weeks` weeks earlier by at least `min_excess`
-//! tickets and by `z` robust deviations, where the deviation is `max(1.4826 · MAD, √max(m, 1))`:
-//! the MAD of those past windows, floored by the Poisson noise of a count of that size so that a
-//! quiet, flat series cannot make one extra ticket look like a spike. Summing a few days finds
-//! incidents of a few extra tickets a day in sparse series; comparing the same weekdays absorbs
-//! weekly seasonality. Overlapping unusual windows form one spike, trimmed to the days that were
-//! above their own weekday median.
+//! For every day `i` and every window length `w` (1, 3 and 7 days), the tickets `x` of the `w`
+//! days ending on `i` are compared with the same window one, two, … `weeks` weeks earlier, whose
+//! mean (the largest left out, so that a past incident does not hide a new one) is the expected
+//! count `m`. The window is unusual when all of these hold:
+//! - `x − m ≥ min_excess` tickets and `x ≥ min_ratio · m`: big enough to matter, also at a
+//!   million tickets, where any wobble is statistically significant;
+//! - the exact conditional test for two Poisson counts rejects "same rate": with `Y` the past
+//!   windows' tickets over `K` weeks, `P(Bin(x + Y, 1/(K+1)) ≥ x) ≤ p_value`. It accounts for
+//!   the noise in the baseline itself, so a sparse series with an unlucky quiet past does not
+//!   make three tickets look like an incident.
+//!
+//! Comparing the same weekdays absorbs weekly seasonality; summing several days finds incidents of
+//! a few extra tickets a day in sparse series. A day belongs to a spike when an unusual window
+//! holds it and the day alone is at least two Poisson deviations above its own weekday baseline;
+//! member days at most one day apart form one spike.
 
 use chrono::NaiveDate;
 
 /// How sensitive detection is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpikeParams {
-    /// Weeks of history the baseline reads (the same weekday in each).
+    /// Weeks of history the baseline reads (the same weekdays in each).
     pub weeks: usize,
     /// Fewest past weeks needed before a day can be judged.
     pub min_weeks: usize,
-    /// Days summed per test.
-    pub window: usize,
-    /// Robust z-score a day must reach.
-    pub z: f64,
+    /// Window lengths tested, in days.
+    pub windows: Vec<usize>,
     /// Fewest tickets above the baseline a window must have.
     pub min_excess: f64,
-    /// Largest Poisson probability of a window this high at the baseline's rate.
+    /// Smallest multiple of the baseline a window must reach.
+    pub min_ratio: f64,
+    /// Largest probability of a window this high if the rate had not changed.
     pub p_value: f64,
 }
 
@@ -33,10 +40,10 @@ impl Default for SpikeParams {
         SpikeParams {
             weeks: 6,
             min_weeks: 4,
-            window: 3,
-            z: 4.0,
+            windows: vec![1, 3, 7],
             min_excess: 4.0,
-            p_value: 1e-5,
+            min_ratio: 1.5,
+            p_value: 1e-6,
         }
     }
 }
@@ -50,107 +57,174 @@ pub struct Spike {
     pub tickets: i64,
     /// What the baseline expected on those days.
     pub expected: f64,
-    /// The largest robust z-score among its days.
-    pub peak_z: f64,
+    /// The smallest p-value among the unusual windows that hold its days.
+    pub p_value: f64,
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(|a, b| a.total_cmp(b));
-    let n = values.len();
-    if n == 0 {
-        0.0
-    } else if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
+/// ln Γ(x) for x > 0 (Lanczos, g = 7; about 15 significant digits).
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
     }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let a = C[1..]
+        .iter()
+        .enumerate()
+        .fold(C[0], |a, (k, c)| a + c / (x + k as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
 }
 
-/// (median, deviation) of `values` at `i` − 7, − 14, … (up to `weeks` weeks back), or None
-/// with fewer than `min_weeks` of them.
-fn baseline(values: &[f64], i: usize, p: &SpikeParams) -> Option<(f64, f64)> {
-    let mut past: Vec<f64> = (1..=p.weeks)
-        .filter_map(|w| i.checked_sub(7 * w))
-        .map(|j| values[j])
-        .collect();
-    if past.len() < p.min_weeks {
-        return None;
-    }
-    let m = median(&mut past);
-    let mut deviations: Vec<f64> = past.iter().map(|v| (v - m).abs()).collect();
-    let mad = median(&mut deviations);
-    Some((m, (1.4826 * mad).max(m.max(1.0).sqrt())))
-}
-
-/// P(X ≥ x) for X ~ Poisson(λ), summed in log space.
-pub fn poisson_tail(x: f64, lambda: f64) -> f64 {
-    let k_max = x.ceil() as i64;
-    if k_max <= 0 {
+/// P(X ≥ k) for X ~ Binomial(n, q).
+pub fn binomial_tail(k: u64, n: u64, q: f64) -> f64 {
+    if k == 0 {
         return 1.0;
     }
-    // 1 − P(X ≤ k_max − 1).
-    let mut term = (-lambda).exp();
-    let mut cdf = term;
-    for k in 1..k_max {
-        term *= lambda / k as f64;
-        cdf += term;
+    if k > n {
+        return 0.0;
     }
-    (1.0 - cdf).max(0.0)
+    let (nf, kf) = (n as f64, k as f64);
+    let ln_pmf = ln_gamma(nf + 1.0) - ln_gamma(kf + 1.0) - ln_gamma(nf - kf + 1.0)
+        + kf * q.ln()
+        + (nf - kf) * (1.0 - q).ln();
+    let mut term = ln_pmf.exp();
+    let mut sum = term;
+    let odds = q / (1.0 - q);
+    for j in k..n {
+        term *= (n - j) as f64 / (j + 1) as f64 * odds;
+        sum += term;
+        if term < sum * 1e-16 {
+            break;
+        }
+    }
+    sum.min(1.0)
 }
 
-/// The spikes in `counts` (one count per day, the first on `start`).
-pub fn spikes(counts: &[i64], start: NaiveDate, p: &SpikeParams) -> Vec<Spike> {
-    let w = p.window.max(1);
-    let daily: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
-    // sums[i]: the window ending on day i (shorter at the very start).
-    let sums: Vec<f64> = (0..daily.len())
-        .map(|i| daily[i.saturating_sub(w - 1)..=i].iter().sum())
-        .collect();
-    let unusual: Vec<Option<f64>> = (0..daily.len())
-        .map(|i| {
-            let (m, dev) = baseline(&sums, i, p)?;
-            let excess = sums[i] - m;
-            let z = excess / dev;
-            let rare = poisson_tail(sums[i], m.max(0.5)) <= p.p_value;
-            (i + 1 >= w && excess >= p.min_excess && z >= p.z && rare).then_some(z)
-        })
-        .collect();
-    // A day belongs to a spike when a window holding it is unusual and the day itself is above
-    // its weekday's median.
+/// Relative volume per weekday (index 0 = the weekday of `start`, mean 1): the shape of a
+/// series' week, usually taken from all tickets so that sparse series borrow it.
+pub fn weekday_profile(counts: &[i64], start: NaiveDate) -> [f64; 7] {
+    let _ = start;
+    let mut sums = [0.0; 7];
+    for (i, &c) in counts.iter().enumerate() {
+        sums[i % 7] += c.max(0) as f64;
+    }
+    let mean = sums.iter().sum::<f64>() / 7.0;
+    if mean <= 0.0 {
+        return [1.0; 7];
+    }
+    // A weekday never seen keeps a little weight, so one ticket on it is not infinitely unusual.
+    sums.map(|v| (v / mean).max(0.05))
+}
+
+/// Running totals of counts and of weekday weights, so any range costs O(1).
+struct Prefix {
+    counts: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+impl Prefix {
+    fn new(daily: &[f64], profile: &[f64; 7]) -> Self {
+        let mut counts = vec![0.0];
+        let mut weights = vec![0.0];
+        for (i, v) in daily.iter().enumerate() {
+            counts.push(counts[i] + v);
+            weights.push(weights[i] + profile[i % 7]);
+        }
+        Prefix { counts, weights }
+    }
+
+    /// (tickets, weight) of days `from..to`.
+    fn range(&self, from: usize, to: usize) -> (f64, f64) {
+        (
+            self.counts[to] - self.counts[from],
+            self.weights[to] - self.weights[from],
+        )
+    }
+}
+
+/// What the days `from..to` are compared with: (tickets, weight) of the `weeks` weeks before
+/// `from`, or None with fewer than `min_weeks` weeks of history.
+fn reference(prefix: &Prefix, from: usize, p: &SpikeParams) -> Option<(f64, f64)> {
+    if from < 7 * p.min_weeks {
+        return None;
+    }
+    let begin = from.saturating_sub(7 * p.weeks);
+    Some(prefix.range(begin, from))
+}
+
+/// The p-value of the days `from..to` against their reference, or None when they are not unusual.
+fn unusual(prefix: &Prefix, from: usize, to: usize, p: &SpikeParams) -> Option<f64> {
+    let (past, past_weight) = reference(prefix, from, p)?;
+    let (x, weight) = prefix.range(from, to);
+    let expected = past * weight / past_weight;
+    if x - expected < p.min_excess || x < p.min_ratio * expected {
+        return None;
+    }
+    let q = weight / (weight + past_weight);
+    let pv = binomial_tail(x as u64, (x + past) as u64, q);
+    (pv <= p.p_value).then_some(pv)
+}
+
+/// The spikes in `counts` (one count per day, the first on `start`), with the weekly shape
+/// `profile` (see [`weekday_profile`]).
+pub fn spikes(counts: &[i64], start: NaiveDate, profile: &[f64; 7], p: &SpikeParams) -> Vec<Spike> {
+    let daily: Vec<f64> = counts.iter().map(|&c| c.max(0) as f64).collect();
+    let prefix = Prefix::new(&daily, profile);
+    let expected_on = |j: usize| {
+        reference(&prefix, j, p).map(|(past, w)| past * profile[j % 7] / w.max(f64::MIN_POSITIVE))
+    };
     let mut member: Vec<Option<f64>> = vec![None; daily.len()];
-    for (i, z) in unusual.iter().enumerate() {
-        let Some(z) = *z else { continue };
-        for j in i + 1 - w..=i {
-            let above = baseline(&daily, j, p).is_some_and(|(m, dev)| daily[j] - m >= 2.0 * dev);
-            if above {
-                member[j] = Some(member[j].map_or(z, |old: f64| old.max(z)));
+    for &w in &p.windows {
+        let w = w.max(1);
+        for to in w..=daily.len() {
+            let from = to - w;
+            let Some(pv) = unusual(&prefix, from, to, p) else {
+                continue;
+            };
+            for j in from..to {
+                let above = expected_on(j).is_some_and(|e| daily[j] - e >= 2.0 * e.max(1.0).sqrt());
+                if above {
+                    member[j] = Some(member[j].map_or(pv, |old: f64| old.min(pv)));
+                }
             }
         }
     }
     let mut out: Vec<Spike> = Vec::new();
     let mut previous: Option<usize> = None;
-    for (i, z) in member.iter().enumerate() {
-        let Some(z) = *z else { continue };
+    for (i, pv) in member.iter().enumerate() {
+        let Some(pv) = *pv else { continue };
         let day = start + chrono::Duration::days(i as i64);
-        let expected = baseline(&daily, i, p).map_or(0.0, |b| b.0);
-        // Days of one incident may be a day apart when a quiet day sits inside it.
+        let expected = expected_on(i).unwrap_or(0.0);
         match (previous, out.last_mut()) {
             (Some(prev), Some(s)) if i - prev <= 2 => {
                 s.until = day;
                 s.tickets += counts[i];
                 s.expected += expected;
-                s.peak_z = s.peak_z.max(z);
+                s.p_value = s.p_value.min(pv);
             }
             _ => out.push(Spike {
                 since: day,
                 until: day,
                 tickets: counts[i],
                 expected,
-                peak_z: z,
+                p_value: pv,
             }),
         }
         previous = Some(i);
     }
+    out.retain(|s| s.tickets as f64 - s.expected >= p.min_excess);
     out
 }
 
@@ -176,6 +250,16 @@ mod tests {
         "2026-01-05".parse().unwrap() // a Monday
     }
 
+    /// Spikes with the series' own weekly shape and the default sensitivity.
+    fn detect(s: &[i64]) -> Vec<Spike> {
+        spikes(
+            s,
+            start(),
+            &weekday_profile(s, start()),
+            &SpikeParams::default(),
+        )
+    }
+
     /// 12 weeks of weekday-seasonal counts (busy Mondays, quiet weekends) with Poisson-like noise.
     fn seasonal(seed: u64, level: f64) -> Vec<i64> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -195,7 +279,7 @@ mod tests {
         for seed in 0..40 {
             for level in [0.5, 3.0, 20.0, 200.0] {
                 let s = seasonal(seed, level);
-                let found = spikes(&s, start(), &SpikeParams::default());
+                let found = detect(&s);
                 assert!(found.is_empty(), "seed {seed} level {level}: {found:?}");
             }
         }
@@ -208,13 +292,13 @@ mod tests {
         for d in &mut s[70..73] {
             *d += 15;
         }
-        let found = spikes(&s, start(), &SpikeParams::default());
+        let found = detect(&s);
         assert_eq!(found.len(), 1, "{found:?}");
         let spike = &found[0];
         assert_eq!(spike.since, start() + chrono::Duration::days(70));
         assert_eq!(spike.until, start() + chrono::Duration::days(72));
         assert!(spike.tickets as f64 - spike.expected > 35.0, "{spike:?}");
-        assert!(spike.peak_z >= 4.0);
+        assert!(spike.p_value <= 1e-6);
     }
 
     #[test]
@@ -223,35 +307,48 @@ mod tests {
         let mut s: Vec<i64> = (0..56).map(|i| if i % 7 >= 5 { 1 } else { 10 }).collect();
         s[49] = 20; // Monday: 20 against 10, twice the usual but within a weekday's noise over Sat–Mon
         s[55] = 20; // Sunday: 20 against 1
-        let found = spikes(&s, start(), &SpikeParams::default());
+        let found = detect(&s);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].since, start() + chrono::Duration::days(55));
     }
 
     #[test]
     fn a_few_extra_tickets_a_day_in_a_sparse_series_are_found() {
-        // About one ticket every third day, then four days of three extra a day.
-        let mut s: Vec<i64> = (0..84).map(|i| i64::from(i % 3 == 0)).collect();
+        // About one ticket every third day, then four days of four extra a day: found. One extra
+        // a day is within what such a series does by chance.
+        let quiet: Vec<i64> = (0..84).map(|i| i64::from(i % 3 == 0)).collect();
+        let mut s = quiet.clone();
         for d in &mut s[60..64] {
-            *d += 3;
+            *d += 4;
         }
-        let found = spikes(&s, start(), &SpikeParams::default());
+        let found = detect(&s);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].since, start() + chrono::Duration::days(60));
         assert_eq!(found[0].until, start() + chrono::Duration::days(63));
+        let mut s = quiet;
+        for d in &mut s[60..64] {
+            *d += 1;
+        }
+        assert!(detect(&s).is_empty());
     }
 
     #[test]
     fn too_little_history_judges_nothing() {
         let s = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50];
-        assert!(spikes(&s, start(), &SpikeParams::default()).is_empty());
+        assert!(detect(&s).is_empty());
     }
 
     #[test]
-    fn poisson_tails_match_known_values() {
-        assert!((poisson_tail(1.0, 2.0) - (1.0 - (-2.0f64).exp())).abs() < 1e-12);
-        assert!((poisson_tail(7.0, 0.5) - 1.0e-6).abs() < 0.1e-6);
-        assert_eq!(poisson_tail(0.0, 3.0), 1.0);
+    fn binomial_tails_match_known_values() {
+        // P(X >= 1) = 1 - (1 - q)^n.
+        assert!((binomial_tail(1, 10, 0.1) - (1.0 - 0.9f64.powi(10))).abs() < 1e-12);
+        // P(X >= 9) for Bin(10, 1/7): 10 (1/7)^9 (6/7) + (1/7)^10.
+        let exact = 10.0 * (1.0f64 / 7.0).powi(9) * (6.0 / 7.0) + (1.0f64 / 7.0).powi(10);
+        assert!((binomial_tail(9, 10, 1.0 / 7.0) / exact - 1.0).abs() < 1e-9);
+        // A large n against the normal approximation's neighbourhood: P(Bin(1000, .5) >= 500).
+        assert!((binomial_tail(500, 1000, 0.5) - 0.512_612).abs() < 1e-5);
+        assert_eq!(binomial_tail(0, 5, 0.3), 1.0);
+        assert_eq!(binomial_tail(6, 5, 0.3), 0.0);
     }
 
     #[test]

@@ -176,3 +176,29 @@ pub async fn defer(db: impl PgExecutor<'_>, id: i64, after: Duration) -> sqlx::R
     .await
     .map(|_| ())
 }
+
+/// Queues a job under `dedupe_key` to run after `delay`, or queues the finished one again; while
+/// it is still queued or running, a second call changes nothing (so a burst of calls costs one run).
+pub async fn enqueue_again(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    payload: &Value,
+    dedupe_key: &str,
+    delay: Duration,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key, run_after)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+         ON CONFLICT (dedupe_key) DO UPDATE
+           SET status = 'queued', attempts = 0, last_error = NULL, payload = EXCLUDED.payload,
+               run_after = EXCLUDED.run_after
+           WHERE jobs.status IN ('done', 'failed')",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(dedupe_key)
+    .bind(delay.as_secs_f64())
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -1,6 +1,7 @@
 //! The one home of SQL: connecting, migrating, and one file of queries per table.
 
 pub mod activity;
+pub mod alerts;
 pub mod analysis;
 pub mod app_settings;
 pub mod categories;

@@ -1,5 +1,6 @@
 //! Background work on the Postgres job table: ticket analysis, evaluation runs, model training.
 
+pub mod alerts;
 pub mod analyse;
 pub mod backfill;
 pub mod categorise;

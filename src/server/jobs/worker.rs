@@ -1,5 +1,6 @@
 //! The worker loop: analyses new tickets and drafts their replies, then runs queued evaluations and training, until shutdown.
 
+use super::alerts::{self, DETECT};
 use super::categorise::{self, RECATEGORISE};
 use super::cluster::{self, CLUSTER};
 use super::draft;
@@ -18,8 +19,8 @@ const IDLE: Duration = Duration::from_millis(500);
 
 /// Long jobs someone is waiting for on a page: training and evaluation runs.
 const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
-/// Long jobs nobody waits for: re-categorising every ticket, clustering.
-const BACKGROUND: [&str; 2] = [RECATEGORISE, CLUSTER];
+/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection.
+const BACKGROUND: [&str; 3] = [RECATEGORISE, CLUSTER, DETECT];
 
 /// Runs jobs until `shutdown` completes, in three loops: ticket analysis and drafts, interactive
 /// long jobs, background long jobs. An evaluation then waits neither behind a large import nor
@@ -128,7 +129,12 @@ pub async fn analyse_step(
     let Some((_, engine)) = cached.as_ref() else {
         return Ok(0);
     };
-    analyse::run_batch(ctx, engine).await
+    let n = analyse::run_batch(ctx, engine).await?;
+    if n > 0 {
+        // New sentiment and categories change the series the alerts read.
+        alerts::enqueue(&ctx.pool, alerts::DELAY).await?;
+    }
+    Ok(n)
 }
 
 /// Claims and runs one leased job of `kind`; returns whether there was one.
@@ -138,11 +144,13 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
     };
     let payload = &job.payload;
     let id_of = |key: &str| payload.get(key).and_then(|v| v.as_i64());
-    if kind == CLUSTER && cluster::analysis_pending(&ctx.pool).await? {
+    // Both read what the analysis writes: they wait until it has caught up.
+    if (kind == CLUSTER || kind == DETECT) && cluster::analysis_pending(&ctx.pool).await? {
         db::jobs::defer(&ctx.pool, job.id, cluster::WAIT).await?;
         return Ok(false);
     }
     let result = match kind {
+        DETECT => alerts::run(&ctx.pool).await.map(|_| ()),
         CLUSTER => {
             let k = id_of("k").and_then(|k| usize::try_from(k).ok());
             cluster::run(ctx, job.id, k, id_of("user_id"))
@@ -183,7 +191,13 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
         },
     };
     match result {
-        Ok(()) => db::jobs::complete(&ctx.pool, &[job.id]).await?,
+        Ok(()) => {
+            db::jobs::complete(&ctx.pool, &[job.id]).await?;
+            if kind == CLUSTER || kind == RECATEGORISE {
+                // New clusters or categories: the alerts read both.
+                alerts::enqueue(&ctx.pool, alerts::DELAY).await?;
+            }
+        }
         Err(e) => {
             tracing::error!(error = ?e, job = job.id, kind, "job failed");
             let message = format!("{e:#}");
