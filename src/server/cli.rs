@@ -73,6 +73,8 @@ enum Command {
     Eval(crate::server::eval::cli::EvalArgs),
     /// Train and measure both category engines on a labelled ticket file or demo tickets.
     EvalCategories(crate::server::eval::categories::CategoryEvalArgs),
+    /// Count demo incidents found and false alarms raised by spike detection on generated data.
+    EvalAlerts(crate::server::eval::alerts::AlertEvalArgs),
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -222,6 +224,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::EvalCategories(args) => {
             crate::server::eval::categories::run(args, &settings).await
         }
+        Command::EvalAlerts(args) => crate::server::eval::alerts::run(args),
         Command::Bench { what } => bench::run(what, &settings).await,
     }
 }

@@ -144,8 +144,7 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
     };
     let payload = &job.payload;
     let id_of = |key: &str| payload.get(key).and_then(|v| v.as_i64());
-    // Both read what the analysis writes: they wait until it has caught up.
-    if (kind == CLUSTER || kind == DETECT) && cluster::analysis_pending(&ctx.pool).await? {
+    if kind == CLUSTER && cluster::analysis_pending(&ctx.pool).await? {
         db::jobs::defer(&ctx.pool, job.id, cluster::WAIT).await?;
         return Ok(false);
     }
