@@ -8,8 +8,10 @@ use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, ru
 use crate::features::heatmaps::page::HeatmapsPage;
 use crate::features::inbox::page::InboxPage;
 use crate::features::prompts::page::PromptsPage;
+use crate::features::quality::page::QualityPage;
 use crate::features::rules::page::RulesPage;
 use crate::features::templates::page::TemplatesPage;
+use crate::features::trends::page::TrendsPage;
 use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/heatmaps") view=|| view! { <Layout><HeatmapsPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/quality") view=|| view! { <Layout><QualityPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/trends") view=|| view! { <Layout><TrendsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>

@@ -30,7 +30,7 @@ test("an agent sees tickets but no admin pages", async ({ page }) => {
 test("an admin sees every page and can log out", async ({ page }) => {
   await login(page, "admin@example.com");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Overview", "Inbox", "Tickets", "Evaluation", "Prompts", "Rules", "Categories", "Templates", "Data", "Users"]) {
+  for (const name of ["Overview", "Heatmaps", "Trends", "Alerts", "Inbox", "Tickets", "Evaluation", "Prompts", "Rules", "Categories", "Templates", "Data", "Quality", "Users"]) {
     await expect(nav.getByRole("link", { name })).toBeVisible();
   }
   await page.getByRole("button", { name: "Log out" }).click();
@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
+  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/trends", "/trends?by=product&grain=week", "/alerts", "/quality", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
     await page.goto(path);
     await waitForHydration(page);
   }
@@ -62,7 +62,8 @@ test("every page loads its data after client-side navigation", async ({ page }) 
   const pages: [string, RegExp][] = [
     ["Heatmaps", /\/heatmaps$/], ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
     ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Categories", /\/categories$/], ["Templates", /\/templates$/],
-    ["Data", /\/data$/], ["Users", /\/users$/],
+    ["Data", /\/data$/], ["Users", /\/users$/], ["Trends", /\/trends$/], ["Alerts", /\/alerts$/],
+    ["Quality", /\/quality$/],
     ["Overview", /\/$/],
   ];
   for (const [name, url] of pages) {

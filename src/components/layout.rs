@@ -10,6 +10,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Inbox, "/inbox", "Inbox"),
     (Area::Tickets, "/tickets", "Tickets"),
     (Area::Overview, "/heatmaps", "Heatmaps"),
+    (Area::Overview, "/trends", "Trends"),
     (Area::Overview, "/alerts", "Alerts"),
     (Area::Overview, "/clusters", "Clusters"),
     (Area::Evaluation, "/evaluation", "Evaluation"),
@@ -18,6 +19,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Tuning, "/categories", "Categories"),
     (Area::Tuning, "/templates", "Templates"),
     (Area::Data, "/data", "Data"),
+    (Area::Data, "/quality", "Quality"),
     (Area::Users, "/users", "Users"),
 ];
 

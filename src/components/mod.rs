@@ -104,3 +104,11 @@ mod tests {
         assert_eq!(fmt_count(-1_234_567), "-1,234,567");
     }
 }
+
+/// A link that downloads the table it sits by as CSV (the server's `/export/{table}.csv`).
+#[component]
+pub fn ExportLink(href: String) -> impl IntoView {
+    view! {
+        <a class="export" href=href download rel="external" data-testid="export-csv">"Export CSV"</a>
+    }
+}

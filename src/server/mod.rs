@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod eval;
+pub mod export;
 pub mod import;
 pub mod jobs;
 pub mod llm;

@@ -66,6 +66,7 @@ pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::
         Some("train_category:demo"),
     )
     .await?;
+    crate::server::jobs::quality::enqueue(pool, DEMO_SOURCE).await?;
     // And clusters them once every demo ticket is analysed.
     crate::server::jobs::cluster::enqueue(pool, None, None, Some("cluster_tickets:demo")).await?;
     Ok(())

@@ -145,6 +145,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route(
+            "/export/{file}",
+            axum::routing::get(crate::server::export::export),
+        )
+        .route(
             "/data/import",
             axum::routing::post(crate::features::data::upload::handle)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),

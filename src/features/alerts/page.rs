@@ -2,7 +2,8 @@
 
 use super::api::{get_alerts, DetectAlerts};
 use super::{AlertView, Alerts, CURRENT_DAYS};
-use crate::components::{action_error, loaded, FilterBar};
+use crate::components::filter_bar::filtered_href;
+use crate::components::{action_error, loaded, ExportLink, FilterBar};
 use crate::domain::analytics::AnalyticsFilter;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ pub fn AlertsPage() -> impl IntoView {
 #[component]
 fn AlertLists(a: Alerts, filter: AnalyticsFilter) -> impl IntoView {
     let detect = ServerAction::<DetectAlerts>::new();
+    let export_filter = filter.clone();
     let status = match (&a.last_run, a.running) {
         (_, true) => "Detection is queued or running.".to_string(),
         (Some(at), false) => format!("Last detection: {at}."),
@@ -40,6 +42,7 @@ fn AlertLists(a: Alerts, filter: AnalyticsFilter) -> impl IntoView {
         <section class="card" data-testid="alerts-earlier">
             <h2>"Earlier in the period"</h2>
             <AlertTable alerts=a.earlier empty="None."/>
+            <ExportLink href=filtered_href("/export/alerts.csv", &export_filter)/>
         </section>
         <section class="card">
             <h2>"Detection"</h2>

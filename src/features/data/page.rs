@@ -2,7 +2,7 @@
 
 use super::api::load_data_page;
 use super::{DataOverview, ImportDetail};
-use crate::components::{fmt_count, fmt_time, loaded};
+use crate::components::{fmt_count, fmt_time, loaded, ExportLink};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -76,6 +76,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
                 <thead><tr><th>"Import"</th><th>"File"</th><th>"Layout"</th><th>"Started"</th><th>"Imported"</th><th>"Duplicates"</th><th>"Skipped"</th><th>"State"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            <ExportLink href="/export/imports.csv".to_string()/>
         </section>
     }
 }

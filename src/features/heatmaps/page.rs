@@ -3,7 +3,7 @@
 use super::api::get_heatmaps;
 use super::{Heatmaps, MEASURES};
 use crate::components::filter_bar::filtered_href;
-use crate::components::{loaded, FilterBar};
+use crate::components::{loaded, ExportLink, FilterBar};
 use crate::domain::analytics::AnalyticsFilter;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -60,6 +60,7 @@ fn Maps(h: Heatmaps, filter: AnalyticsFilter) -> impl IntoView {
             <div inner_html=h.channel_priority></div>
         </section>
         <p class="muted">"Click a cell to see its tickets. Weekday and hour are in UTC."</p>
+        <ExportLink href=filtered_href("/export/heatmap.csv", &filter)/>
     }
     .into_any()
 }

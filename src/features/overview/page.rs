@@ -3,7 +3,7 @@
 use super::api::get_overview;
 use super::{Breakdown, Figure, Overview};
 use crate::components::filter_bar::filtered_href;
-use crate::components::{fmt_count, loaded, FilterBar};
+use crate::components::{fmt_count, loaded, ExportLink, FilterBar};
 use crate::domain::analytics::AnalyticsFilter;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -29,6 +29,7 @@ fn Figures(o: Overview, filter: AnalyticsFilter) -> impl IntoView {
         return view! { {bar} <p class="muted">"No tickets yet: import some on the Data page."</p> }
             .into_any();
     };
+    let export_filter = filter.clone();
     let kpis = o
         .figures
         .into_iter()
@@ -75,6 +76,7 @@ fn Figures(o: Overview, filter: AnalyticsFilter) -> impl IntoView {
             <BreakdownTable title="By priority" rows=o.by_priority link=move |v| tickets("priority", v)/>
             <BreakdownTable title="By category" rows=o.by_category link=by_category/>
         </div>
+        <ExportLink href=filtered_href("/export/overview.csv", &export_filter)/>
     }
     .into_any()
 }

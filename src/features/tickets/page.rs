@@ -2,7 +2,7 @@
 
 use super::api::list_tickets;
 use super::{TicketList, TicketQuery, TicketSort};
-use crate::components::{fmt_count, fmt_time, loaded, Badge};
+use crate::components::{fmt_count, fmt_time, loaded, Badge, ExportLink};
 use crate::domain::{Channel, Priority, Status};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -177,6 +177,7 @@ fn Results(list: TicketList, query: TicketQuery) -> impl IntoView {
             {(shown > 0).then(|| format!(" · showing {shown}"))}
             {list.cluster.clone().map(|c| view! { " · in cluster " <strong data-testid="cluster-filter">{c}</strong> " (" <a href="/clusters">"all clusters"</a> ")" })}
             {drill_down(&query).map(|d| view! { " · " <span data-testid="drill-down">{d}</span> })}
+            " · " <ExportLink href=format!("/export/tickets.csv?{}", query.to_query_string())/>
         </p>
         <table class="grid">
             <thead>

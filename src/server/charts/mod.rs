@@ -4,6 +4,7 @@ pub mod confusion;
 pub mod curve;
 pub mod heatmap;
 pub mod line;
+pub mod lines;
 pub mod scatter;
 
 /// Text colour of chart labels.

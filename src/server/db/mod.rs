@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod labelled;
 pub mod models;
 pub mod prompts;
+pub mod quality;
 pub mod responses;
 pub mod rollups;
 pub mod rules;

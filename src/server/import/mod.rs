@@ -82,6 +82,7 @@ pub async fn run(
         user_message(e)
     });
     db::imports::finish(pool, &report, failure.as_deref()).await?;
+    crate::server::jobs::quality::enqueue(pool, &source).await?;
     result.map(|()| report)
 }
 

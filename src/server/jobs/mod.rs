@@ -9,6 +9,7 @@ pub mod draft;
 pub mod embeddings;
 pub mod escalate;
 pub mod evaluate;
+pub mod quality;
 pub mod rulebook;
 pub mod train;
 pub mod train_category;

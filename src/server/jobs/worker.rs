@@ -4,6 +4,7 @@ use super::alerts::{self, DETECT};
 use super::categorise::{self, RECATEGORISE};
 use super::cluster::{self, CLUSTER};
 use super::draft;
+use super::quality::{self, CHECK_QUALITY};
 use super::train_category::{self, TRAIN_CATEGORY};
 use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
 use crate::domain::EngineChoice;
@@ -19,8 +20,9 @@ const IDLE: Duration = Duration::from_millis(500);
 
 /// Long jobs someone is waiting for on a page: training and evaluation runs.
 const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
-/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection.
-const BACKGROUND: [&str; 3] = [RECATEGORISE, CLUSTER, DETECT];
+/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection, data
+/// quality checks.
+const BACKGROUND: [&str; 4] = [RECATEGORISE, CLUSTER, DETECT, CHECK_QUALITY];
 
 /// Runs jobs until `shutdown` completes, in three loops: ticket analysis and drafts, interactive
 /// long jobs, background long jobs. An evaluation then waits neither behind a large import nor
@@ -150,6 +152,10 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
     }
     let result = match kind {
         DETECT => alerts::run(&ctx.pool).await.map(|_| ()),
+        CHECK_QUALITY => match payload.get("source").and_then(|v| v.as_str()) {
+            Some(source) => quality::run(&ctx.pool, source).await.map(|_| ()),
+            None => Err(anyhow::anyhow!("job payload has no source")),
+        },
         CLUSTER => {
             let k = id_of("k").and_then(|k| usize::try_from(k).ok());
             cluster::run(ctx, job.id, k, id_of("user_id"))

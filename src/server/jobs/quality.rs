@@ -1,0 +1,83 @@
+//! The data-quality job: measures one ticket source (gaps, duplicates, placeholders, timestamps) and cross-validates each of its label columns against the text, then stores the report.
+
+use crate::features::quality::{LabelCheck, QualityReport};
+use crate::server::db;
+use crate::server::pipeline::category::{dedupe, signal, CategoryEngine, CategoryExample};
+use sqlx::PgPool;
+use std::time::Duration;
+
+pub const CHECK_QUALITY: &str = "check_quality";
+/// The label columns checked for predictability.
+pub const LABEL_COLUMNS: [&str; 4] = ["category", "priority", "gold_sentiment", "gold_escalate"];
+/// Labelled tickets sampled per column (cross-validation trains five models on them).
+pub const MAX_EXAMPLES: i64 = 3000;
+/// Fewest labelled tickets a column needs to be checked.
+pub const MIN_EXAMPLES: usize = 50;
+
+/// Queues a check of `source` (once, however many imports finish meanwhile).
+pub async fn enqueue(db: impl sqlx::PgExecutor<'_>, source: &str) -> sqlx::Result<()> {
+    db::jobs::enqueue_again(
+        db,
+        CHECK_QUALITY,
+        &serde_json::json!({ "source": source }),
+        &format!("{CHECK_QUALITY}:{source}"),
+        Duration::from_secs(2),
+    )
+    .await
+}
+
+/// Checks one source and stores its report.
+#[tracing::instrument(skip(pool))]
+pub async fn run(pool: &PgPool, source: &str) -> anyhow::Result<QualityReport> {
+    let mut report = db::quality::measure(pool, source).await?;
+    for column in LABEL_COLUMNS {
+        let rows = db::quality::labelled(pool, source, column, MAX_EXAMPLES).await?;
+        if rows.is_empty() {
+            continue;
+        }
+        let mut examples: Vec<CategoryExample> = rows
+            .into_iter()
+            .map(|(text, label)| CategoryExample {
+                text,
+                embedding: None,
+                label,
+            })
+            .collect();
+        // A text on both sides of a fold would flatter the model.
+        dedupe(&mut examples);
+        let mut classes: Vec<&str> = examples.iter().map(|e| e.label.as_str()).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        let classes = classes.len();
+        if examples.len() < MIN_EXAMPLES || classes < 2 {
+            let why = if classes < 2 {
+                "a single value".to_string()
+            } else {
+                format!("only {} distinct labelled texts", examples.len())
+            };
+            report.unchecked.push((column.to_string(), why));
+            continue;
+        }
+        let n = examples.len();
+        let verdict = tokio::task::spawn_blocking(move || {
+            signal::check(&examples, CategoryEngine::Tfidf, 5, 7)
+        })
+        .await??;
+        report.labels.push(LabelCheck {
+            column: column.to_string(),
+            classes,
+            examples: n,
+            accuracy: verdict.accuracy,
+            majority_label: verdict.majority_label,
+            majority_rate: verdict.majority_rate,
+            has_signal: verdict.has_signal,
+        });
+    }
+    db::quality::store(pool, &report).await?;
+    tracing::info!(
+        source,
+        findings = report.findings().len(),
+        "data quality checked"
+    );
+    Ok(report)
+}
