@@ -70,6 +70,15 @@ async fn a_crafted_file_shows_each_kind_of_finding() {
             .replace("subject 1,", "subject 300,")
     )
     .unwrap();
+    // An unknown priority: skipped for another reason.
+    writeln!(
+        csv,
+        "{}",
+        row(301, 2)
+            .replace(",Critical,", ",Whenever,")
+            .replace("subject 2,", "subject 301,")
+    )
+    .unwrap();
     let report = import::run(
         &pool,
         std::io::Cursor::new(csv.into_bytes()),
@@ -85,7 +94,7 @@ async fn a_crafted_file_shows_each_kind_of_finding() {
     assert_eq!(report.inserted, 210);
 
     let q = quality::run(&pool, "crafted").await.unwrap();
-    assert_eq!((q.tickets, q.rows_read, q.skipped), (210, 211, 1));
+    assert_eq!((q.tickets, q.rows_read, q.skipped), (210, 212, 2));
     assert_eq!(q.placeholders, 40);
     assert_eq!(
         q.placeholder_kinds,

@@ -73,6 +73,11 @@ enum Command {
     Eval(crate::server::eval::cli::EvalArgs),
     /// Train and measure both category engines on a labelled ticket file or demo tickets.
     EvalCategories(crate::server::eval::categories::CategoryEvalArgs),
+    /// Check the data quality of every imported source (or one) and print the findings.
+    CheckQuality {
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Count demo incidents found and false alarms raised by spike detection on generated data.
     EvalAlerts(crate::server::eval::alerts::AlertEvalArgs),
     /// Measure performance.
@@ -225,6 +230,45 @@ pub async fn run() -> anyhow::Result<()> {
             crate::server::eval::categories::run(args, &settings).await
         }
         Command::EvalAlerts(args) => crate::server::eval::alerts::run(args),
+        Command::CheckQuality { source } => {
+            with_db(&settings, |pool| async move {
+                let sources = match source {
+                    Some(s) => vec![s],
+                    None => crate::server::db::quality::sources(&pool).await?,
+                };
+                for source in sources {
+                    let started = std::time::Instant::now();
+                    let report = crate::server::jobs::quality::run(&pool, &source).await?;
+                    println!(
+                        "== {source}: {} tickets ({} rows read, {} skipped), checked in {:.1} s",
+                        report.tickets,
+                        report.rows_read,
+                        report.skipped,
+                        started.elapsed().as_secs_f64()
+                    );
+                    for f in report.findings() {
+                        println!("  - {f}");
+                    }
+                    for l in &report.labels {
+                        println!(
+                            "  label {}: {} values, {} tickets, 5-fold accuracy {:.1}% vs {:.1}% always \"{}\" -> {}",
+                            l.column,
+                            l.classes,
+                            l.examples,
+                            l.accuracy * 100.0,
+                            l.majority_rate * 100.0,
+                            l.majority_label,
+                            if l.has_signal { "predictable" } else { "no signal" }
+                        );
+                    }
+                    for (c, why) in &report.unchecked {
+                        println!("  label {c}: not checked ({why})");
+                    }
+                }
+                Ok(())
+            })
+            .await
+        }
         Command::Bench { what } => bench::run(what, &settings).await,
     }
 }

@@ -13,7 +13,7 @@ pub struct FieldGap {
 }
 
 /// Whether a label column can be predicted from the ticket text better than always guessing its
-/// commonest value (5-fold cross-validation, TF-IDF + logistic regression).
+/// commonest value (5-fold cross-validation, multinomial naive Bayes on words).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelCheck {
     pub column: String,

@@ -96,12 +96,12 @@ pub async fn measure(pool: &PgPool, source: &str) -> sqlx::Result<QualityReport>
     .fetch_all(pool)
     .await?;
     let (rows_read, skipped, reasons): (i64, i64, serde_json::Value) = sqlx::query_as(
-        "SELECT COALESCE(sum(rows_read), 0)::int8, COALESCE(sum(skipped), 0)::int8,
-                COALESCE(jsonb_object_agg(r.key, r.n) FILTER (WHERE r.key IS NOT NULL), '{}')
-         FROM imports i
-         LEFT JOIN LATERAL (SELECT key, sum(value::int8) AS n FROM jsonb_each_text(i.reasons)
-                            GROUP BY key) r ON true
-         WHERE i.source = $1",
+        "SELECT (SELECT COALESCE(sum(rows_read), 0)::int8 FROM imports WHERE source = $1),
+                (SELECT COALESCE(sum(skipped), 0)::int8 FROM imports WHERE source = $1),
+                (SELECT COALESCE(jsonb_object_agg(key, n), '{}')
+                 FROM (SELECT r.key, sum(r.value::int8) AS n
+                       FROM imports i, jsonb_each_text(i.reasons) r
+                       WHERE i.source = $1 GROUP BY r.key) x)",
     )
     .bind(source)
     .fetch_one(pool)

@@ -20,19 +20,21 @@ const IDLE: Duration = Duration::from_millis(500);
 
 /// Long jobs someone is waiting for on a page: training and evaluation runs.
 const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
-/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection, data
-/// quality checks.
-const BACKGROUND: [&str; 4] = [RECATEGORISE, CLUSTER, DETECT, CHECK_QUALITY];
+/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection.
+const BACKGROUND: [&str; 3] = [RECATEGORISE, CLUSTER, DETECT];
+/// Data-quality checks: their cross-validation takes a while and must not hold up the alerts.
+const CHECKS: [&str; 1] = [CHECK_QUALITY];
 
-/// Runs jobs until `shutdown` completes, in three loops: ticket analysis and drafts, interactive
-/// long jobs, background long jobs. An evaluation then waits neither behind a large import nor
-/// behind a clustering run.
+/// Runs jobs until `shutdown` completes, in four loops: ticket analysis and drafts, interactive
+/// long jobs, background long jobs, data-quality checks. An evaluation then waits neither behind
+/// a large import nor behind a clustering run, and alerts not behind a quality check.
 pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
     let shutdown = shutdown.shared();
     tokio::join!(
         analysis_loop(&ctx, shutdown.clone()),
         long_job_loop(&ctx, &INTERACTIVE, shutdown.clone()),
-        long_job_loop(&ctx, &BACKGROUND, shutdown)
+        long_job_loop(&ctx, &BACKGROUND, shutdown.clone()),
+        long_job_loop(&ctx, &CHECKS, shutdown)
     );
 }
 
@@ -109,7 +111,9 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
             return true;
         }
     }
-    long_jobs(ctx, &INTERACTIVE).await || long_jobs(ctx, &BACKGROUND).await
+    long_jobs(ctx, &INTERACTIVE).await
+        || long_jobs(ctx, &BACKGROUND).await
+        || long_jobs(ctx, &CHECKS).await
 }
 
 /// Analyses one batch with the active engine (reloaded when an admin changes it).

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod embed;
 pub mod escalation;
 pub mod linear;
+pub mod predictability;
 pub mod respond;
 pub mod sentiment;
 pub mod text;
