@@ -50,6 +50,7 @@ pub fn over_time(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .x_labels(buckets.len().min(12))
             .x_label_formatter(&|i| {
                 buckets
