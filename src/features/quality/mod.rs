@@ -13,7 +13,8 @@ pub struct FieldGap {
 }
 
 /// Whether a label column can be predicted from the ticket text better than always guessing its
-/// commonest value (5-fold cross-validation, multinomial naive Bayes on words).
+/// commonest value (5-fold cross-validation, multinomial naive Bayes on words; accuracy at least
+/// three standard errors above the majority rate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelCheck {
     pub column: String,

@@ -68,8 +68,12 @@ fn SourceCard(r: QualityReport, at: String) -> impl IntoView {
         <section class="card" data-testid="quality-source" data-source=source>
             <h2>{r.source.clone()}</h2>
             <p class="muted">
-                {format!("{} tickets; {} rows read, {} skipped over its imports. Checked {at}.",
-                    fmt_count(r.tickets), fmt_count(r.rows_read), fmt_count(r.skipped))}
+                {if r.rows_read == 0 {
+                    format!("{} tickets, not from a CSV import. Checked {at}.", fmt_count(r.tickets))
+                } else {
+                    format!("{} tickets; {} rows read, {} skipped over its imports. Checked {at}.",
+                        fmt_count(r.tickets), fmt_count(r.rows_read), fmt_count(r.skipped))
+                }}
             </p>
             <h3>"Findings"</h3>
             {if findings.is_empty() {
