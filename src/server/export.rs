@@ -226,15 +226,7 @@ async fn table(
             let mut rows = Vec::new();
             if let Some(latest) = latest {
                 let period = filter.period(latest);
-                let list = db::alerts::list(
-                    pool,
-                    period.from,
-                    period.to,
-                    filter.product,
-                    filter.category.as_deref(),
-                    10_000,
-                )
-                .await?;
+                let list = db::alerts::list(pool, period.from, period.to, &filter, 10_000).await?;
                 for a in list {
                     rows.push(vec![
                         a.id.to_string(),

@@ -29,15 +29,7 @@ pub async fn get_alerts(#[server(default)] filter: AnalyticsFilter) -> Result<Al
         });
     };
     let period = filter.period(latest);
-    let all = db::alerts::list(
-        pool,
-        period.from,
-        period.to,
-        filter.product,
-        filter.category.as_deref(),
-        LIMIT,
-    )
-    .await?;
+    let all = db::alerts::list(pool, period.from, period.to, &filter, LIMIT).await?;
     let current_from = period.to - chrono::Duration::days(CURRENT_DAYS - 1);
     let (current, earlier) = all.into_iter().partition(|a| a.until >= current_from);
     Ok(Alerts {

@@ -47,15 +47,7 @@ pub async fn get_overview(
     let volume_svg =
         charts::line::daily_volume(&filled, "Tickets per day").map_err(AppError::internal)?;
     let current_from = period.to - chrono::Duration::days(CURRENT_DAYS - 1);
-    let alerts = crate::server::db::alerts::list(
-        pool,
-        current_from,
-        period.to,
-        filter.product,
-        filter.category.as_deref(),
-        6,
-    )
-    .await?;
+    let alerts = crate::server::db::alerts::list(pool, current_from, period.to, &filter, 6).await?;
     Ok(Overview {
         alerts,
         period: Some(period),

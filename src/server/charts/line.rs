@@ -6,17 +6,13 @@ use plotters::prelude::*;
 
 /// A line chart of one count per day, labelled with months.
 pub fn daily_volume(points: &[(NaiveDate, i64)], title: &str) -> anyhow::Result<String> {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return super::empty(960, 280, title);
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (960, 280)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
-        let (Some(first), Some(last)) = (points.first(), points.last()) else {
-            root.draw(&Text::new("No tickets yet", (420, 130), ("sans-serif", 16)))
-                .map_err(|e| anyhow!("{e}"))?;
-            root.present().map_err(|e| anyhow!("{e}"))?;
-            drop(root);
-            return Ok(super::titled(svg, title));
-        };
         let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
         let span = (last.0 - first.0).num_days().max(1) as i32;
         let mut chart = ChartBuilder::on(&root)

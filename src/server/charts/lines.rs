@@ -24,17 +24,13 @@ pub fn over_time(
     label_format: &str,
     title: &str,
 ) -> anyhow::Result<String> {
+    if buckets.is_empty() || series.is_empty() {
+        return super::empty(960, 320, title);
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (960, 320)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
-        if buckets.is_empty() || series.is_empty() {
-            root.draw(&Text::new("No tickets yet", (420, 150), ("sans-serif", 16)))
-                .map_err(|e| anyhow!("{e}"))?;
-            root.present().map_err(|e| anyhow!("{e}"))?;
-            drop(root);
-            return Ok(super::titled(svg, title));
-        }
         let max = series
             .iter()
             .flat_map(|s| s.1.iter().flatten())

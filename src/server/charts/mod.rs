@@ -31,6 +31,22 @@ pub fn label_style(
         .pos(Pos::new(h, VPos::Center))
 }
 
+/// A `width` × `height` chart that only says there is nothing to draw yet.
+pub fn empty(width: u32, height: u32, title: &str) -> anyhow::Result<String> {
+    use plotters::prelude::*;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let at = (width as i32 / 2 - 60, height as i32 / 2 - 10);
+        root.draw(&Text::new("No tickets yet", at, ("sans-serif", 16)))
+            .map_err(|e| fail(&e))?;
+        root.present().map_err(|e| fail(&e))?;
+    }
+    Ok(titled(svg, title))
+}
+
 /// Adds an accessible title and role to a plotters SVG document.
 pub fn titled(svg: String, title: &str) -> String {
     let escaped = title

@@ -1,5 +1,6 @@
 //! SQL for prevention alerts: the daily series the detector reads from the rollups, cluster recency, and storing what it found.
 
+use crate::domain::analytics::AnalyticsFilter;
 use crate::features::alerts::AlertView;
 use crate::server::analytics::alerts::{ClusterRecency, Plan, Stored, Subject};
 use chrono::NaiveDate;
@@ -226,13 +227,13 @@ const VIEW: &str = "
     LEFT JOIN products p ON p.id = a.product_id
     LEFT JOIN clusters c ON c.id = a.cluster_id";
 
-/// Alerts that overlap `from..=to`, optionally about one product or category, newest first.
+/// Alerts that overlap `from..=to`, about the filter's product and category when it names
+/// them (alerts have no channel or sentiment), newest first.
 pub async fn list(
     db: impl PgExecutor<'_>,
     from: NaiveDate,
     to: NaiveDate,
-    product: Option<i64>,
-    category: Option<&str>,
+    filter: &AnalyticsFilter,
     limit: i64,
 ) -> sqlx::Result<Vec<AlertView>> {
     sqlx::query_as(&format!(
@@ -245,8 +246,8 @@ pub async fn list(
     ))
     .bind(from)
     .bind(to)
-    .bind(product)
-    .bind(category)
+    .bind(filter.product)
+    .bind(filter.category.as_deref())
     .bind(limit)
     .fetch_all(db)
     .await
