@@ -53,6 +53,27 @@ async fn each_cell_counts_the_tickets_it_links_to() {
         "weekday × hour cells add up to every ticket"
     );
 
+    // With a product filter the hours come from the ticket facts: still every ticket of it.
+    let (product, of_product): (i64, i64) = sqlx::query_as(
+        "SELECT product_id, count(*) FROM tickets WHERE product_id IS NOT NULL
+         GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (_, html) = app
+        .get_html(&client, &format!("/heatmaps?{all}&product={product}"))
+        .await;
+    let weekday_total: i64 = cells(&html)
+        .iter()
+        .filter(|(href, _)| href.contains("weekday="))
+        .filter_map(|(_, t)| count(t))
+        .sum();
+    assert_eq!(
+        weekday_total, of_product,
+        "weekday × hour under a product filter"
+    );
+
     // Follow a sample of cells of each map: the Tickets page finds as many tickets as the cell says.
     let mut checked = 0;
     for kind in ["category=", "weekday=", "priority="] {

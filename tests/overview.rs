@@ -24,6 +24,7 @@ async fn raw(
     to: &str,
     channel: Option<&str>,
     sentiment: Option<&str>,
+    product: Option<i64>,
 ) -> (i64, Option<f64>, Option<f64>, Option<(i16, i16)>) {
     let row: (i64, Option<f64>, Option<f64>, Vec<i64>) = sqlx::query_as(
         "SELECT count(*),
@@ -37,12 +38,14 @@ async fn raw(
          LEFT JOIN escalations e ON e.ticket_id = t.id
          WHERE (t.created_at AT TIME ZONE 'UTC')::date BETWEEN $1::date AND $2::date
            AND ($3::text IS NULL OR t.channel = $3)
-           AND ($4::text IS NULL OR a.sentiment = $4)",
+           AND ($4::text IS NULL OR a.sentiment = $4)
+           AND ($5::int8 IS NULL OR t.product_id = $5)",
     )
     .bind(from)
     .bind(to)
     .bind(channel)
     .bind(sentiment)
+    .bind(product)
     .fetch_one(&app.pool)
     .await
     .unwrap();
@@ -92,7 +95,7 @@ async fn figures_under_each_filter_equal_a_count_of_the_raw_tickets() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (n, ..) = raw(&app, &default_from, &last, None, None).await;
+    let (n, ..) = raw(&app, &default_from, &last, None, None, None).await;
     assert_eq!(figure(&html, "volume"), n.to_string());
     assert!(html.contains("(30 days)"), "the period is named");
     assert!(
@@ -100,11 +103,21 @@ async fn figures_under_each_filter_equal_a_count_of_the_raw_tickets() {
         "chart missing"
     );
 
-    for (channel, sentiment) in [
-        (None, None),
-        (Some("email"), None),
-        (None, Some("negative")),
-        (Some("chat"), Some("neutral")),
+    // A product filter reads medians (and hours) from the ticket facts instead of the cubes.
+    let product: i64 = sqlx::query_scalar(
+        "SELECT product_id FROM tickets WHERE product_id IS NOT NULL
+         GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for (channel, sentiment, product) in [
+        (None, None, None),
+        (Some("email"), None, None),
+        (None, Some("negative"), None),
+        (Some("chat"), Some("neutral"), None),
+        (None, None, Some(product)),
+        (Some("email"), None, Some(product)),
     ] {
         let mut path = format!("/?from={first}&to={last}");
         if let Some(c) = channel {
@@ -113,9 +126,13 @@ async fn figures_under_each_filter_equal_a_count_of_the_raw_tickets() {
         if let Some(s) = sentiment {
             path.push_str(&format!("&sentiment={s}"));
         }
+        if let Some(p) = product {
+            path.push_str(&format!("&product={p}"));
+        }
         let (status, html) = app.get_html(&client, &path).await;
         assert_eq!(status, 200);
-        let (n, escalated, negative, frt) = raw(&app, &first, &last, channel, sentiment).await;
+        let (n, escalated, negative, frt) =
+            raw(&app, &first, &last, channel, sentiment, product).await;
         assert!(n > 0, "{path} selects tickets");
         assert_eq!(figure(&html, "volume"), n.to_string(), "{path}");
         let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.1}%"));

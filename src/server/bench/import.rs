@@ -27,7 +27,8 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result<()> {
+/// The demo CSV of `rows` tickets used by the import benchmarks (seed 7, ending 2026-06-30).
+pub(super) fn bench_csv(rows: usize, dir: &Path) -> anyhow::Result<(PathBuf, usize)> {
     let csv_path = dir.join(format!("demo-{rows}.csv"));
     let cfg = DemoConfig {
         tickets: rows,
@@ -42,6 +43,27 @@ pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result
         size as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
+    Ok((csv_path, written))
+}
+
+/// Runs `ticketlens import` on `csv` into `db_url` in a child process; returns its wall time.
+pub(super) fn import_child(csv: &Path, db_url: &str) -> anyhow::Result<f64> {
+    let exe = std::env::current_exe()?;
+    let t = Instant::now();
+    let status = std::process::Command::new(exe)
+        .args(["import", "--format", "ticketlens"])
+        .arg(csv)
+        .env("DATABASE_URL", db_url)
+        .env("RUST_LOG", "warn")
+        .status()?;
+    if !status.success() {
+        bail!("the import failed");
+    }
+    Ok(t.elapsed().as_secs_f64())
+}
+
+pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result<()> {
+    let (csv_path, written) = bench_csv(rows, dir)?;
 
     let database = Database::open(settings).await?;
     let server_url = database.url.clone();
@@ -77,18 +99,7 @@ pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result
     let copy_secs = t.elapsed().as_secs_f64();
 
     // Our importer, in a child process so its peak RSS is its own.
-    let exe = std::env::current_exe()?;
-    let t = Instant::now();
-    let status = std::process::Command::new(exe)
-        .args(["import", "--format", "ticketlens"])
-        .arg(&csv_path)
-        .env("DATABASE_URL", &import_db)
-        .env("RUST_LOG", "warn")
-        .status()?;
-    let import_secs = t.elapsed().as_secs_f64();
-    if !status.success() {
-        bail!("the import failed");
-    }
+    let import_secs = import_child(&csv_path, &import_db)?;
     let peak_rss_mb = children_peak_rss_kb() as f64 / 1024.0;
 
     let copy_rate = written as f64 / copy_secs;
@@ -111,7 +122,7 @@ const BARE_TABLE: &str = "CREATE TABLE bare (
     resolved_at timestamptz, csat smallint, agent_reply text, sentiment text, escalate boolean)";
 
 /// Drops and recreates `name` on the server of `server_url`; returns its URL.
-async fn fresh_db(server_url: &str, name: &str) -> anyhow::Result<String> {
+pub(super) async fn fresh_db(server_url: &str, name: &str) -> anyhow::Result<String> {
     let (base, _) = server_url
         .rsplit_once('/')
         .context("database URL without a database name")?;

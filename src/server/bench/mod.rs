@@ -1,6 +1,7 @@
 //! `ticketlens bench ...`: measurements whose figures go into docs/benchmarks.md.
 
 pub mod analyse;
+pub mod analytics;
 pub mod drafts;
 pub mod import;
 pub mod inbox;
@@ -21,6 +22,8 @@ pub enum BenchCommand {
         #[arg(long, default_value = ".ticketlens/bench")]
         dir: PathBuf,
     },
+    /// Overview, Heatmaps and Trends p95 at N tickets under oha load vs raw GROUP BY; import cost of rollups.
+    Analytics(analytics::AnalyticsArgs),
     /// Embed + sentiment + store for N demo tickets in a fresh database, end to end.
     Analyse {
         #[arg(long, default_value_t = 20_000)]
@@ -79,6 +82,7 @@ pub enum BenchCommand {
 pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, dir } => import::run(rows, &dir, settings).await,
+        BenchCommand::Analytics(args) => analytics::run(args, settings).await,
         BenchCommand::Analyse { tickets } => analyse::analyse(tickets, settings).await,
         BenchCommand::Inbox {
             escalations,

@@ -25,13 +25,11 @@ pub async fn daily_series(
     to: NaiveDate,
 ) -> sqlx::Result<(BTreeMap<Subject, Vec<i64>>, Vec<i64>)> {
     let rows: Vec<SeriesRow> = sqlx::query_as(
-        "SELECT day, product_id, category, GROUPING(product_id) AS no_product,
-                GROUPING(category) AS no_category, sum(n)::int8 AS n
+        "SELECT day, product_id, category, (g & 8 <> 0)::int4 AS no_product,
+                (g & 4 <> 0)::int4 AS no_category, n::int8 AS n
          FROM rollup_daily
-         WHERE day BETWEEN $1 AND $2
-         GROUP BY GROUPING SETS ((day), (day, product_id), (day, category),
-                                 (day, product_id, category))
-         HAVING sum(n) <> 0",
+         -- Cube rows of all tickets, per product, per category, per product x category.
+         WHERE g IN (15, 7, 11, 3) AND day BETWEEN $1 AND $2 AND n <> 0",
     )
     .bind(from)
     .bind(to)

@@ -69,21 +69,33 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
 
 /// Drops the database of `url` (closing its connections) and creates it empty.
 pub async fn recreate_database(url: &str) -> anyhow::Result<()> {
+    let (opts, name) = drop_database_of(url).await?;
+    let mut admin = opts.database("postgres").connect().await?;
+    sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// Drops the database of `url`, closing its connections.
+pub async fn drop_database(url: &str) -> anyhow::Result<()> {
+    drop_database_of(url).await.map(|_| ())
+}
+
+async fn drop_database_of(url: &str) -> anyhow::Result<(PgConnectOptions, String)> {
     let opts = PgConnectOptions::from_str(url).context("not a valid PostgreSQL URL")?;
     let name = opts.get_database().unwrap_or("postgres").to_string();
     anyhow::ensure!(name != "postgres", "refusing to drop the postgres database");
-    let mut admin = opts.database("postgres").connect().await?;
+    let mut admin = opts.clone().database("postgres").connect().await?;
     sqlx::query(&format!(
         "DROP DATABASE IF EXISTS {} WITH (FORCE)",
         quote_ident(&name)
     ))
     .execute(&mut admin)
     .await?;
-    sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
-        .execute(&mut admin)
-        .await?;
     admin.close().await?;
-    Ok(())
+    Ok((opts, name))
 }
 
 /// Opens a pool on `url`.

@@ -1,4 +1,4 @@
-//! SQL over the analytics rollups (migration 0014): period figures, medians from latency buckets, with the global filters applied.
+//! SQL over the analytics rollup cubes (migrations 0014, 0017): period figures, medians from latency buckets, with the global filters applied.
 
 use crate::domain::analytics::{AnalyticsFilter, Period};
 use chrono::NaiveDate;
@@ -10,6 +10,31 @@ pub const FILTERS: &str = "day BETWEEN $1 AND $2
     AND ($4::text IS NULL OR channel = $4)
     AND ($5::text IS NULL OR category = $5)
     AND ($6::text IS NULL OR sentiment = $6)";
+
+/// Bits of the cubes' `g` column: a set bit means the dimension is summed away.
+pub mod dim {
+    pub const PRODUCT: i16 = 8;
+    pub const CATEGORY: i16 = 4;
+    pub const CHANNEL: i16 = 2;
+    pub const SENTIMENT: i16 = 1;
+}
+
+/// The cube rows to read for filter `f` when grouping by the dimensions in `by` (`dim` bits):
+/// every filtered or grouped dimension kept, every other summed away.
+pub fn grouping(f: &AnalyticsFilter, by: i16) -> i16 {
+    let mut kept = by;
+    for (set, bit) in [
+        (f.product.is_some(), dim::PRODUCT),
+        (f.category.is_some(), dim::CATEGORY),
+        (f.channel.is_some(), dim::CHANNEL),
+        (f.sentiment.is_some(), dim::SENTIMENT),
+    ] {
+        if set {
+            kept |= bit;
+        }
+    }
+    15 & !kept
+}
 
 /// Binds the day range and the filters in the order `FILTERS` expects.
 macro_rules! bind_filters {
@@ -26,7 +51,7 @@ macro_rules! bind_filters {
 
 /// The newest day with tickets; None when there are none.
 pub async fn latest_day(db: impl PgExecutor<'_>) -> sqlx::Result<Option<NaiveDate>> {
-    sqlx::query_scalar("SELECT max(day) FROM rollup_daily WHERE n > 0")
+    sqlx::query_scalar("SELECT max(day) FROM rollup_daily WHERE g = 15 AND n > 0")
         .fetch_one(db)
         .await
 }
@@ -58,8 +83,9 @@ pub async fn sums(
                 COALESCE(sum(n) FILTER (WHERE sentiment = 'negative'), 0)::int8 AS negative_n,
                 COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 AS analysed_n,
                 COALESCE(sum(csat_sum), 0)::int8 AS csat_sum, COALESCE(sum(csat_n), 0)::int8 AS csat_n
-         FROM rollup_daily WHERE {FILTERS}
-         GROUP BY 1"
+         FROM rollup_daily WHERE g = {g} AND {FILTERS}
+         GROUP BY 1",
+        g = grouping(f, dim::SENTIMENT)
     );
     #[derive(FromRow)]
     struct Row {
@@ -89,7 +115,9 @@ pub async fn daily(
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
     let sql = format!(
-        "SELECT day, sum(n)::int8 FROM rollup_daily WHERE {FILTERS} GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1"
+        "SELECT day, sum(n)::int8 FROM rollup_daily WHERE g = {g} AND {FILTERS}
+         GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1",
+        g = grouping(f, 0)
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -111,13 +139,18 @@ pub async fn breakdown(
     period: Period,
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<(String, i64)>> {
-    let column = match dim {
-        Dimension::Channel => "channel",
-        Dimension::Priority => "priority",
-        Dimension::Category => "category",
+    let (column, from) = match dim {
+        Dimension::Channel => ("channel", "rollup_daily"),
+        Dimension::Category => ("category", "rollup_daily"),
+        Dimension::Priority => ("priority", BY_PRIORITY),
+    };
+    let g = match dim {
+        Dimension::Channel => grouping(f, dim::CHANNEL),
+        Dimension::Category => grouping(f, dim::CATEGORY),
+        Dimension::Priority => grouping(f, 0),
     };
     let sql = format!(
-        "SELECT COALESCE({column}, '(none)'), sum(n)::int8 FROM rollup_daily WHERE {FILTERS}
+        "SELECT COALESCE({column}, '(none)'), sum(n)::int8 FROM {from} WHERE g = {g} AND {FILTERS}
          GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 2 DESC, 1"
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
@@ -125,17 +158,21 @@ pub async fn breakdown(
         .await
 }
 
+/// The daily cube with one row per priority (its tickets and escalations as `n`, `escalated_n`).
+const BY_PRIORITY: &str = "(SELECT r.g, r.day, r.product_id, r.category, r.channel, r.sentiment,
+            p.priority, p.n, p.escalated_n
+     FROM rollup_daily r CROSS JOIN LATERAL (VALUES
+         ('low', r.n_low, r.esc_low), ('medium', r.n_medium, r.esc_medium),
+         ('high', r.n_high, r.esc_high), ('urgent', r.n_urgent, r.esc_urgent))
+         p(priority, n, escalated_n)) r";
+
 /// Every category with tickets, by a loose index scan (one index probe per category).
 pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE c AS (
-           (SELECT category FROM rollup_daily WHERE category IS NOT NULL ORDER BY category LIMIT 1)
-           UNION ALL
-           SELECT (SELECT r.category FROM rollup_daily r WHERE r.category > c.category
-                   ORDER BY r.category LIMIT 1)
-           FROM c WHERE c.category IS NOT NULL)
-         SELECT category FROM c WHERE category IS NOT NULL",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT category FROM rollup_daily WHERE g = {g} AND category IS NOT NULL
+         GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1",
+        g = 15 & !dim::CATEGORY
+    ))
     .fetch_all(db)
     .await
 }
@@ -159,6 +196,14 @@ impl Measure {
             "escalated" => Measure::EscalationRate,
             _ => return None,
         })
+    }
+
+    /// The dimensions (`dim` bits) the measure groups by besides the cells'.
+    fn needs(self) -> i16 {
+        match self {
+            Measure::NegativeShare => dim::SENTIMENT,
+            Measure::Count | Measure::EscalationRate => 0,
+        }
     }
 
     fn sql(self) -> &'static str {
@@ -187,9 +232,10 @@ pub async fn product_category(
         "SELECT COALESCE(r.product_id, 0), COALESCE(p.name, '(none)'), COALESCE(r.category, '(none)'),
                 {}, sum(n)::int8
          FROM rollup_daily r LEFT JOIN products p ON p.id = r.product_id
-         WHERE {FILTERS}
+         WHERE g = {g} AND {FILTERS}
          GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
-        measure.sql()
+        measure.sql(),
+        g = grouping(f, dim::PRODUCT | dim::CATEGORY | measure.needs()),
     );
     let rows: Vec<(i64, String, String, Option<f64>, i64)> =
         bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
@@ -209,9 +255,10 @@ pub async fn channel_priority(
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<Cell>> {
     let sql = format!(
-        "SELECT channel, priority, {}, sum(n)::int8 FROM rollup_daily WHERE {FILTERS}
+        "SELECT channel, priority, {}, sum(n)::int8 FROM {BY_PRIORITY} WHERE g = {g} AND {FILTERS}
          GROUP BY 1, 2 HAVING sum(n) <> 0",
-        measure.sql()
+        measure.sql(),
+        g = grouping(f, dim::CHANNEL | measure.needs()),
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -225,12 +272,49 @@ pub async fn weekday_hour(
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<(i32, i32, i64)>> {
     let sql = format!(
-        "SELECT extract(isodow FROM day)::int4, hour::int4, sum(n)::int8 FROM rollup_hourly
-         WHERE {FILTERS} GROUP BY 1, 2 HAVING sum(n) <> 0"
+        "SELECT extract(isodow FROM day)::int4, hour::int4, sum(n)::int8 FROM {from}
+         WHERE {FILTERS} GROUP BY 1, 2 HAVING sum(n) <> 0",
+        from = without_products(ProductlessCube::Hourly, f),
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
         .await
+}
+
+/// The cubes that leave products out.
+#[derive(Clone, Copy)]
+enum ProductlessCube {
+    Hourly,
+    Latency,
+}
+
+/// The rows of a cube that leaves products out, for filter `f`. With a product filter: the
+/// product's ticket facts in the same shape instead (one ticket per row, read by the product
+/// index).
+fn without_products(cube: ProductlessCube, f: &AnalyticsFilter) -> String {
+    match (cube, f.product.is_some()) {
+        (ProductlessCube::Hourly, true) => {
+            "(SELECT day, hour, product_id, category, channel, sentiment, 1 AS n
+              FROM ticket_facts WHERE product_id = $3) r"
+                .into()
+        }
+        (ProductlessCube::Latency, true) => {
+            "(SELECT f.day, f.product_id, f.category, f.channel, f.sentiment, l.kind,
+                     latency_bucket(l.s) AS bucket, 1 AS n
+              FROM ticket_facts f
+              CROSS JOIN LATERAL (VALUES ('f'::\"char\", f.frt_s), ('r', f.res_s)) l(kind, s)
+              WHERE f.product_id = $3 AND l.s IS NOT NULL) r"
+                .into()
+        }
+        (cube, false) => format!(
+            "(SELECT c.*, NULL::bigint AS product_id FROM {table} c WHERE g = {g}) r",
+            table = match cube {
+                ProductlessCube::Hourly => "rollup_hourly",
+                ProductlessCube::Latency => "rollup_latency",
+            },
+            g = grouping(f, 0),
+        ),
+    }
 }
 
 /// Which latency a median is of.
@@ -259,8 +343,9 @@ pub async fn medians(
 ) -> sqlx::Result<(Option<f64>, Option<f64>)> {
     let sql = format!(
         "SELECT day >= $7 AS current, bucket, sum(n)::int8
-         FROM rollup_latency WHERE {FILTERS} AND kind = $8::\"char\"
-         GROUP BY 1, 2 ORDER BY 1, 2"
+         FROM {from} WHERE {FILTERS} AND kind = $8::\"char\"
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        from = without_products(ProductlessCube::Latency, f),
     );
     let rows: Vec<(bool, i16, i64)> =
         bind_filters!(sqlx::query_as(&sql), previous.from, current.to, f)
@@ -395,6 +480,13 @@ impl Group {
         }
     }
 
+    fn dim(self) -> i16 {
+        match self {
+            Group::Category => dim::CATEGORY,
+            Group::Product => dim::PRODUCT,
+        }
+    }
+
     fn column(self) -> &'static str {
         match self {
             Group::Category => "category",
@@ -427,10 +519,11 @@ pub async fn trend(
                 sum(n)::int8 AS n,
                 COALESCE(sum(n) FILTER (WHERE sentiment = 'negative'), 0)::int8 AS negative_n,
                 COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 AS analysed_n
-         FROM rollup_daily WHERE {FILTERS}
+         FROM rollup_daily WHERE g = {g} AND {FILTERS}
          GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2",
         grain = grain.as_str(),
         key = group.column(),
+        g = grouping(f, group.dim() | dim::SENTIMENT),
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -465,9 +558,10 @@ pub async fn group_changes(
                 COALESCE(sum(n) FILTER (WHERE day >= $7 AND sentiment IS NOT NULL), 0)::int8 AS analysed_n,
                 COALESCE(sum(n) FILTER (WHERE day < $7 AND sentiment = 'negative'), 0)::int8 AS before_negative_n,
                 COALESCE(sum(n) FILTER (WHERE day < $7 AND sentiment IS NOT NULL), 0)::int8 AS before_analysed_n
-         FROM rollup_daily WHERE {FILTERS}
+         FROM rollup_daily WHERE g = {g} AND {FILTERS}
          GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 2 DESC, 3 DESC, 1",
         key = group.column(),
+        g = grouping(f, group.dim() | dim::SENTIMENT),
     );
     bind_filters!(sqlx::query_as(&sql), previous.from, current.to, f)
         .bind(current.from)

@@ -1,0 +1,125 @@
+//! The million-ticket database of `bench analytics`: imported with and without rollup triggers, then analysed from its gold labels.
+
+use super::super::import::{fresh_db, import_child};
+use crate::server::{auth, db};
+use std::path::Path;
+use std::time::Instant;
+
+/// The rollup triggers on `tickets`, switched off for the import without rollups.
+const TICKET_TRIGGERS: [&str; 3] = [
+    "tickets_rollup_insert",
+    "tickets_rollup_update",
+    "tickets_rollup_delete",
+];
+
+/// Import throughput of one run, rows per second.
+pub struct ImportRun {
+    pub rows: usize,
+    pub secs: f64,
+}
+
+impl ImportRun {
+    pub fn rate(&self) -> f64 {
+        self.rows as f64 / self.secs
+    }
+}
+
+/// Imports `csv` into a fresh, migrated database `name`; with `rollups` false the rollup triggers
+/// on tickets are disabled first.
+pub async fn import(
+    server_url: &str,
+    name: &str,
+    csv: &Path,
+    rows: usize,
+    rollups: bool,
+) -> anyhow::Result<(String, ImportRun)> {
+    let url = fresh_db(server_url, name).await?;
+    let pool = db::connect(&url, 1).await?;
+    db::migrate(&pool).await?;
+    if !rollups {
+        for t in TICKET_TRIGGERS {
+            sqlx::query(&format!("ALTER TABLE tickets DISABLE TRIGGER {t}"))
+                .execute(&pool)
+                .await?;
+        }
+    }
+    pool.close().await;
+    let secs = import_child(csv, &url)?;
+    Ok((url, ImportRun { rows, secs }))
+}
+
+/// Writes what the analysis job would (sentiment, category, escalation) from the gold labels,
+/// in batches of `batch` tickets through the same rollup triggers; returns tickets per second.
+pub async fn analyse_from_labels(pool: &sqlx::PgPool, batch: i64) -> anyhow::Result<f64> {
+    let (lo, hi): (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT min(id), max(id) FROM tickets")
+            .fetch_one(pool)
+            .await?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        anyhow::bail!("no tickets to analyse");
+    };
+    let t = Instant::now();
+    let mut start = lo;
+    while start <= hi {
+        let end = start + batch;
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
+                                          sentiment_version, category, escalate)
+             SELECT id, COALESCE(gold_sentiment, 'neutral'),
+                    CASE gold_sentiment WHEN 'negative' THEN -0.6 WHEN 'positive' THEN 0.6 ELSE 0 END,
+                    'gold', 'bench', category, COALESCE(gold_escalate, false)
+             FROM tickets WHERE id >= $1 AND id < $2",
+        )
+        .bind(start)
+        .bind(end)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO escalations (ticket_id, queue, severity, rule_version, reasons,
+                                      first_response_due, resolution_due)
+             SELECT id, 'general', 2, NULL, '[]', created_at + interval '4 hours',
+                    created_at + interval '1 day'
+             FROM tickets WHERE id >= $1 AND id < $2 AND gold_escalate",
+        )
+        .bind(start)
+        .bind(end)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        start = end;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM ticket_analysis")
+        .fetch_one(pool)
+        .await?;
+    sqlx::query("VACUUM ANALYZE").execute(pool).await?;
+    Ok(n as f64 / secs)
+}
+
+/// A manager and a live session for the load generator; returns the cookie's token.
+pub async fn manager_session(pool: &sqlx::PgPool) -> anyhow::Result<String> {
+    let id = db::users::insert(
+        pool,
+        "bench-manager@example.com",
+        "Bench Manager",
+        crate::domain::Role::Manager,
+        "not-a-hash",
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("bench user exists already"))?;
+    let token = auth::new_token();
+    let expires = chrono::Utc::now() + chrono::Duration::days(1);
+    db::sessions::insert(pool, &auth::token_hash(&token), id, expires).await?;
+    Ok(token)
+}
+
+/// The product with the most tickets, the one the filtered runs narrow to.
+pub async fn busiest_product(pool: &sqlx::PgPool) -> anyhow::Result<(i64, String)> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.name FROM tickets t JOIN products p ON p.id = t.product_id
+         GROUP BY p.id, p.name ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await?)
+}
