@@ -1,9 +1,13 @@
 -- The rollups of 0014 kept one row per day and combination of every dimension. At a million
 -- tickets a year that is about one row per ticket (30 products x 10 categories x 5 channels x
 -- 4 priorities x 3 sentiments), so a page read as many rows as the raw tickets. They become data
--- cubes: every combination of the filter dimensions with each one either kept or summed away,
--- marked by `g`, so a page reads exactly the rows of its own filters and grouping (one row a day
--- when nothing is filtered). Priority, which pages group by but never filter on, becomes columns.
+-- cubes: combinations of the filter dimensions with each one either kept or summed away, marked
+-- by `g`, so a page reads exactly the rows of its own filters and grouping (one row a day when
+-- nothing is filtered). Priority, which pages group by but never filter on, becomes columns.
+--
+-- Keeping products multiplies the rows by 30, so the daily cube keeps them only in the groupings
+-- that pages grouping by product read (product; x sentiment; x category; x category x
+-- sentiment). Under a product filter the pages read the product's few ticket facts instead.
 --
 -- g is GROUPING(product_id, category, channel, sentiment): bit 8 set means summed over products,
 -- 4 over categories, 2 over channels, 1 over sentiments (15: every ticket of the day). A summed
@@ -37,9 +41,7 @@ CREATE TABLE rollup_daily (
     esc_high     integer NOT NULL DEFAULT 0,
     esc_urgent   integer NOT NULL DEFAULT 0,
     UNIQUE NULLS NOT DISTINCT (g, day, product_id, category, channel, sentiment)
-);
--- Rows a change emptied, pruned after each refresh.
-CREATE INDEX rollup_daily_empty_idx ON rollup_daily (day) WHERE n = 0;
+) WITH (fillfactor = 80);
 
 -- Hours and latency buckets multiply the rows; these two cubes leave products out (g always has
 -- bit 8). With a product filter the pages read ticket_facts, which has an index for it.
@@ -52,8 +54,7 @@ CREATE TABLE rollup_hourly (
     sentiment   text,
     n           integer NOT NULL DEFAULT 0,
     UNIQUE NULLS NOT DISTINCT (g, day, hour, category, channel, sentiment)
-);
-CREATE INDEX rollup_hourly_empty_idx ON rollup_hourly (day) WHERE n = 0;
+) WITH (fillfactor = 80);
 
 CREATE TABLE rollup_latency (
     g           smallint NOT NULL CHECK (g BETWEEN 8 AND 15),
@@ -65,10 +66,11 @@ CREATE TABLE rollup_latency (
     sentiment   text,
     n           integer NOT NULL DEFAULT 0,
     UNIQUE NULLS NOT DISTINCT (g, day, kind, bucket, category, channel, sentiment)
-);
-CREATE INDEX rollup_latency_empty_idx ON rollup_latency (day) WHERE n = 0;
+) WITH (fillfactor = 80);
 
+-- The facts the pages read when the cubes do not keep a combination.
 CREATE INDEX ticket_facts_product_idx ON ticket_facts (product_id, day);
+CREATE INDEX ticket_facts_day_idx ON ticket_facts (day);
 
 CREATE OR REPLACE FUNCTION rollup_add(ids bigint[], sign integer) RETURNS void
 LANGUAGE sql AS $$
@@ -92,7 +94,11 @@ LANGUAGE sql AS $$
            sign * count(*) FILTER (WHERE priority = 'high' AND escalated),
            sign * count(*) FILTER (WHERE priority = 'urgent' AND escalated)
     FROM ticket_facts WHERE ticket_id = ANY (ids)
-    GROUP BY day, CUBE (product_id, category, channel, sentiment)
+    GROUP BY day, GROUPING SETS (
+        (), (category), (channel), (sentiment), (category, channel), (category, sentiment),
+        (channel, sentiment), (category, channel, sentiment),
+        (product_id), (product_id, sentiment), (product_id, category),
+        (product_id, category, sentiment))
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (g, day, product_id, category, channel, sentiment) DO UPDATE SET
         n = r.n + EXCLUDED.n, open_n = r.open_n + EXCLUDED.open_n,
@@ -130,7 +136,9 @@ LANGUAGE sql AS $$
 $$;
 
 -- Drops the rows of `days` that changes emptied. Rows another transaction holds are skipped
--- (never waited for, so no lock cycle with its upserts); a later refresh prunes them.
+-- (never waited for, so no lock cycle with its upserts); a later refresh prunes them. There is no
+-- index on n = 0: an indexed n would stop the counts from being updated in place (HOT), which
+-- the fillfactor above leaves room for.
 CREATE FUNCTION rollup_prune(days date[]) RETURNS void
 LANGUAGE sql AS $$
     DELETE FROM rollup_daily WHERE ctid = ANY (ARRAY(

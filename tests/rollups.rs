@@ -46,7 +46,11 @@ const RAW_DAILY: &str = concat!(
             count(*) FILTER (WHERE priority = 'urgent' AND escalated)::int
      FROM ",
     raw_facts!(),
-    " GROUP BY day, CUBE (product_id, category, channel, sentiment)"
+    " GROUP BY day, GROUPING SETS (
+        (), (category), (channel), (sentiment), (category, channel), (category, sentiment),
+        (channel, sentiment), (category, channel, sentiment),
+        (product_id), (product_id, sentiment), (product_id, category),
+        (product_id, category, sentiment))"
 );
 const ROLLUP_DAILY: &str = "
     SELECT g, day, product_id, category, channel, sentiment, n, open_n, escalated_n,

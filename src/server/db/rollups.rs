@@ -83,9 +83,9 @@ pub async fn sums(
                 COALESCE(sum(n) FILTER (WHERE sentiment = 'negative'), 0)::int8 AS negative_n,
                 COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 AS analysed_n,
                 COALESCE(sum(csat_sum), 0)::int8 AS csat_sum, COALESCE(sum(csat_n), 0)::int8 AS csat_n
-         FROM rollup_daily WHERE g = {g} AND {FILTERS}
+         FROM {rows} WHERE {FILTERS}
          GROUP BY 1",
-        g = grouping(f, dim::SENTIMENT)
+        rows = daily_rows(f, dim::SENTIMENT)
     );
     #[derive(FromRow)]
     struct Row {
@@ -115,9 +115,9 @@ pub async fn daily(
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<(NaiveDate, i64)>> {
     let sql = format!(
-        "SELECT day, sum(n)::int8 FROM rollup_daily WHERE g = {g} AND {FILTERS}
+        "SELECT day, sum(n)::int8 FROM {rows} WHERE {FILTERS}
          GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1",
-        g = grouping(f, 0)
+        rows = daily_rows(f, 0)
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -139,18 +139,13 @@ pub async fn breakdown(
     period: Period,
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<(String, i64)>> {
-    let (column, from) = match dim {
-        Dimension::Channel => ("channel", "rollup_daily"),
-        Dimension::Category => ("category", "rollup_daily"),
-        Dimension::Priority => ("priority", BY_PRIORITY),
-    };
-    let g = match dim {
-        Dimension::Channel => grouping(f, dim::CHANNEL),
-        Dimension::Category => grouping(f, dim::CATEGORY),
-        Dimension::Priority => grouping(f, 0),
+    let (column, rows) = match dim {
+        Dimension::Channel => ("channel", daily_rows(f, dim::CHANNEL)),
+        Dimension::Category => ("category", daily_rows(f, dim::CATEGORY)),
+        Dimension::Priority => ("priority", by_priority(&daily_rows(f, 0))),
     };
     let sql = format!(
-        "SELECT COALESCE({column}, '(none)'), sum(n)::int8 FROM {from} WHERE g = {g} AND {FILTERS}
+        "SELECT COALESCE({column}, '(none)'), sum(n)::int8 FROM {rows} WHERE {FILTERS}
          GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 2 DESC, 1"
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
@@ -158,13 +153,55 @@ pub async fn breakdown(
         .await
 }
 
-/// The daily cube with one row per priority (its tickets and escalations as `n`, `escalated_n`).
-const BY_PRIORITY: &str = "(SELECT r.g, r.day, r.product_id, r.category, r.channel, r.sentiment,
-            p.priority, p.n, p.escalated_n
-     FROM rollup_daily r CROSS JOIN LATERAL (VALUES
-         ('low', r.n_low, r.esc_low), ('medium', r.n_medium, r.esc_medium),
-         ('high', r.n_high, r.esc_high), ('urgent', r.n_urgent, r.esc_urgent))
-         p(priority, n, escalated_n)) r";
+/// Groupings of the daily cube that keep products (besides all that sum them away): what pages
+/// grouped by product without a product filter read. Others come from the ticket facts.
+const PRODUCT_GROUPINGS: [i16; 4] = [
+    15 & !dim::PRODUCT,
+    15 & !(dim::PRODUCT | dim::SENTIMENT),
+    15 & !(dim::PRODUCT | dim::CATEGORY),
+    15 & !(dim::PRODUCT | dim::CATEGORY | dim::SENTIMENT),
+];
+
+/// The daily rows for filter `f` grouped by `by` (`dim` bits), as a FROM item `r`: the cube's
+/// rows of that grouping when it keeps them, else the ticket facts in the same shape (one ticket
+/// per row; by the product index under a product filter).
+fn daily_rows(f: &AnalyticsFilter, by: i16) -> String {
+    let g = grouping(f, by);
+    if g & dim::PRODUCT != 0 || PRODUCT_GROUPINGS.contains(&g) {
+        return format!("(SELECT * FROM rollup_daily WHERE g = {g}) r");
+    }
+    let product = if f.product.is_some() {
+        "WHERE product_id = $3"
+    } else {
+        ""
+    };
+    format!(
+        "(SELECT day, product_id, category, channel, sentiment, 1 AS n, open::int AS open_n,
+                 escalated::int AS escalated_n, COALESCE(csat, 0)::int AS csat_sum,
+                 (csat IS NOT NULL)::int AS csat_n, COALESCE(frt_s, 0) AS frt_sum,
+                 (frt_s IS NOT NULL)::int AS frt_n, COALESCE(res_s, 0) AS res_sum,
+                 (res_s IS NOT NULL)::int AS res_n,
+                 (priority = 'low')::int AS n_low, (priority = 'medium')::int AS n_medium,
+                 (priority = 'high')::int AS n_high, (priority = 'urgent')::int AS n_urgent,
+                 (priority = 'low' AND escalated)::int AS esc_low,
+                 (priority = 'medium' AND escalated)::int AS esc_medium,
+                 (priority = 'high' AND escalated)::int AS esc_high,
+                 (priority = 'urgent' AND escalated)::int AS esc_urgent
+          FROM ticket_facts {product}) r"
+    )
+}
+
+/// Daily `rows` with one row per priority (its tickets and escalations as `n`, `escalated_n`).
+fn by_priority(rows: &str) -> String {
+    format!(
+        "(SELECT r.day, r.product_id, r.category, r.channel, r.sentiment, p.priority, p.n,
+                 p.escalated_n
+          FROM {rows} CROSS JOIN LATERAL (VALUES
+              ('low', r.n_low, r.esc_low), ('medium', r.n_medium, r.esc_medium),
+              ('high', r.n_high, r.esc_high), ('urgent', r.n_urgent, r.esc_urgent))
+              p(priority, n, escalated_n)) r"
+    )
+}
 
 /// Every category with tickets, by a loose index scan (one index probe per category).
 pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
@@ -231,11 +268,11 @@ pub async fn product_category(
     let sql = format!(
         "SELECT COALESCE(r.product_id, 0), COALESCE(p.name, '(none)'), COALESCE(r.category, '(none)'),
                 {}, sum(n)::int8
-         FROM rollup_daily r LEFT JOIN products p ON p.id = r.product_id
-         WHERE g = {g} AND {FILTERS}
+         FROM {rows} LEFT JOIN products p ON p.id = r.product_id
+         WHERE {FILTERS}
          GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
         measure.sql(),
-        g = grouping(f, dim::PRODUCT | dim::CATEGORY | measure.needs()),
+        rows = daily_rows(f, dim::PRODUCT | dim::CATEGORY | measure.needs()),
     );
     let rows: Vec<(i64, String, String, Option<f64>, i64)> =
         bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
@@ -255,10 +292,10 @@ pub async fn channel_priority(
     f: &AnalyticsFilter,
 ) -> sqlx::Result<Vec<Cell>> {
     let sql = format!(
-        "SELECT channel, priority, {}, sum(n)::int8 FROM {BY_PRIORITY} WHERE g = {g} AND {FILTERS}
+        "SELECT channel, priority, {}, sum(n)::int8 FROM {rows} WHERE {FILTERS}
          GROUP BY 1, 2 HAVING sum(n) <> 0",
         measure.sql(),
-        g = grouping(f, dim::CHANNEL | measure.needs()),
+        rows = by_priority(&daily_rows(f, dim::CHANNEL | measure.needs())),
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -519,11 +556,11 @@ pub async fn trend(
                 sum(n)::int8 AS n,
                 COALESCE(sum(n) FILTER (WHERE sentiment = 'negative'), 0)::int8 AS negative_n,
                 COALESCE(sum(n) FILTER (WHERE sentiment IS NOT NULL), 0)::int8 AS analysed_n
-         FROM rollup_daily WHERE g = {g} AND {FILTERS}
+         FROM {rows} WHERE {FILTERS}
          GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2",
         grain = grain.as_str(),
         key = group.column(),
-        g = grouping(f, group.dim() | dim::SENTIMENT),
+        rows = daily_rows(f, group.dim() | dim::SENTIMENT),
     );
     bind_filters!(sqlx::query_as(&sql), period.from, period.to, f)
         .fetch_all(db)
@@ -558,10 +595,10 @@ pub async fn group_changes(
                 COALESCE(sum(n) FILTER (WHERE day >= $7 AND sentiment IS NOT NULL), 0)::int8 AS analysed_n,
                 COALESCE(sum(n) FILTER (WHERE day < $7 AND sentiment = 'negative'), 0)::int8 AS before_negative_n,
                 COALESCE(sum(n) FILTER (WHERE day < $7 AND sentiment IS NOT NULL), 0)::int8 AS before_analysed_n
-         FROM rollup_daily WHERE g = {g} AND {FILTERS}
+         FROM {rows} WHERE {FILTERS}
          GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 2 DESC, 3 DESC, 1",
         key = group.column(),
-        g = grouping(f, group.dim() | dim::SENTIMENT),
+        rows = daily_rows(f, group.dim() | dim::SENTIMENT),
     );
     bind_filters!(sqlx::query_as(&sql), previous.from, current.to, f)
         .bind(current.from)
