@@ -11,6 +11,7 @@ use crate::features::prompts::page::PromptsPage;
 use crate::features::quality::page::QualityPage;
 use crate::features::rules::page::RulesPage;
 use crate::features::templates::page::TemplatesPage;
+use crate::features::tokens::page::TokensPage;
 use crate::features::trends::page::TrendsPage;
 use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
 use crate::features::{
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/quality") view=|| view! { <Layout><QualityPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/trends") view=|| view! { <Layout><TrendsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/tokens") view=|| view! { <Layout><TokensPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>

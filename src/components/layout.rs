@@ -43,6 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <nav aria-label="Main">{links}</nav>
                             <div class="who">
                                 <span>{u.name.clone()} " · " <em>{u.role.to_string()}</em></span>
+                                <A href="/tokens">"API tokens"</A>
                                 <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="link">"Log out"</button>
                                 </ActionForm>

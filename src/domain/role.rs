@@ -52,13 +52,15 @@ pub enum Area {
     Evaluation,
     /// Engines, models, prompts, few-shot examples, labelled sets and escalation rules (admins).
     Tuning,
+    /// A user's own settings, such as API tokens (every role).
+    Account,
 }
 
 impl Area {
     /// Whether `role` may use this area. The single table of access rules.
     pub fn allows(self, role: Role) -> bool {
         match self {
-            Area::Overview | Area::Tickets | Area::Inbox => true,
+            Area::Overview | Area::Tickets | Area::Inbox | Area::Account => true,
             Area::Evaluation => matches!(role, Role::Admin | Role::Manager),
             Area::Data | Area::Users | Area::Tuning => role == Role::Admin,
         }

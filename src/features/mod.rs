@@ -15,5 +15,6 @@ pub mod quality;
 pub mod rules;
 pub mod templates;
 pub mod tickets;
+pub mod tokens;
 pub mod trends;
 pub mod users;

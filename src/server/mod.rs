@@ -1,6 +1,7 @@
 //! Server-only code: the one home of sqlx, candle, plotters, reqwest and process management.
 
 pub mod analytics;
+pub mod api;
 pub mod auth;
 pub mod bench;
 pub mod charts;

@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(crate::server::api::router())
         .route(
             "/export/{file}",
             axum::routing::get(crate::server::export::export),

@@ -233,6 +233,20 @@ impl TestApp {
         (res.status().as_u16(), location)
     }
 
+    /// A new API token of `email`, created through the API tokens page's server function.
+    pub async fn api_token(&self, email: &str) -> String {
+        let client = self.login(email).await;
+        let res = client
+            .post(format!("{}/api/tokens/create", self.base))
+            .form(&[("name", "tests")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "token creation failed");
+        let created: serde_json::Value = res.json().await.unwrap();
+        created["token"].as_str().expect("a token").to_string()
+    }
+
     /// The id of the user with this e-mail.
     pub async fn user_id(&self, email: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod alerts;
 pub mod analysis;
+pub mod api_tokens;
 pub mod app_settings;
 pub mod categories;
 pub mod clusters;

@@ -188,6 +188,19 @@ pub async fn count(db: impl PgExecutor<'_>, q: &TicketQuery) -> sqlx::Result<i64
     qb.build_query_scalar().fetch_one(db).await
 }
 
+/// The id of the ticket `external_id` of `source`, if stored.
+pub async fn id_by_external(
+    db: impl PgExecutor<'_>,
+    source: &str,
+    external_id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM tickets WHERE source = $1 AND external_id = $2")
+        .bind(source)
+        .bind(external_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Whether any ticket is stored.
 pub async fn any(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets)")
