@@ -32,7 +32,7 @@ pub async fn list_tickets(query: TicketQuery) -> Result<TicketList, AppError> {
 #[server(endpoint = "ticket")]
 pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, db, state::app_state};
+    use crate::server::{auth, state::app_state};
     auth::require(Area::Tickets)?;
     let state = app_state()?;
     load_detail(&state.pool, id, 20)

@@ -22,7 +22,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: unauthenticated, forbidden, not_found, invalid, too_large, unsupported_media_type, method_not_allowed, unavailable, internal.
+    /// Stable code: invalid, unauthenticated, forbidden, not_found, method_not_allowed, conflict,
+    /// too_large, unsupported_media_type, unavailable or internal.
     pub code: String,
     pub message: String,
 }

@@ -1,6 +1,8 @@
 //! The versioned REST API at `/api/v1` for other systems: bearer-token auth, one JSON error shape, and an OpenAPI document built from the handlers.
 
 pub mod error;
+pub mod escalations;
+pub mod evaluations;
 pub mod extract;
 pub mod tickets;
 
@@ -43,7 +45,15 @@ impl Modify for BearerAuth {
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(tickets::list, tickets::create))
-        .routes(routes!(tickets::get));
+        .routes(routes!(tickets::get))
+        .routes(routes!(escalations::list))
+        .routes(routes!(escalations::get))
+        .routes(routes!(escalations::claim))
+        .routes(routes!(escalations::note))
+        .routes(routes!(escalations::resolve))
+        .routes(routes!(escalations::reopen))
+        .routes(routes!(evaluations::list))
+        .routes(routes!(evaluations::get));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts()

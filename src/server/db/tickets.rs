@@ -201,6 +201,14 @@ pub async fn id_by_external(
         .await
 }
 
+/// Whether ticket `id` exists.
+pub async fn id_exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1)")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
 /// Whether any ticket is stored.
 pub async fn any(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets)")
