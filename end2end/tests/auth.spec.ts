@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/trends", "/trends?by=product&grain=week", "/alerts", "/quality", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data"]) {
+  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/trends", "/trends?by=product&grain=week", "/alerts", "/quality", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data", "/tokens"]) {
     await page.goto(path);
     await waitForHydration(page);
   }

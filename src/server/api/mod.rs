@@ -1,5 +1,6 @@
 //! The versioned REST API at `/api/v1` for other systems: bearer-token auth, one JSON error shape, and an OpenAPI document built from the handlers.
 
+pub mod analyse;
 pub mod error;
 pub mod escalations;
 pub mod evaluations;
@@ -53,7 +54,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(escalations::resolve))
         .routes(routes!(escalations::reopen))
         .routes(routes!(evaluations::list))
-        .routes(routes!(evaluations::get));
+        .routes(routes!(evaluations::get))
+        .routes(routes!(analyse::analyse));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts()
