@@ -116,6 +116,14 @@ async fn assert_consistent(pool: &PgPool, when: &str) {
     .await
     .unwrap();
     assert_eq!(facts, 0, "one fact row per ticket {when}");
+    let buckets: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM ticket_facts WHERE frt_bucket IS DISTINCT FROM latency_bucket(frt_s)
+            OR res_bucket IS DISTINCT FROM latency_bucket(res_s)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(buckets, 0, "facts carry their latency buckets {when}");
 }
 
 const CHANNELS: [&str; 3] = ["email", "chat", "phone"];

@@ -337,10 +337,11 @@ fn without_products(cube: ProductlessCube, f: &AnalyticsFilter) -> String {
         }
         (ProductlessCube::Latency, true) => {
             "(SELECT f.day, f.product_id, f.category, f.channel, f.sentiment, l.kind,
-                     latency_bucket(l.s) AS bucket, 1 AS n
+                     l.bucket, 1 AS n
               FROM ticket_facts f
-              CROSS JOIN LATERAL (VALUES ('f'::\"char\", f.frt_s), ('r', f.res_s)) l(kind, s)
-              WHERE f.product_id = $3 AND l.s IS NOT NULL) r"
+              CROSS JOIN LATERAL (VALUES ('f'::\"char\", f.frt_bucket), ('r', f.res_bucket))
+                  l(kind, bucket)
+              WHERE f.product_id = $3 AND l.bucket IS NOT NULL) r"
                 .into()
         }
         (cube, false) => format!(
