@@ -223,3 +223,94 @@ async fn an_admin_resets_a_password_which_ends_the_users_sessions() {
     ];
     assert_eq!(app.post_form(&fresh, "/api/login", &new).await.1, "/");
 }
+
+/// Posts the login form; returns the redirect target and the new session cookie, if any.
+async fn try_login(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (String, Option<String>) {
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("Accept", "text/html")
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("next", "/tickets"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string());
+    (location, cookie)
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_address_for_a_while() {
+    let app = spawn_app(0).await;
+    let client = app.anonymous();
+    for _ in 0..5 {
+        let (to, cookie) = try_login(&client, &app.base, "agent@example.com", "guess").await;
+        assert_eq!(to, "/login?error=1");
+        assert!(cookie.is_none());
+    }
+    // Even the right password is refused now, for this address only.
+    let (to, cookie) = try_login(&client, &app.base, "Agent@Example.com", PASSWORD).await;
+    assert_eq!(to, "/login?error=throttled");
+    assert!(cookie.is_none());
+    let (_, html) = app.get_html(&client, "/login?error=throttled").await;
+    assert!(
+        html.contains("Too many failed attempts"),
+        "the page says why"
+    );
+    let (to, _) = try_login(&client, &app.base, "manager@example.com", PASSWORD).await;
+    assert_eq!(to, "/tickets");
+    // Once the window has passed, the right password works and clears the count.
+    sqlx::query("UPDATE login_failures SET at = at - interval '16 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (to, cookie) = try_login(&client, &app.base, "agent@example.com", PASSWORD).await;
+    assert_eq!(to, "/tickets");
+    assert!(cookie.is_some());
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE email = 'agent@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn logging_in_again_replaces_the_session() {
+    let app = spawn_app(0).await;
+    let client = app.anonymous();
+    let (_, first) = try_login(&client, &app.base, "agent@example.com", PASSWORD).await;
+    let first = first.expect("a session");
+    // The same browser logs in again (as itself or someone else): the old session ends.
+    let (_, second) = try_login(&client, &app.base, "manager@example.com", PASSWORD).await;
+    let second = second.expect("a new session");
+    assert_ne!(first, second);
+    let other = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let status = |cookie: String| {
+        let req = other
+            .get(format!("{}/tickets", app.base))
+            .header("Cookie", cookie);
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(first).await, 303, "the old session is gone");
+    assert_eq!(status(second).await, 200);
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1);
+}

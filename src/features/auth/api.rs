@@ -16,16 +16,33 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{auth, db, state::app_state};
     let state = app_state()?;
-    let user = db::users::by_email(&state.pool, email.trim()).await?;
+    let email = email.trim();
+    // Password guessing: after FAILURES_ALLOWED failures in THROTTLE_MINUTES, even the right
+    // password is refused until the window has passed.
+    if db::login_failures::recent(&state.pool, email, auth::THROTTLE_MINUTES).await?
+        >= auth::FAILURES_ALLOWED
+    {
+        tracing::warn!(email = %email, "login throttled");
+        leptos_axum::redirect("/login?error=throttled");
+        return Ok(());
+    }
+    let user = db::users::by_email(&state.pool, email).await?;
     let ok = match &user {
         Some(u) if u.active => auth::password::verify(password, u.password_hash.clone()).await,
         _ => false,
     };
     let Some(user) = user.filter(|_| ok) else {
-        tracing::info!(email = %email.trim(), "failed login");
+        tracing::info!(email = %email, "failed login");
+        db::login_failures::record(&state.pool, email).await?;
         leptos_axum::redirect("/login?error=1");
         return Ok(());
     };
+    db::login_failures::clear(&state.pool, email).await?;
+    // Session rotation: a session the browser held before logging in ends here.
+    let parts = expect_context::<http::request::Parts>();
+    if let Some(old) = auth::token_from_headers(&parts.headers) {
+        db::sessions::delete(&state.pool, &auth::token_hash(&old)).await?;
+    }
     let token = auth::new_token();
     let expires = chrono::Utc::now() + chrono::Duration::days(auth::SESSION_DAYS);
     db::sessions::insert(&state.pool, &auth::token_hash(&token), user.id, expires).await?;

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
-    let failed = move || query.read().get("error").is_some();
+    let error = move || query.read().get("error");
     // Read once: the page is left after logging in, so `next` need not react.
     let next = query
         .read_untracked()
@@ -18,9 +18,14 @@ pub fn LoginPage() -> impl IntoView {
         <main class="login">
             <h1>"TicketLens"</h1>
             <p class="muted">"Support-ticket analysis. Log in to continue."</p>
-            <Show when=failed>
-                <p class="error" role="alert">"Wrong e-mail or password."</p>
-            </Show>
+            {move || error().map(|e| {
+                let text = if e == "throttled" {
+                    "Too many failed attempts for this e-mail address; try again in 15 minutes."
+                } else {
+                    "Wrong e-mail or password."
+                };
+                view! { <p class="error" role="alert">{text}</p> }
+            })}
             <ActionForm action=login attr:class="card form">
                 <input type="hidden" name="next" value=next/>
                 <label>"E-mail" <input type="email" name="email" required autocomplete="username"/></label>

@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 pub const COOKIE: &str = "tl_session";
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 7;
+/// Failed logins for one e-mail address allowed within `THROTTLE_MINUTES`.
+pub const FAILURES_ALLOWED: i64 = 5;
+pub const THROTTLE_MINUTES: i32 = 15;
 
 /// The user attached to a request by [`middleware::attach_user`].
 #[derive(Debug, Clone)]

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod inbox;
 pub mod jobs;
 pub mod labelled;
+pub mod login_failures;
 pub mod models;
 pub mod prompts;
 pub mod quality;
