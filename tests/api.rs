@@ -19,32 +19,15 @@ impl Api<'_> {
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
-        let res = self
-            .http
-            .get(self.url(path))
-            .bearer_auth(&self.token)
-            .send()
+        self.app
+            .call_api(&self.token, reqwest::Method::GET, path, None)
             .await
-            .unwrap();
-        (
-            res.status().as_u16(),
-            res.json().await.unwrap_or(Value::Null),
-        )
     }
 
     async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let res = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
+        self.app
+            .call_api(&self.token, reqwest::Method::POST, path, Some(body))
             .await
-            .unwrap();
-        (
-            res.status().as_u16(),
-            res.json().await.unwrap_or(Value::Null),
-        )
     }
 }
 

@@ -4,28 +4,8 @@
 
 mod common;
 
-use common::{spawn_app, TestApp};
-use serde_json::{json, Value};
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new()
-        .request(method, format!("{}/api/v1{path}", app.base))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    (
-        res.status().as_u16(),
-        res.json().await.unwrap_or(Value::Null),
-    )
-}
+use common::spawn_app;
+use serde_json::json;
 
 #[tokio::test]
 async fn escalations_are_worked_through_the_api() {
@@ -40,14 +20,16 @@ async fn escalations_are_worked_through_the_api() {
         .await
         .unwrap();
     assert!(open > 0, "the demo escalates some tickets");
-    let (status, page) = call(&app, &agent, M::GET, "/escalations", None).await;
+    let (status, page) = app.call_api(&agent, M::GET, "/escalations", None).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["total"].as_i64(), Some(open));
     let first = &page["data"][0];
     let id = first["ticket_id"].as_i64().unwrap();
     assert_eq!(first["status"], "open");
 
-    let (status, one) = call(&app, &agent, M::GET, &format!("/escalations/{id}"), None).await;
+    let (status, one) = app
+        .call_api(&agent, M::GET, &format!("/escalations/{id}"), None)
+        .await;
     assert_eq!(status, 200, "{one}");
     assert_eq!(one["status"], "open");
     assert_eq!(one["decided"], true);
@@ -59,23 +41,13 @@ async fn escalations_are_worked_through_the_api() {
     assert!(!reasons[0]["because"][0].as_str().unwrap().is_empty());
 
     // Two claims: the first wins, the second learns who has it.
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/claim"),
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call_api(&agent, M::POST, &format!("/escalations/{id}/claim"), None)
+        .await;
     assert_eq!(status, 204);
-    let (status, body) = call(
-        &app,
-        &manager,
-        M::POST,
-        &format!("/escalations/{id}/claim"),
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .call_api(&manager, M::POST, &format!("/escalations/{id}/claim"), None)
+        .await;
     assert_eq!(status, 409);
     assert_eq!(body["error"]["code"], "conflict");
     assert!(body["error"]["message"]
@@ -84,45 +56,47 @@ async fn escalations_are_worked_through_the_api() {
         .contains("already claimed"));
 
     let note = json!({"body": "Called the customer back."});
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/notes"),
-        Some(note),
-    )
-    .await;
+    let (status, _) = app
+        .call_api(
+            &agent,
+            M::POST,
+            &format!("/escalations/{id}/notes"),
+            Some(&note),
+        )
+        .await;
     assert_eq!(status, 204);
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/notes"),
-        Some(json!({"body": " "})),
-    )
-    .await;
+    let (status, _) = app
+        .call_api(
+            &agent,
+            M::POST,
+            &format!("/escalations/{id}/notes"),
+            Some(&json!({"body": " "})),
+        )
+        .await;
     assert_eq!(status, 400);
 
     let resolve = json!({"needed": false, "note": "Refunded."});
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/resolve"),
-        Some(resolve.clone()),
-    )
-    .await;
+    let (status, _) = app
+        .call_api(
+            &agent,
+            M::POST,
+            &format!("/escalations/{id}/resolve"),
+            Some(&resolve.clone()),
+        )
+        .await;
     assert_eq!(status, 204);
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/resolve"),
-        Some(resolve),
-    )
-    .await;
+    let (status, _) = app
+        .call_api(
+            &agent,
+            M::POST,
+            &format!("/escalations/{id}/resolve"),
+            Some(&resolve),
+        )
+        .await;
     assert_eq!(status, 409, "resolving twice");
-    let (_, one) = call(&app, &agent, M::GET, &format!("/escalations/{id}"), None).await;
+    let (_, one) = app
+        .call_api(&agent, M::GET, &format!("/escalations/{id}"), None)
+        .await;
     assert_eq!(one["status"], "resolved");
     let kinds: Vec<&str> = one["activity"]
         .as_array()
@@ -142,35 +116,31 @@ async fn escalations_are_worked_through_the_api() {
         Some(false),
         "the agent's verdict feeds the backtests"
     );
-    let (_, page) = call(&app, &agent, M::GET, "/escalations", None).await;
+    let (_, page) = app.call_api(&agent, M::GET, "/escalations", None).await;
     assert_eq!(page["total"].as_i64(), Some(open - 1));
-    let (_, resolved) = call(&app, &agent, M::GET, "/escalations?status=resolved", None).await;
+    let (_, resolved) = app
+        .call_api(&agent, M::GET, "/escalations?status=resolved", None)
+        .await;
     assert_eq!(resolved["total"].as_i64(), Some(1));
 
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/reopen"),
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call_api(&agent, M::POST, &format!("/escalations/{id}/reopen"), None)
+        .await;
     assert_eq!(status, 204);
-    let (status, _) = call(
-        &app,
-        &agent,
-        M::POST,
-        &format!("/escalations/{id}/reopen"),
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call_api(&agent, M::POST, &format!("/escalations/{id}/reopen"), None)
+        .await;
     assert_eq!(status, 409);
-    let (status, body) = call(&app, &agent, M::GET, "/escalations/999999999", None).await;
+    let (status, body) = app
+        .call_api(&agent, M::GET, "/escalations/999999999", None)
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("not_found"))
     );
-    let (status, _) = call(&app, &agent, M::GET, "/escalations?status=maybe", None).await;
+    let (status, _) = app
+        .call_api(&agent, M::GET, "/escalations?status=maybe", None)
+        .await;
     assert_eq!(status, 400);
 }
 
@@ -209,24 +179,28 @@ async fn evaluation_runs_are_read_by_managers_not_agents() {
     app.run_jobs().await;
 
     let agent = app.api_token("agent@example.com").await;
-    let (status, body) = call(&app, &agent, reqwest::Method::GET, "/evaluations", None).await;
+    let (status, body) = app
+        .call_api(&agent, reqwest::Method::GET, "/evaluations", None)
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (403, Some("forbidden"))
     );
 
     let manager = app.api_token("manager@example.com").await;
-    let (status, list) = call(&app, &manager, reqwest::Method::GET, "/evaluations", None).await;
+    let (status, list) = app
+        .call_api(&manager, reqwest::Method::GET, "/evaluations", None)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(list["data"][0]["id"].as_i64(), Some(run_id));
-    let (status, run) = call(
-        &app,
-        &manager,
-        reqwest::Method::GET,
-        &format!("/evaluations/{run_id}"),
-        None,
-    )
-    .await;
+    let (status, run) = app
+        .call_api(
+            &manager,
+            reqwest::Method::GET,
+            &format!("/evaluations/{run_id}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(run["status"], "done");
     assert_eq!(run["set"], "api set");

@@ -247,6 +247,26 @@ impl TestApp {
         created["token"].as_str().expect("a token").to_string()
     }
 
+    /// Calls `/api/v1{path}` with an API token and an optional JSON body; returns the status and
+    /// the JSON answer (null when there is none).
+    pub async fn call_api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = reqwest::Client::new()
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// The id of the user with this e-mail.
     pub async fn user_id(&self, email: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")

@@ -176,16 +176,16 @@ pub struct NewTicketIn {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-fn parse_or<T>(
+/// A vocabulary field: None when absent or blank, else parsed or refused with the allowed values.
+fn parse_field<T>(
     value: Option<&str>,
-    default: T,
     parse: fn(&str) -> Option<T>,
     field: &str,
     allowed: &str,
-) -> Result<T, ApiError> {
+) -> Result<Option<T>, ApiError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(default),
-        Some(v) => parse(v).ok_or_else(|| {
+        None => Ok(None),
+        Some(v) => parse(v).map(Some).ok_or_else(|| {
             ApiError::invalid(format!("{field} must be one of {allowed}, not {v:?}."))
         }),
     }
@@ -227,27 +227,17 @@ impl NewTicketIn {
             customer_email: blank(self.customer_email),
             product: blank(self.product),
             product_line: None,
-            channel: parse_or(
-                self.channel.as_deref(),
-                Channel::Web,
-                Channel::parse,
-                "channel",
-                CHANNELS,
-            )?,
-            priority: parse_or(
+            channel: parse_field(self.channel.as_deref(), Channel::parse, "channel", CHANNELS)?
+                .unwrap_or(Channel::Web),
+            priority: parse_field(
                 self.priority.as_deref(),
-                Priority::Medium,
                 Priority::parse,
                 "priority",
                 PRIORITIES,
-            )?,
-            status: parse_or(
-                self.status.as_deref(),
-                Status::Open,
-                Status::parse,
-                "status",
-                STATUSES,
-            )?,
+            )?
+            .unwrap_or(Priority::Medium),
+            status: parse_field(self.status.as_deref(), Status::parse, "status", STATUSES)?
+                .unwrap_or(Status::Open),
             category: blank(self.category),
             language: blank(self.language),
             created_at: self.created_at.unwrap_or_else(Utc::now),
@@ -336,29 +326,14 @@ pub async fn list(
     let q = TicketQuery {
         q: p.q.filter(|v| !v.trim().is_empty()),
         product: p.product,
-        channel: p
-            .channel
-            .as_deref()
-            .map(|v| parse_or(Some(v), Channel::Web, Channel::parse, "channel", CHANNELS))
-            .transpose()?,
-        priority: p
-            .priority
-            .as_deref()
-            .map(|v| {
-                parse_or(
-                    Some(v),
-                    Priority::Medium,
-                    Priority::parse,
-                    "priority",
-                    PRIORITIES,
-                )
-            })
-            .transpose()?,
-        status: p
-            .status
-            .as_deref()
-            .map(|v| parse_or(Some(v), Status::Open, Status::parse, "status", STATUSES))
-            .transpose()?,
+        channel: parse_field(p.channel.as_deref(), Channel::parse, "channel", CHANNELS)?,
+        priority: parse_field(
+            p.priority.as_deref(),
+            Priority::parse,
+            "priority",
+            PRIORITIES,
+        )?,
+        status: parse_field(p.status.as_deref(), Status::parse, "status", STATUSES)?,
         from: p.from,
         to: p.to,
         after: p.cursor,
