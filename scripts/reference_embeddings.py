@@ -4,7 +4,7 @@
 Reads the same model folder as TicketLens (config.json, tokenizer.json, model.safetensors,
 sentence_bert_config.json), runs BERT in float64 one sentence at a time (so no padding at all),
 mean-pools over the tokens and L2-normalises, then writes
-tests/fixtures/embeddings/all-minilm-l6-v2.json, which tests/embed.rs compares candle against.
+tests/fixtures/embeddings/all-minilm-l6-v2.json, which tests/it/embed.rs compares candle against.
 
 Run (numpy and tokenizers from PyPI, in a throwaway venv):
     python3 -m venv /tmp/tl-venv && /tmp/tl-venv/bin/pip install numpy tokenizers

@@ -36,12 +36,15 @@ pub async fn get_heatmaps(
         });
     };
     let period = filter.period(latest);
-    let cells = rollups::product_category(pool, measure_kind, period, &filter).await?;
-    let product_category = grids::product_category(&cells, measure_kind, period, &filter);
-    let cells = rollups::weekday_hour(pool, period, &filter).await?;
-    let weekday_hour = grids::weekday_hour(&cells, period, &filter);
-    let cells = rollups::channel_priority(pool, measure_kind, period, &filter).await?;
-    let channel_priority = grids::channel_priority(&cells, measure_kind, period, &filter);
+    // Three independent queries, each on its own pooled connection at once.
+    let (by_product, by_hour, by_channel) = tokio::try_join!(
+        rollups::product_category(pool, measure_kind, period, &filter),
+        rollups::weekday_hour(pool, period, &filter),
+        rollups::channel_priority(pool, measure_kind, period, &filter),
+    )?;
+    let product_category = grids::product_category(&by_product, measure_kind, period, &filter);
+    let weekday_hour = grids::weekday_hour(&by_hour, period, &filter);
+    let channel_priority = grids::channel_priority(&by_channel, measure_kind, period, &filter);
     Ok(Heatmaps {
         period: Some(period),
         choices,

@@ -33,10 +33,18 @@ pub async fn get_overview(
     };
     let period = filter.period(latest);
     let previous = period.previous();
-    let (now, before) = rollups::sums(pool, period, previous, &filter).await?;
-    let frt = rollups::medians(pool, Latency::FirstResponse, period, previous, &filter).await?;
-    let res = rollups::medians(pool, Latency::Resolution, period, previous, &filter).await?;
-    let daily = rollups::daily(pool, period, &filter).await?;
+    let current_from = period.to - chrono::Duration::days(CURRENT_DAYS - 1);
+    // The page's queries are independent: each runs on its own pooled connection at once.
+    let ((now, before), frt, res, daily, by_channel, by_priority, by_category, alerts) = tokio::try_join!(
+        rollups::sums(pool, period, previous, &filter),
+        rollups::medians(pool, Latency::FirstResponse, period, previous, &filter),
+        rollups::medians(pool, Latency::Resolution, period, previous, &filter),
+        rollups::daily(pool, period, &filter),
+        rollups::breakdown(pool, Dimension::Channel, period, &filter),
+        rollups::breakdown(pool, Dimension::Priority, period, &filter),
+        rollups::breakdown(pool, Dimension::Category, period, &filter),
+        crate::server::db::alerts::list(pool, current_from, period.to, &filter, 6),
+    )?;
     let by_day: std::collections::HashMap<_, _> = daily.into_iter().collect();
     let filled: Vec<_> = period
         .from
@@ -46,16 +54,14 @@ pub async fn get_overview(
         .collect();
     let volume_svg =
         charts::line::daily_volume(&filled, "Tickets per day").map_err(AppError::internal)?;
-    let current_from = period.to - chrono::Duration::days(CURRENT_DAYS - 1);
-    let alerts = crate::server::db::alerts::list(pool, current_from, period.to, &filter, 6).await?;
     Ok(Overview {
         alerts,
         period: Some(period),
         previous: Some(previous),
         figures: figures(&now, &before, (frt, res), period.days()),
-        by_channel: rollups::breakdown(pool, Dimension::Channel, period, &filter).await?,
-        by_priority: rollups::breakdown(pool, Dimension::Priority, period, &filter).await?,
-        by_category: rollups::breakdown(pool, Dimension::Category, period, &filter).await?,
+        by_channel,
+        by_priority,
+        by_category,
         volume_svg,
         choices,
     })

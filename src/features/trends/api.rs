@@ -51,7 +51,10 @@ pub async fn get_trends(
         Group::Product => names.get(key).cloned().unwrap_or_else(|| key.to_string()),
         Group::Category => key.to_string(),
     };
-    let changes = rollups::group_changes(pool, group, period, previous, &filter).await?;
+    let (changes, points) = tokio::try_join!(
+        rollups::group_changes(pool, group, period, previous, &filter),
+        rollups::trend(pool, group, grain, period, &filter),
+    )?;
     let share = |neg: i64, analysed: i64| (analysed > 0).then(|| neg as f64 / analysed as f64);
     let rows: Vec<GroupRow> = changes
         .iter()
@@ -77,7 +80,6 @@ pub async fn get_trends(
             }
         })
         .collect();
-    let points = rollups::trend(pool, group, grain, period, &filter).await?;
     let order: Vec<String> = changes
         .iter()
         .filter(|c| c.n > 0)

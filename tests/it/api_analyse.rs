@@ -1,8 +1,7 @@
 //! `POST /api/v1/analyse` answers what the stored pipeline decides for the same text (sentiment,
 //! escalation and its reasons, category) plus a template draft, and stores nothing.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 use serde_json::{json, Value};
 

@@ -1,8 +1,7 @@
 //! CSV export: each table downloads as CSV with the page's filters applied, its numbers match the
 //! database, and each role gets exactly the tables its pages show.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 
 /// Parsed CSV: header and rows.

@@ -2,8 +2,7 @@
 //! inserts, updates and deletes of tickets, analyses, escalations and category corrections, in
 //! single-row and multi-row statements, and through the real analysis job.
 
-mod common;
-
+use crate::common;
 use common::{fresh_pool, spawn_app};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -64,6 +63,32 @@ const RAW_HOURLY: &str = concat!(
     raw_facts!(),
     " GROUP BY day, hour, CUBE (category, channel, sentiment)"
 );
+/// The monthly cube keeps every grouping, products included.
+const RAW_MONTHLY: &str = concat!(
+    "SELECT GROUPING(product_id, category, channel, sentiment)::smallint, month, product_id,
+            category, channel, sentiment,
+            count(*)::int, count(*) FILTER (WHERE open)::int,
+            count(*) FILTER (WHERE escalated)::int,
+            COALESCE(sum(csat), 0)::int, count(csat)::int,
+            COALESCE(sum(frt_s), 0)::int8, count(frt_s)::int,
+            COALESCE(sum(res_s), 0)::int8, count(res_s)::int,
+            count(*) FILTER (WHERE priority = 'low')::int,
+            count(*) FILTER (WHERE priority = 'medium')::int,
+            count(*) FILTER (WHERE priority = 'high')::int,
+            count(*) FILTER (WHERE priority = 'urgent')::int,
+            count(*) FILTER (WHERE priority = 'low' AND escalated)::int,
+            count(*) FILTER (WHERE priority = 'medium' AND escalated)::int,
+            count(*) FILTER (WHERE priority = 'high' AND escalated)::int,
+            count(*) FILTER (WHERE priority = 'urgent' AND escalated)::int
+     FROM (SELECT date_trunc('month', day)::date AS month, * FROM ",
+    raw_facts!(),
+    ") m GROUP BY month, CUBE (product_id, category, channel, sentiment)"
+);
+const ROLLUP_MONTHLY: &str = "
+    SELECT g, month, product_id, category, channel, sentiment, n, open_n, escalated_n,
+           csat_sum, csat_n, frt_sum, frt_n, res_sum, res_n, n_low, n_medium, n_high, n_urgent,
+           esc_low, esc_medium, esc_high, esc_urgent
+    FROM rollup_monthly WHERE n <> 0";
 const ROLLUP_HOURLY: &str = "
     SELECT g, day, hour, category, channel, sentiment, n FROM rollup_hourly WHERE n <> 0";
 const RAW_LATENCY: &str = concat!(
@@ -78,6 +103,23 @@ const RAW_LATENCY: &str = concat!(
 const ROLLUP_LATENCY: &str = "
     SELECT g, day, kind, bucket, category, channel, sentiment, n
     FROM rollup_latency WHERE n <> 0";
+/// The monthly latency cube keeps products alone or with one other dimension.
+const RAW_MONTHLY_LATENCY: &str = concat!(
+    "SELECT GROUPING(product_id, category, channel, sentiment)::smallint,
+            date_trunc('month', day)::date, kind, latency_bucket(s), product_id, category,
+            channel, sentiment, count(*)::int
+     FROM ",
+    raw_facts!(),
+    " CROSS JOIN LATERAL (VALUES ('f'::\"char\", frt_s), ('r', res_s)) k(kind, s)
+     WHERE s IS NOT NULL
+     GROUP BY date_trunc('month', day), kind, latency_bucket(s), GROUPING SETS (
+        (), (category), (channel), (sentiment), (category, channel), (category, sentiment),
+        (channel, sentiment), (category, channel, sentiment),
+        (product_id), (product_id, sentiment), (product_id, channel), (product_id, category))"
+);
+const ROLLUP_MONTHLY_LATENCY: &str = "
+    SELECT g, month, kind, bucket, product_id, category, channel, sentiment, n
+    FROM rollup_monthly_latency WHERE n <> 0";
 
 /// Rows in one query and not the other, both ways (0 when they agree).
 async fn differences(pool: &PgPool, a: &str, b: &str) -> i64 {
@@ -94,6 +136,12 @@ async fn assert_consistent(pool: &PgPool, when: &str) {
         ("rollup_daily", RAW_DAILY, ROLLUP_DAILY),
         ("rollup_hourly", RAW_HOURLY, ROLLUP_HOURLY),
         ("rollup_latency", RAW_LATENCY, ROLLUP_LATENCY),
+        ("rollup_monthly", RAW_MONTHLY, ROLLUP_MONTHLY),
+        (
+            "rollup_monthly_latency",
+            RAW_MONTHLY_LATENCY,
+            ROLLUP_MONTHLY_LATENCY,
+        ),
     ] {
         let diff = differences(pool, raw, rollup).await;
         assert_eq!(diff, 0, "{name} differs from the raw tickets {when}");
@@ -102,7 +150,9 @@ async fn assert_consistent(pool: &PgPool, when: &str) {
     let emptied: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM rollup_daily WHERE n = 0)
               + (SELECT count(*) FROM rollup_hourly WHERE n = 0)
-              + (SELECT count(*) FROM rollup_latency WHERE n = 0)",
+              + (SELECT count(*) FROM rollup_latency WHERE n = 0)
+              + (SELECT count(*) FROM rollup_monthly WHERE n = 0)
+              + (SELECT count(*) FROM rollup_monthly_latency WHERE n = 0)",
     )
     .fetch_one(pool)
     .await
@@ -144,8 +194,9 @@ async fn insert_tickets(
     );
     let rows: Vec<_> = (0..n)
         .map(|_| {
+            // Seventy days: the tickets fall in three or four calendar months.
             let created =
-                chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 20));
+                chrono::Utc::now() - chrono::Duration::minutes(rng.gen_range(0..60 * 24 * 70));
             let responded = rng
                 .gen_bool(0.6)
                 .then(|| created + chrono::Duration::seconds(rng.gen_range(0..90_000)));

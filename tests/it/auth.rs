@@ -1,7 +1,6 @@
 //! Logging in, sessions in Postgres, cookies, and role checks on the server.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, PASSWORD};
 
 #[tokio::test]

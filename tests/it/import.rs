@@ -1,7 +1,6 @@
 //! CSV import: every supported layout, bad rows reported by line and skipped, no duplicates on re-import.
 
-mod common;
-
+use crate::common;
 use common::fresh_pool;
 use std::path::Path;
 use ticketlens::server::import::{self, formats::Format, ImportOptions, ImportReport};

@@ -1,7 +1,6 @@
 //! The ticket list's filters, search, ordering and keyset paging, and the rendered pages.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 use std::collections::HashSet;
 use ticketlens::domain::{Priority, Status};

@@ -2,16 +2,7 @@
 //! ticket, the customer's history, similar resolved replies and the template; the sources are
 //! stored; a failing provider is retried, then the draft falls back to retrieval and says why.
 
-mod common;
-#[path = "llm/standin.rs"]
-#[expect(
-    dead_code,
-    reason = "shared with tests/llm.rs, which uses every scripted step"
-)]
-mod standin;
-#[path = "llm/wire.rs"]
-mod wire;
-
+use crate::{common, standin};
 use common::{spawn_app_with, TestApp};
 use standin::{Standin, Step};
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! Ticket analysis jobs: every new ticket is queued, analysed once, stored with its engine and version, and a killed backfill loses nothing and redoes nothing.
 
-mod common;
-
+use crate::common;
 use common::{fresh_database, test_settings};
 use std::process::Stdio;
 use std::time::Duration;

@@ -1,8 +1,7 @@
 //! Categories end to end over HTTP: training either engine from labelled tickets, the no-signal
 //! warning, activation and classification of analysed and new tickets, agents' corrections.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, TestApp};
 
 const TOPICS: [(&str, [&str; 3]); 4] = [

@@ -2,8 +2,7 @@
 //! and evaluation runs (managers and admins only), against a demo data set analysed by the real
 //! worker code.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 use serde_json::json;
 

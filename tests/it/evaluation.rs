@@ -1,7 +1,6 @@
 //! Evaluation runs, training, engine activation, labelled sets and corrections, through the HTTP surface a browser uses, with the jobs run by the real worker code.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 
 const ADMIN: &str = "admin@example.com";

@@ -1,7 +1,6 @@
 //! Escalation end to end against a real database: the analysis job escalates by every rule kind, rules are versioned, backtests count by hand, claims race, and escalated tickets never get an automatic reply.
 
-mod common;
-
+use crate::common;
 use chrono::{DateTime, Duration, Utc};
 use common::{spawn_app, TestApp};
 use ticketlens::domain::rules::{Combine, Condition, Rule, Severity};

@@ -2,8 +2,7 @@
 //! pgvector search, a retrieval draft built from its reply, no draft for an escalated ticket, and
 //! agents sending drafts unchanged or edited, or rejecting them, counted in the acceptance table.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, TestApp};
 use ticketlens::server::db;
 

@@ -1,15 +1,6 @@
 //! The LLM engine end to end against a local Gemini stand-in: evaluation runs record tokens and the prompt version, and a failing provider falls back to the offline engine without losing a ticket.
 
-mod common;
-#[path = "llm/standin.rs"]
-#[expect(
-    dead_code,
-    reason = "shared with tests/llm.rs, which uses every scripted step"
-)]
-mod standin;
-#[path = "llm/wire.rs"]
-mod wire;
-
+use crate::{common, standin};
 use common::spawn_app_with;
 use standin::{Standin, Step};
 use std::time::Duration;

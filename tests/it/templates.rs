@@ -1,8 +1,7 @@
 //! Reply templates over HTTP: versions per category, unknown variables refused at save time with
 //! their place, the "*" fallback, and a preview filled from a real ticket.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 
 #[tokio::test]

@@ -1,8 +1,7 @@
 //! The Overview reads the rollups: its figures under each filter equal the same figures counted
 //! from the raw tickets, medians within the latency buckets' resolution, and filters live in the URL.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, TestApp};
 use ticketlens::server::db::rollups::bucket_start;
 

@@ -2,8 +2,7 @@
 //! page and read back, one JSON error shape with the right status for every kind of bad request,
 //! and an OpenAPI document whose every operation the server answers.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, TestApp};
 use serde_json::{json, Value};
 

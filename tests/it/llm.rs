@@ -1,10 +1,6 @@
 //! LLM clients against local stand-ins speaking the Gemini and OpenAI wire formats.
 
-#[path = "llm/standin.rs"]
-mod standin;
-#[path = "llm/wire.rs"]
-mod wire;
-
+use crate::standin;
 use standin::{Standin, Step};
 use std::time::{Duration, Instant};
 use ticketlens::server::config::Secret;
@@ -209,5 +205,4 @@ async fn complete_returns_text_usage_and_exchange() {
     }
 }
 
-#[path = "llm/failures.rs"]
 mod failures;

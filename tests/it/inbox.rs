@@ -1,7 +1,6 @@
 //! The inbox over HTTP: ordering by SLA, filters, claim conflicts, notes, replies, resolve and reopen, rule validation and roles.
 
-mod common;
-
+use crate::common;
 use chrono::{Duration, Utc};
 use common::{spawn_app, TestApp};
 

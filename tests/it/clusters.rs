@@ -2,8 +2,7 @@
 //! clusters with their words as top terms, the page lists them, the ticket list filters by
 //! cluster, an admin's name survives a new run, and an automatic run picks k by silhouette.
 
-mod common;
-
+use crate::common;
 use common::{spawn_app, TestApp};
 
 const TOPICS: [(&str, [&str; 8]); 3] = [

@@ -1,8 +1,7 @@
 //! Trends: every group's tickets this period and the one before equal raw counts from the
 //! tickets, the charts draw a line per group, and the grain and group switches work.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 
 /// (label, tickets, before) of every row of the comparison table.

@@ -1,5 +1,4 @@
 //! The candle embedder against vectors from an independent NumPy forward pass of the same model.
-#![cfg(feature = "ssr")]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -134,7 +133,7 @@ fn the_opt_in_q8_embedder_stays_close_to_the_reference() {
 
 /// Throughput, for a release build only: one text per line in TICKETLENS_BENCH_TEXTS, e.g.
 /// `scripts/onnx_embed_bench.py --write-sample-texts /tmp/texts.txt` then
-/// `cargo test --release --features ssr --test embed -- --ignored --nocapture throughput`.
+/// `cargo test --release --features ssr --test it -- --ignored --nocapture throughput`.
 #[test]
 #[ignore]
 fn throughput() {

@@ -1,8 +1,7 @@
 //! Heatmaps: every cell's number equals the tickets it links to, weekday × hour cells add up to
 //! the period's tickets, and the measures switch between counts and shares.
 
-mod common;
-
+use crate::common;
 use common::spawn_app;
 
 /// (href, title) of every heatmap cell in a page, hrefs unescaped.

@@ -2,8 +2,7 @@
 //! category, nothing is raised outside the incidents and the demo's holiday season, new current
 //! alerts raise one issue.spike event each, a rerun changes nothing, and the pages show them.
 
-mod common;
-
+use crate::common;
 use chrono::{Datelike, Duration, NaiveDate};
 use common::{fresh_pool, spawn_app};
 use sqlx::PgPool;

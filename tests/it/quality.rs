@@ -2,8 +2,7 @@
 //! duplicates, empty fields, impossible timestamps, skipped rows, and a label column that is
 //! predictable from the text next to one that is noise.
 
-mod common;
-
+use crate::common;
 use common::fresh_pool;
 use std::fmt::Write;
 use ticketlens::server::import::{self, ImportOptions};

@@ -1,0 +1,35 @@
+//! The integration tests, in one binary: one link instead of one per file (each was 0.5 GB
+//! with debug info, and linking them took much of a CI run). Each module is one area; they share
+//! the helpers in `common`, a real PostgreSQL, and the LLM stand-ins in `standin` and `wire`.
+#![cfg(feature = "ssr")]
+
+mod common;
+mod standin;
+mod wire;
+
+mod alerts;
+mod analysis;
+mod api;
+mod api_analyse;
+mod api_inbox;
+mod auth;
+mod categories;
+mod clusters;
+mod drafts;
+mod drafts_llm;
+mod embed;
+mod escalation;
+mod evaluation;
+mod evaluation_llm;
+mod export;
+mod heatmaps;
+mod import;
+mod inbox;
+mod llm;
+mod overview;
+mod quality;
+mod rollups;
+mod startup;
+mod templates;
+mod tickets;
+mod trends;
