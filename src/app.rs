@@ -7,6 +7,7 @@ use crate::features::clusters::page::ClustersPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
 use crate::features::heatmaps::page::HeatmapsPage;
 use crate::features::inbox::page::InboxPage;
+use crate::features::integrations::page::IntegrationsPage;
 use crate::features::prompts::page::PromptsPage;
 use crate::features::quality::page::QualityPage;
 use crate::features::rules::page::RulesPage;
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/trends") view=|| view! { <Layout><TrendsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/tokens") view=|| view! { <Layout><TokensPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/integrations") view=|| view! { <Layout><IntegrationsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>
             </Routes>

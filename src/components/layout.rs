@@ -21,6 +21,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Data, "/data", "Data"),
     (Area::Data, "/quality", "Quality"),
     (Area::Users, "/users", "Users"),
+    (Area::Integrations, "/integrations", "Integrations"),
 ];
 
 #[component]

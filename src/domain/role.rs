@@ -54,6 +54,8 @@ pub enum Area {
     Tuning,
     /// A user's own settings, such as API tokens (every role).
     Account,
+    /// Webhooks in and out, e-mail (admins).
+    Integrations,
 }
 
 impl Area {
@@ -62,7 +64,7 @@ impl Area {
         match self {
             Area::Overview | Area::Tickets | Area::Inbox | Area::Account => true,
             Area::Evaluation => matches!(role, Role::Admin | Role::Manager),
-            Area::Data | Area::Users | Area::Tuning => role == Role::Admin,
+            Area::Data | Area::Users | Area::Tuning | Area::Integrations => role == Role::Admin,
         }
     }
 }
@@ -80,6 +82,7 @@ mod tests {
         assert!(Area::Evaluation.allows(Role::Manager));
         assert!(!Area::Evaluation.allows(Role::Agent));
         assert!(!Area::Tuning.allows(Role::Manager));
+        assert!(!Area::Integrations.allows(Role::Manager));
         assert_eq!(Role::parse("Manager"), Some(Role::Manager));
     }
 }

@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod evaluation;
 pub mod heatmaps;
 pub mod inbox;
+pub mod integrations;
 pub mod overview;
 pub mod prompts;
 pub mod quality;

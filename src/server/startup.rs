@@ -145,6 +145,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(crate::server::api::router())
+        .merge(crate::server::webhooks::inbound::router())
         .route(
             "/export/{file}",
             axum::routing::get(crate::server::export::export),

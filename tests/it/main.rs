@@ -33,3 +33,4 @@ mod startup;
 mod templates;
 mod tickets;
 mod trends;
+mod webhooks;

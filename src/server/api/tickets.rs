@@ -158,7 +158,7 @@ pub struct NewTicketIn {
     pub external_id: Option<String>,
     pub subject: String,
     pub body: String,
-    /// Stable key of the customer in your system (e-mail, handle or id).
+    /// Stable key of the customer in your system (e-mail, handle or id); default the e-mail.
     pub customer_ref: Option<String>,
     pub customer_name: Option<String>,
     pub customer_email: Option<String>,
@@ -218,13 +218,15 @@ impl NewTicketIn {
             None => crate::server::auth::new_token(),
         };
         let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let email = blank(self.customer_email);
         Ok(NewTicket {
             external_id,
             subject,
             body,
-            customer_ref: blank(self.customer_ref),
+            // Without a key of their own, customers are known by their e-mail address.
+            customer_ref: blank(self.customer_ref).or_else(|| email.clone()),
             customer_name: blank(self.customer_name),
-            customer_email: blank(self.customer_email),
+            customer_email: email,
             product: blank(self.product),
             product_line: None,
             channel: parse_field(self.channel.as_deref(), Channel::parse, "channel", CHANNELS)?

@@ -30,6 +30,7 @@ pub mod templates;
 pub mod ticket_writer;
 pub mod tickets;
 pub mod users;
+pub mod webhooks;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -43,6 +43,8 @@ pub struct JobContext {
     pub rules: Arc<rulebook::RuleBook>,
     /// The active category model, loaded once per choice.
     pub categories: Arc<categorise::CategoryBook>,
+    /// Sends webhook deliveries.
+    pub webhooks: Arc<crate::server::webhooks::Sender>,
 }
 
 impl std::fmt::Debug for JobContext {
@@ -77,6 +79,7 @@ impl JobContext {
             llm,
             rules: Arc::default(),
             categories: Arc::default(),
+            webhooks: Arc::new(crate::server::webhooks::Sender::new(Default::default())?),
         })
     }
 }

@@ -1,4 +1,4 @@
-//! The worker loop: analyses new tickets and drafts their replies, then runs queued evaluations and training, until shutdown.
+//! The worker loop: analyses new tickets and drafts their replies, runs queued evaluations and training, and sends webhook deliveries, until shutdown.
 
 use super::alerts::{self, DETECT};
 use super::categorise::{self, RECATEGORISE};
@@ -34,8 +34,33 @@ pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
         analysis_loop(&ctx, shutdown.clone()),
         long_job_loop(&ctx, &INTERACTIVE, shutdown.clone()),
         long_job_loop(&ctx, &BACKGROUND, shutdown.clone()),
-        long_job_loop(&ctx, &CHECKS, shutdown)
+        long_job_loop(&ctx, &CHECKS, shutdown.clone()),
+        webhook_loop(&ctx, shutdown)
     );
+}
+
+/// Fans events out to webhook subscriptions and sends due deliveries, apart from the analysis
+/// so a slow receiver holds up nothing else.
+async fn webhook_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        let busy = tokio::select! {
+            _ = &mut shutdown => return,
+            done = ctx.webhooks.step(&ctx.pool) => match done {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::error!(error = ?e, "webhook delivery step failed");
+                    false
+                }
+            },
+        };
+        if !busy {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(IDLE) => {}
+            }
+        }
+    }
 }
 
 async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
@@ -111,9 +136,19 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
             return true;
         }
     }
-    long_jobs(ctx, &INTERACTIVE).await
+    if long_jobs(ctx, &INTERACTIVE).await
         || long_jobs(ctx, &BACKGROUND).await
         || long_jobs(ctx, &CHECKS).await
+    {
+        return true;
+    }
+    match ctx.webhooks.step(&ctx.pool).await {
+        Ok(n) => n > 0,
+        Err(e) => {
+            tracing::error!(error = ?e, "webhook delivery step failed");
+            true
+        }
+    }
 }
 
 /// Analyses one batch with the active engine (reloaded when an admin changes it).

@@ -1,0 +1,232 @@
+//! Server functions of the Integrations page (admins): webhook subscriptions, test events, replays, inbound sources.
+
+use super::{Created, Integrations};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The page's data; `delivery` picks a delivery whose attempt log is shown.
+#[server(endpoint = "integrations")]
+pub async fn get_integrations(
+    #[server(default)] status: Option<String>,
+    #[server(default)] delivery: Option<String>,
+) -> Result<Integrations, AppError> {
+    use super::{AttemptView, DeliveryView, InboundView, SubscriptionView, STATUSES};
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    auth::require(Area::Integrations)?;
+    let pool = &app_state()?.pool;
+    let status = status.filter(|s| STATUSES.contains(&s.as_str()));
+    let subscriptions = db::webhooks::list(pool)
+        .await?
+        .into_iter()
+        .map(|s| SubscriptionView {
+            id: s.id,
+            name: s.name,
+            url: s.url,
+            events: s.events,
+            active: s.active,
+            created_at: s.created_at,
+            pending: s.pending,
+            delivered: s.delivered,
+            dead: s.dead,
+        })
+        .collect();
+    let deliveries = db::webhooks::recent(pool, status.as_deref(), 50)
+        .await?
+        .into_iter()
+        .map(|d| DeliveryView {
+            id: d.id,
+            subscription: d.subscription,
+            kind: d.kind,
+            event_id: d.event_id,
+            status: d.status,
+            attempts: d.attempts,
+            last_code: d.last_code,
+            last_error: d.last_error,
+            created_at: d.created_at,
+            next_attempt_at: d.next_attempt_at,
+        })
+        .collect();
+    let attempts = match delivery.filter(|d| !d.is_empty()) {
+        Some(id) => {
+            let log = db::webhooks::attempts(pool, &id)
+                .await?
+                .into_iter()
+                .map(|a| AttemptView {
+                    attempt: a.attempt,
+                    started_at: a.started_at,
+                    duration_ms: a.duration_ms,
+                    request_headers: a
+                        .request_headers
+                        .as_object()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    status_code: a.status_code,
+                    response_excerpt: a.response_excerpt,
+                    error: a.error,
+                })
+                .collect();
+            Some((id, log))
+        }
+        None => None,
+    };
+    let inbound = db::webhooks::inbound(pool)
+        .await?
+        .into_iter()
+        .map(|i| InboundView {
+            source: i.source,
+            created_at: i.created_at,
+            tickets: i.tickets,
+        })
+        .collect();
+    Ok(Integrations {
+        subscriptions,
+        deliveries,
+        status,
+        attempts,
+        inbound,
+    })
+}
+
+/// Subscribes `url` to `events`; answers the signing secret, shown this once.
+#[server(endpoint = "integrations/subscribe")]
+pub async fn create_subscription(
+    name: String,
+    url: String,
+    #[server(default)] events: Vec<String>,
+) -> Result<Created, AppError> {
+    use super::EVENTS;
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state, webhooks::sign};
+    let user = auth::require(Area::Integrations)?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Invalid(
+            "Name the subscription (up to 100 characters).".into(),
+        ));
+    }
+    let url = url.trim().to_string();
+    let parsed = reqwest::Url::parse(&url).ok();
+    if !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
+        return Err(AppError::Invalid(format!(
+            "{url:?} is not an http:// or https:// address."
+        )));
+    }
+    let mut chosen: Vec<String> = EVENTS
+        .iter()
+        .filter(|e| events.iter().any(|c| c == *e))
+        .map(|e| e.to_string())
+        .collect();
+    chosen.dedup();
+    if chosen.is_empty() {
+        return Err(AppError::Invalid("Choose at least one event.".into()));
+    }
+    let secret = sign::new_secret();
+    let id = db::webhooks::create(
+        &app_state()?.pool,
+        &name,
+        &url,
+        &chosen,
+        &secret,
+        Some(user.id),
+    )
+    .await?;
+    tracing::info!(user = %user.email, subscription = id, events = ?chosen, "webhook subscription created");
+    Ok(Created { name, secret })
+}
+
+#[server(endpoint = "integrations/activate")]
+pub async fn set_subscription_active(id: i64, active: bool) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Integrations)?;
+    if !db::webhooks::set_active(&app_state()?.pool, id, active).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    tracing::info!(user = %user.email, subscription = id, active, "webhook subscription switched");
+    Ok(())
+}
+
+#[server(endpoint = "integrations/unsubscribe")]
+pub async fn delete_subscription(id: i64) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Integrations)?;
+    if !db::webhooks::delete(&app_state()?.pool, id).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    tracing::info!(user = %user.email, subscription = id, "webhook subscription deleted");
+    Ok(())
+}
+
+/// Queues a `webhook.test` delivery to one subscription; answers its delivery id.
+#[server(endpoint = "integrations/test")]
+pub async fn send_test_event(id: i64) -> Result<String, AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    auth::require(Area::Integrations)?;
+    db::webhooks::send_test(&app_state()?.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound.respond())
+}
+
+/// Sends a delivered or dead delivery again under the same delivery id.
+#[server(endpoint = "integrations/replay")]
+pub async fn replay_delivery(id: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Integrations)?;
+    if !db::webhooks::replay(&app_state()?.pool, &id).await? {
+        return Err(AppError::Invalid(
+            "That delivery is still being sent or does not exist.".into(),
+        ));
+    }
+    tracing::info!(user = %user.email, delivery = %id, "webhook delivery replayed");
+    Ok(())
+}
+
+/// Adds a source that may post tickets to `/hooks/inbound/{source}`; answers its signing secret.
+#[server(endpoint = "integrations/inbound")]
+pub async fn create_inbound(source: String) -> Result<Created, AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state, webhooks::sign};
+    let user = auth::require(Area::Integrations)?;
+    let source = source.trim().to_ascii_lowercase();
+    let valid = (1..=40).contains(&source.len())
+        && source
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !source.starts_with(['-', '_']);
+    if !valid {
+        return Err(AppError::Invalid(
+            "A source name is 1–40 lowercase letters, digits, '-' or '_', e.g. zapier.".into(),
+        ));
+    }
+    let secret = sign::new_secret();
+    if !db::webhooks::create_inbound(&app_state()?.pool, &source, &secret, Some(user.id)).await? {
+        return Err(AppError::Invalid(format!(
+            "There is already an inbound source named {source}."
+        )));
+    }
+    tracing::info!(user = %user.email, source = %source, "inbound webhook source created");
+    Ok(Created {
+        name: source,
+        secret,
+    })
+}
+
+#[server(endpoint = "integrations/inbound/delete")]
+pub async fn delete_inbound(source: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Integrations)?;
+    if !db::webhooks::delete_inbound(&app_state()?.pool, &source).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    tracing::info!(user = %user.email, source = %source, "inbound webhook source deleted");
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The Integrations page: outbound webhook subscriptions and their delivery log, inbound webhook sources.
+
+pub mod api;
+pub mod page;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The event kinds a webhook subscription can choose.
+pub const EVENTS: [&str; 6] = [
+    "ticket.created",
+    "ticket.analysed",
+    "escalation.created",
+    "response.drafted",
+    "response.sent",
+    "issue.spike",
+];
+
+/// Delivery states the log can be filtered by.
+pub const STATUSES: [&str; 3] = ["pending", "delivered", "dead"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionView {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub pending: i64,
+    pub delivered: i64,
+    pub dead: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: String,
+    pub subscription: String,
+    pub kind: String,
+    pub event_id: i64,
+    pub status: String,
+    pub attempts: i32,
+    pub last_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt: i32,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i32,
+    pub request_headers: Vec<(String, String)>,
+    pub status_code: Option<i32>,
+    pub response_excerpt: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboundView {
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub tickets: i64,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Integrations {
+    pub subscriptions: Vec<SubscriptionView>,
+    /// The newest deliveries (of `status` when one is chosen).
+    pub deliveries: Vec<DeliveryView>,
+    pub status: Option<String>,
+    /// The attempt log of the delivery chosen in the URL.
+    pub attempts: Option<(String, Vec<AttemptView>)>,
+    pub inbound: Vec<InboundView>,
+}
+
+/// A secret just made (a subscription's or an inbound source's): the only time it is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    pub name: String,
+    pub secret: String,
+}
