@@ -48,6 +48,7 @@ test("an admin wires webhooks both ways from the Integrations page", async ({ pa
     expect(v1.slice(3)).toBe(expected);
 
     await page.goto("/integrations?status=delivered");
+    await waitForHydration(page);
     const delivery = page.getByTestId("deliveries").locator("tbody tr").first();
     await expect(delivery).toContainText("webhook.test");
     await expect(delivery).toContainText("delivered");
