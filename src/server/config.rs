@@ -73,6 +73,9 @@ pub struct Settings {
     pub run_workers: bool,
     /// The LLM provider, when one is configured (TicketLens works without).
     pub llm: Option<crate::server::llm::LlmSettings>,
+    /// SMTP for replies and notifications, when configured (replies are marked as sent by hand
+    /// without).
+    pub mail: Option<crate::server::mail::MailSettings>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -116,6 +119,7 @@ impl Settings {
                 .unwrap_or_else(default_model_dir),
             run_workers: env_parse("TICKETLENS_WORKERS", true)?,
             llm: crate::server::llm::LlmSettings::from_env()?,
+            mail: crate::server::mail::MailSettings::from_env()?,
         })
     }
 }

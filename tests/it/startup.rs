@@ -13,6 +13,7 @@ fn settings(database: DatabaseSettings) -> Settings {
         model_dir: ticketlens::server::config::default_model_dir(),
         run_workers: false,
         llm: None,
+        mail: None,
     }
 }
 

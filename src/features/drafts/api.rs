@@ -26,14 +26,21 @@ pub async fn send_draft(ticket_id: i64, draft_id: i64, body: String) -> Result<(
     if body.is_empty() || body.len() > 20_000 {
         return Err(AppError::Invalid("A reply needs 1 to 20,000 characters.".into()).respond());
     }
-    let pool = &app_state()?.pool;
-    match drafts::send(pool, ticket_id, draft_id, user.id, body).await? {
-        Review::Done => {
+    let state = app_state()?;
+    let email = state.settings.mail.as_ref().map(|m| m.message_id());
+    match drafts::send(
+        &state.pool,
+        ticket_id,
+        draft_id,
+        user.id,
+        body,
+        email.as_deref(),
+    )
+    .await?
+    {
+        Review::Done(to) => {
             tracing::info!(user = %user.email, ticket_id, draft_id, "draft sent");
-            done(
-                ticket_id,
-                "Reply sent (marked as sent by hand: no e-mail integration is configured).",
-            );
+            done(ticket_id, &sent_message(email.is_some(), to.as_deref()));
             Ok(())
         }
         Review::NotPending => Err(AppError::Invalid(
@@ -54,7 +61,7 @@ pub async fn reject_draft(ticket_id: i64, draft_id: i64, reason: String) -> Resu
         return Err(AppError::Invalid("Say why in 1 to 500 characters.".into()).respond());
     }
     match drafts::reject(&app_state()?.pool, ticket_id, draft_id, user.id, reason).await? {
-        Review::Done => {
+        Review::Done(_) => {
             done(ticket_id, "Draft rejected.");
             Ok(())
         }
@@ -149,6 +156,18 @@ pub async fn save_draft_prompt(template: String, note: String) -> Result<(), App
         chrono::Utc::now().timestamp_millis()
     ));
     Ok(())
+}
+
+/// What the agent is told about a sent reply.
+#[cfg(feature = "ssr")]
+pub fn sent_message(mail: bool, to: Option<&str>) -> String {
+    match (mail, to) {
+        (_, Some(to)) => format!("Reply sent: e-mailed to {to}."),
+        (true, None) => {
+            "Reply saved; the customer has no e-mail address, so send it by hand.".into()
+        }
+        (false, None) => "Reply saved and marked as sent by hand (no e-mail is configured).".into(),
+    }
 }
 
 #[cfg(feature = "ssr")]

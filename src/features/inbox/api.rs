@@ -80,23 +80,23 @@ pub async fn add_note(ticket_id: i64, body: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Stores the agent's reply; with no e-mail integration yet it is marked as sent by hand.
+/// Stores the agent's reply and e-mails it to the customer when SMTP is configured.
 #[server(endpoint = "escalation/reply")]
 pub async fn send_reply(ticket_id: i64, body: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, db, state::app_state};
     let user = auth::require(Area::Inbox)?;
     let body = text(&body, "A reply")?;
-    let pool = &app_state()?.pool;
+    let state = app_state()?;
+    let pool = &state.pool;
     if db::tickets::detail(pool, ticket_id, 0).await?.is_none() {
         return Err(AppError::NotFound.respond());
     }
-    db::responses::send_agent_reply(pool, ticket_id, user.id, body).await?;
-    done(
-        ticket_id,
-        None,
-        "Reply saved and marked as sent by hand (no e-mail integration is configured).",
-    );
+    let email = state.settings.mail.as_ref().map(|m| m.message_id());
+    let (_, to) =
+        db::responses::send_agent_reply(pool, ticket_id, user.id, body, email.as_deref()).await?;
+    let message = crate::features::drafts::api::sent_message(email.is_some(), to.as_deref());
+    done(ticket_id, None, &message);
     Ok(())
 }
 

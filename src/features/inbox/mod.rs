@@ -79,6 +79,8 @@ pub struct ReplyView {
     pub body: String,
     pub delivery: Option<String>,
     pub at: DateTime<Utc>,
+    /// How its e-mail went, when it was e-mailed.
+    pub email: Option<String>,
 }
 
 /// A ticket's escalation as the panel on the Ticket page shows it.

@@ -148,7 +148,12 @@ fn Trail(t: TicketEscalation) -> impl IntoView {
         .map(|r| view! {
             <li>
                 <strong>{r.author.clone().unwrap_or_else(|| "TicketLens".into())}</strong>
-                {format!(" replied {} ({})", fmt_time(&r.at), match r.delivery.as_deref() { Some("manual") => "sent by hand", Some(d) => d, None => "draft" })}
+                {format!(" replied {} ({})", fmt_time(&r.at), match (r.email.as_deref(), r.delivery.as_deref()) {
+                    (Some(mail), _) => mail,
+                    (None, Some("manual")) => "sent by hand",
+                    (None, Some(d)) => d,
+                    (None, None) => "draft",
+                })}
                 <div class="body reply">{r.body.clone()}</div>
             </li>
         })

@@ -133,6 +133,7 @@ pub async fn ticket(
                 body: r.body,
                 delivery: r.delivery,
                 at: r.created_at,
+                email: r.email,
             })
             .collect(),
         agents: db::inbox::agents(pool).await?,

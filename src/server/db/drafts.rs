@@ -91,9 +91,10 @@ pub async fn of_ticket(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<
 }
 
 /// What happened to a send or reject request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Review {
-    Done,
+    /// Done; the address the reply is e-mailed to, if it is.
+    Done(Option<String>),
     /// The draft does not exist, belongs to another ticket, or was already sent or rejected.
     NotPending,
 }
@@ -106,6 +107,7 @@ pub async fn send(
     draft_id: i64,
     user_id: i64,
     body: &str,
+    email: Option<&str>,
 ) -> sqlx::Result<Review> {
     let mut tx = pool.begin().await?;
     let original: Option<String> = sqlx::query_scalar(
@@ -132,8 +134,20 @@ pub async fn send(
     .execute(&mut *tx)
     .await?;
     super::responses::replied(&mut tx, ticket_id, user_id, body).await?;
+    let to = match email {
+        Some(message_id) => {
+            super::emails::queue_reply(
+                &mut tx,
+                draft_id,
+                message_id,
+                crate::server::mail::compose_reply,
+            )
+            .await?
+        }
+        None => None,
+    };
     tx.commit().await?;
-    Ok(Review::Done)
+    Ok(Review::Done(to))
 }
 
 /// Rejects a pending draft with the agent's reason.
@@ -156,7 +170,7 @@ pub async fn reject(
     .execute(db)
     .await?;
     Ok(if done.rows_affected() == 1 {
-        Review::Done
+        Review::Done(None)
     } else {
         Review::NotPending
     })

@@ -28,14 +28,17 @@ pub async fn replied(
     super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
 }
 
-/// Stores an agent's reply as sent by hand (no delivery integration yet), records the first
-/// response on the ticket and its escalation, and adds it to the activity trail.
+/// Stores an agent's reply, records the first response on the ticket and its escalation, and
+/// adds it to the activity trail. With `email` (a Message-ID) the reply is queued for e-mail to
+/// the customer in the same transaction; else, or without an address, it is sent by hand.
+/// Returns the response id and the address it is e-mailed to.
 pub async fn send_agent_reply(
     pool: &PgPool,
     ticket_id: i64,
     author_id: i64,
     body: &str,
-) -> sqlx::Result<i64> {
+    email: Option<&str>,
+) -> sqlx::Result<(i64, Option<String>)> {
     let mut tx = pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO responses (ticket_id, method, body, status, delivery, author_id, sent_at)
@@ -47,8 +50,15 @@ pub async fn send_agent_reply(
     .fetch_one(&mut *tx)
     .await?;
     replied(&mut tx, ticket_id, author_id, body).await?;
+    let to = match email {
+        Some(message_id) => {
+            super::emails::queue_reply(&mut tx, id, message_id, crate::server::mail::compose_reply)
+                .await?
+        }
+        None => None,
+    };
     tx.commit().await?;
-    Ok(id)
+    Ok((id, to))
 }
 
 /// Sends an automatic reply (a template or retrieval answer). The database refuses it for an
@@ -78,12 +88,22 @@ pub struct ResponseRow {
     pub delivery: Option<String>,
     pub author: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// How its e-mail went, when it was e-mailed: "sent to …", "queued for …", "failed: …".
+    pub email: Option<String>,
 }
 
 pub async fn of_ticket(pool: &PgPool, ticket_id: i64) -> sqlx::Result<Vec<ResponseRow>> {
     sqlx::query_as(
-        "SELECT r.method, r.body, r.status, r.delivery, u.name AS author, r.created_at
+        "SELECT r.method, r.body, r.status, r.delivery, u.name AS author, r.created_at,
+                CASE m.status
+                    WHEN 'sent' THEN 'e-mailed to ' || m.to_address || ' at '
+                                     || to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC'
+                    WHEN 'dead' THEN 'e-mail to ' || m.to_address || ' failed: ' || m.last_error
+                    ELSE 'e-mail to ' || m.to_address || ' queued'
+                         || COALESCE(' (' || m.attempts || ' attempts, last: ' || m.last_error || ')', '')
+                END AS email
          FROM responses r LEFT JOIN users u ON u.id = r.author_id
+         LEFT JOIN emails m ON m.response_id = r.id
          WHERE r.ticket_id = $1 ORDER BY r.id",
     )
     .bind(ticket_id)

@@ -45,6 +45,8 @@ pub struct JobContext {
     pub categories: Arc<categorise::CategoryBook>,
     /// Sends webhook deliveries.
     pub webhooks: Arc<crate::server::webhooks::Sender>,
+    /// Sends e-mail, when SMTP is configured.
+    pub mailer: Option<Arc<crate::server::mail::Mailer>>,
 }
 
 impl std::fmt::Debug for JobContext {
@@ -80,6 +82,13 @@ impl JobContext {
             rules: Arc::default(),
             categories: Arc::default(),
             webhooks: Arc::new(crate::server::webhooks::Sender::new(Default::default())?),
+            mailer: match &settings.mail {
+                Some(mail) => Some(Arc::new(crate::server::mail::Mailer::new(
+                    mail.clone(),
+                    Default::default(),
+                )?)),
+                None => None,
+            },
         })
     }
 }

@@ -1,4 +1,4 @@
-//! The worker loop: analyses new tickets and drafts their replies, runs queued evaluations and training, and sends webhook deliveries, until shutdown.
+//! The worker loop: analyses new tickets and drafts their replies, runs queued evaluations and training, and sends webhook deliveries and e-mail, until shutdown.
 
 use super::alerts::{self, DETECT};
 use super::categorise::{self, RECATEGORISE};
@@ -35,24 +35,18 @@ pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
         long_job_loop(&ctx, &INTERACTIVE, shutdown.clone()),
         long_job_loop(&ctx, &BACKGROUND, shutdown.clone()),
         long_job_loop(&ctx, &CHECKS, shutdown.clone()),
-        webhook_loop(&ctx, shutdown)
+        outbox_loop(&ctx, shutdown)
     );
 }
 
-/// Fans events out to webhook subscriptions and sends due deliveries, apart from the analysis
-/// so a slow receiver holds up nothing else.
-async fn webhook_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+/// Sends webhook deliveries and e-mail, apart from the analysis so a slow receiver holds up
+/// nothing else.
+async fn outbox_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     loop {
         let busy = tokio::select! {
             _ = &mut shutdown => return,
-            done = ctx.webhooks.step(&ctx.pool) => match done {
-                Ok(n) => n > 0,
-                Err(e) => {
-                    tracing::error!(error = ?e, "webhook delivery step failed");
-                    false
-                }
-            },
+            n = outbox_step(ctx) => n > 0,
         };
         if !busy {
             tokio::select! {
@@ -142,13 +136,26 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
     {
         return true;
     }
-    match ctx.webhooks.step(&ctx.pool).await {
-        Ok(n) => n > 0,
+    outbox_step(ctx).await > 0
+}
+
+/// Sends one batch of webhook deliveries and one of e-mail; returns how many it handled
+/// (failures are logged, and retried by the outboxes themselves).
+async fn outbox_step(ctx: &JobContext) -> usize {
+    let mut handled = match ctx.webhooks.step(&ctx.pool).await {
+        Ok(n) => n,
         Err(e) => {
             tracing::error!(error = ?e, "webhook delivery step failed");
-            true
+            0
+        }
+    };
+    if let Some(mailer) = &ctx.mailer {
+        match mailer.step(&ctx.pool).await {
+            Ok(n) => handled += n,
+            Err(e) => tracing::error!(error = ?e, "e-mail step failed"),
         }
     }
+    handled
 }
 
 /// Analyses one batch with the active engine (reloaded when an admin changes it).

@@ -151,6 +151,7 @@ pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
         model_dir: model_dir(),
         run_workers: false,
         llm: None,
+        mail: None,
     }
 }
 
