@@ -2,6 +2,7 @@
 
 use crate::components::Layout;
 use crate::features::alerts::page::AlertsPage;
+use crate::features::audit::page::AuditPage;
 use crate::features::categories::page::CategoriesPage;
 use crate::features::clusters::page::ClustersPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
@@ -25,6 +26,8 @@ use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::csp::provide_for_render();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/trends") view=|| view! { <Layout><TrendsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/tokens") view=|| view! { <Layout><TokensPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=|| view! { <Layout><AuditPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/integrations") view=|| view! { <Layout><IntegrationsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/templates") view=|| view! { <Layout><TemplatesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/prompts") view=|| view! { <Layout><PromptsPage/></Layout> } ssr=SsrMode::Async/>

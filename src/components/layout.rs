@@ -21,6 +21,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Data, "/data", "Data"),
     (Area::Data, "/quality", "Quality"),
     (Area::Users, "/users", "Users"),
+    (Area::Users, "/audit", "Audit log"),
     (Area::Integrations, "/integrations", "Integrations"),
 ];
 

@@ -69,6 +69,153 @@ impl Area {
     }
 }
 
+/// Who may call each server function (`POST /api/{endpoint}`): the one table the access guard
+/// enforces before a function runs and the role-matrix test walks. `None` marks the public ones
+/// (log in, log out, who am I). An endpoint missing here is refused for everyone.
+pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
+    ("alerts", Some(Area::Overview)),
+    ("alerts/detect", Some(Area::Overview)),
+    ("audit", Some(Area::Users)),
+    ("me", None),
+    ("login", None),
+    ("logout", None),
+    ("categories", Some(Area::Tuning)),
+    ("categories/train", Some(Area::Tuning)),
+    ("categories/activate", Some(Area::Tuning)),
+    ("ticket/category", Some(Area::Tickets)),
+    ("clusters", Some(Area::Overview)),
+    ("clusters/run", Some(Area::Tuning)),
+    ("clusters/name", Some(Area::Tuning)),
+    ("imports", Some(Area::Data)),
+    ("drafts/assist", Some(Area::Tickets)),
+    ("drafts/send", Some(Area::Tickets)),
+    ("drafts/reject", Some(Area::Tickets)),
+    ("drafts/redraft", Some(Area::Tickets)),
+    ("drafts/acceptance", Some(Area::Evaluation)),
+    ("drafts/settings", Some(Area::Tuning)),
+    ("drafts/method", Some(Area::Tuning)),
+    ("drafts/prompt", Some(Area::Tuning)),
+    ("evaluation", Some(Area::Evaluation)),
+    ("evaluation/run", Some(Area::Evaluation)),
+    ("evaluation/compare", Some(Area::Evaluation)),
+    ("evaluation/start", Some(Area::Tuning)),
+    ("evaluation/train", Some(Area::Tuning)),
+    ("evaluation/activate", Some(Area::Tuning)),
+    ("evaluation/sets/from-tickets", Some(Area::Tuning)),
+    ("heatmaps", Some(Area::Overview)),
+    ("inbox", Some(Area::Inbox)),
+    ("escalation", Some(Area::Inbox)),
+    ("escalation/claim", Some(Area::Inbox)),
+    ("escalation/assign", Some(Area::Inbox)),
+    ("escalation/note", Some(Area::Inbox)),
+    ("escalation/reply", Some(Area::Inbox)),
+    ("escalation/resolve", Some(Area::Inbox)),
+    ("escalation/reopen", Some(Area::Inbox)),
+    ("integrations", Some(Area::Integrations)),
+    ("integrations/subscribe", Some(Area::Integrations)),
+    ("integrations/activate", Some(Area::Integrations)),
+    ("integrations/unsubscribe", Some(Area::Integrations)),
+    ("integrations/test", Some(Area::Integrations)),
+    ("integrations/replay", Some(Area::Integrations)),
+    ("integrations/inbound", Some(Area::Integrations)),
+    ("integrations/inbound/delete", Some(Area::Integrations)),
+    ("overview", Some(Area::Overview)),
+    ("prompts", Some(Area::Tuning)),
+    ("prompts/create", Some(Area::Tuning)),
+    ("prompts/examples/add", Some(Area::Tuning)),
+    ("prompts/examples/edit", Some(Area::Tuning)),
+    ("prompts/examples/retire", Some(Area::Tuning)),
+    ("prompts/try", Some(Area::Tuning)),
+    ("quality", Some(Area::Data)),
+    ("quality/check", Some(Area::Data)),
+    ("rules", Some(Area::Tuning)),
+    ("rules/save", Some(Area::Tuning)),
+    ("rules/toggle", Some(Area::Tuning)),
+    ("rules/delete", Some(Area::Tuning)),
+    ("rules/activate", Some(Area::Tuning)),
+    ("rules/sla", Some(Area::Tuning)),
+    ("rules/hours", Some(Area::Tuning)),
+    ("templates", Some(Area::Tuning)),
+    ("templates/save", Some(Area::Tuning)),
+    ("tickets", Some(Area::Tickets)),
+    ("ticket", Some(Area::Tickets)),
+    ("ticket/correct", Some(Area::Tickets)),
+    ("tokens", Some(Area::Account)),
+    ("tokens/create", Some(Area::Account)),
+    ("tokens/revoke", Some(Area::Account)),
+    ("trends", Some(Area::Overview)),
+    ("users", Some(Area::Users)),
+    ("users/create", Some(Area::Users)),
+    ("users/update", Some(Area::Users)),
+    ("users/password", Some(Area::Users)),
+];
+
+/// Server functions whose successful calls are admin (or account) actions kept in the audit log:
+/// changes to rules, prompts, templates, models, users, integrations and API tokens.
+pub const AUDITED: &[&str] = &[
+    "categories/train",
+    "categories/activate",
+    "clusters/run",
+    "clusters/name",
+    "drafts/settings",
+    "drafts/method",
+    "drafts/prompt",
+    "evaluation/start",
+    "evaluation/train",
+    "evaluation/activate",
+    "evaluation/sets/from-tickets",
+    "integrations/subscribe",
+    "integrations/activate",
+    "integrations/unsubscribe",
+    "integrations/test",
+    "integrations/replay",
+    "integrations/inbound",
+    "integrations/inbound/delete",
+    "prompts/create",
+    "prompts/examples/add",
+    "prompts/examples/edit",
+    "prompts/examples/retire",
+    "quality/check",
+    "rules/save",
+    "rules/toggle",
+    "rules/delete",
+    "rules/activate",
+    "rules/sla",
+    "rules/hours",
+    "templates/save",
+    "tokens/create",
+    "tokens/revoke",
+    "users/create",
+    "users/update",
+    "users/password",
+];
+
+/// Who may call each REST API operation (method, path): what each handler asks of its token's
+/// role, walked by the role-matrix test with the OpenAPI document.
+pub const API_ROUTES: &[(&str, &str, Area)] = &[
+    ("POST", "/api/v1/analyse", Area::Tickets),
+    ("GET", "/api/v1/escalations", Area::Inbox),
+    ("GET", "/api/v1/escalations/{id}", Area::Inbox),
+    ("POST", "/api/v1/escalations/{id}/claim", Area::Inbox),
+    ("POST", "/api/v1/escalations/{id}/notes", Area::Inbox),
+    ("POST", "/api/v1/escalations/{id}/resolve", Area::Inbox),
+    ("POST", "/api/v1/escalations/{id}/reopen", Area::Inbox),
+    ("GET", "/api/v1/evaluations", Area::Evaluation),
+    ("GET", "/api/v1/evaluations/{id}", Area::Evaluation),
+    ("POST", "/api/v1/tickets", Area::Tickets),
+    ("GET", "/api/v1/tickets", Area::Tickets),
+    ("GET", "/api/v1/tickets/{id}", Area::Tickets),
+];
+
+/// The area guarding server function `endpoint`: `Some(None)` for a public one, `None` for an
+/// endpoint the table does not know.
+pub fn server_fn_area(endpoint: &str) -> Option<Option<Area>> {
+    SERVER_FNS
+        .iter()
+        .find(|(e, _)| *e == endpoint)
+        .map(|(_, area)| *area)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

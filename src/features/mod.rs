@@ -1,6 +1,7 @@
 //! One folder per dashboard area: DTOs shared by both targets, thin server functions, page components.
 
 pub mod alerts;
+pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod clusters;

@@ -171,6 +171,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::middleware::attach_user,
         ))
+        .layer(axum::middleware::from_fn(crate::server::csp::middleware))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 http::header::X_CONTENT_TYPE_OPTIONS,
