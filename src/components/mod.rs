@@ -75,6 +75,20 @@ pub fn fmt_opt_time(t: &Option<DateTime<Utc>>) -> String {
     t.as_ref().map(fmt_time).unwrap_or_else(|| "—".into())
 }
 
+/// The text of a `<textarea>`, to give as its child. Leptos writes a textarea's children into
+/// the server's HTML as they are (as for `<script>`), so text holding `</textarea>` would end the
+/// element and the rest would be read as markup. On the server it is escaped here (the browser
+/// decodes the entities back); in the browser a child is a text node and needs nothing.
+pub fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text
+    }
+}
+
 /// `12,345`.
 pub fn fmt_count(n: i64) -> String {
     let s = n.abs().to_string();

@@ -21,6 +21,7 @@ mod drafts_llm;
 mod email;
 mod embed;
 mod escalation;
+mod escaping;
 mod evaluation;
 mod evaluation_llm;
 mod export;

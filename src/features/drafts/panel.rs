@@ -2,7 +2,7 @@
 
 use super::api::{load_assist, Redraft, RejectDraft, SendDraft};
 use super::{DraftView, ReplyAssist, SimilarView};
-use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, Badge};
+use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, textarea_text, Badge};
 use leptos::prelude::*;
 
 #[component]
@@ -97,7 +97,7 @@ fn Draft(d: DraftView, ticket_id: i64) -> impl IntoView {
                     <input type="hidden" name="ticket_id" value=ticket_id/>
                     <input type="hidden" name="draft_id" value=d.id/>
                     <label>"Reply (edit before sending)"
-                        <textarea name="body" rows="10" data-testid="draft-body">{body}</textarea>
+                        <textarea name="body" rows="10" data-testid="draft-body">{textarea_text(body)}</textarea>
                     </label>
                     <button type="submit">"Approve and send"</button>
                 </ActionForm>

@@ -2,7 +2,7 @@
 
 use super::api::{load_draft_settings, SaveDraftPrompt, SetDraftMethod};
 use super::DraftSettings;
-use crate::components::{action_error, fmt_time, loaded};
+use crate::components::{action_error, fmt_time, loaded, textarea_text};
 use crate::domain::draft::DraftMethod;
 use leptos::prelude::*;
 
@@ -63,7 +63,7 @@ fn Settings(s: DraftSettings) -> impl IntoView {
         <h3>"LLM draft prompt"</h3>
         <p class="muted">"Slots: {{ticket_id}} {{customer_name}} {{product}} {{category}} {{subject}} {{body}} {{history}} {{replies}} {{template}} {{agent_name}}. Saving adds a version; the newest is used."</p>
         <ActionForm action=save attr:class="form">
-            <textarea name="template" rows="14">{current}</textarea>
+            <textarea name="template" rows="14">{textarea_text(current)}</textarea>
             <label>"Note" <input type="text" name="note" maxlength="200"/></label>
             <button type="submit">"Save as new version"</button>
         </ActionForm>

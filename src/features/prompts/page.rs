@@ -2,7 +2,7 @@
 
 use super::api::{load_prompts, try_prompt, AddExample, CreatePrompt, EditExample, RetireExample};
 use super::{Example, PromptVersion, PromptsOverview};
-use crate::components::{fmt_time, loaded};
+use crate::components::{fmt_time, loaded, textarea_text};
 use crate::domain::SentimentLabel;
 use crate::features::evaluation::api::ActivateEngine;
 use crate::features::evaluation::page::fmt_score;
@@ -77,7 +77,7 @@ fn Prompts(p: PromptsOverview) -> impl IntoView {
             <h2>"New version"</h2>
             <ActionForm action=create attr:class="form">
                 <label>"Template ({{labels}} and {{examples}} are filled in)"
-                    <textarea name="template" rows="10" required>{p.default_template.clone()}</textarea>
+                    <textarea name="template" rows="10" required>{textarea_text(p.default_template.clone())}</textarea>
                 </label>
                 <label>"What changed" <input type="text" name="note" maxlength="200"/></label>
                 <button type="submit">"Save as new version"</button>
@@ -189,7 +189,7 @@ fn Examples(examples: Vec<Example>) -> impl IntoView {
                     <td colspan="2">
                         <ActionForm action=edit attr:class="inline">
                             <input type="hidden" name="id" value=e.id/>
-                            <textarea name="text" rows="2" required maxlength="5000" prop:value=e.text.clone()>{e.text.clone()}</textarea>
+                            <textarea name="text" rows="2" required maxlength="5000" prop:value=e.text.clone()>{textarea_text(e.text.clone())}</textarea>
                             <select name="label">{label_options(&e.label)}</select>
                             <button type="submit" class="link">"Save"</button>
                         </ActionForm>

@@ -3,7 +3,7 @@
 use super::api::{load_rules, ActivateRules, DeleteRule, SaveRule, ToggleRule};
 use super::form::RuleForm;
 use super::{RulesOverview, RulesQuery, VersionView};
-use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, Badge};
+use crate::components::{action_error, fmt_opt_time, fmt_time, loaded, textarea_text, Badge};
 use crate::domain::rules::{Combine, Rule, Severity};
 use crate::domain::Priority;
 use leptos::prelude::*;
@@ -184,10 +184,10 @@ fn RuleEditor(form: Option<RuleForm>) -> impl IntoView {
                 <p class="muted">"Fill in only the conditions you want; empty fields add none."</p>
                 <div class="row">
                     <label>"Keywords or phrases (one per line; whole words, any case or accents; \"not urgent\" does not count as \"urgent\")"
-                        <textarea name="form[keywords]" rows="4">{f.keywords.clone()}</textarea>
+                        <textarea name="form[keywords]" rows="4">{textarea_text(f.keywords.clone())}</textarea>
                     </label>
                     <label>"Regular expressions (one per line, case-insensitive)"
-                        <textarea name="form[regexes]" rows="4">{f.regexes.clone()}</textarea>
+                        <textarea name="form[regexes]" rows="4">{textarea_text(f.regexes.clone())}</textarea>
                     </label>
                 </div>
                 <div class="row">

@@ -2,7 +2,7 @@
 
 use super::api::{load_templates, SaveTemplate};
 use super::{TemplateView, TemplatesOverview};
-use crate::components::{action_error, fmt_time, loaded};
+use crate::components::{action_error, fmt_time, loaded, textarea_text};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -76,7 +76,7 @@ fn Templates(o: TemplatesOverview) -> impl IntoView {
             <ActionForm action=save attr:class="form">
                 <label>"Category" <input type="text" name="category" list="template-categories" value=editing required/></label>
                 <datalist id="template-categories">{options}</datalist>
-                <label>"Template" <textarea name="body" rows="8" required>{body}</textarea></label>
+                <label>"Template" <textarea name="body" rows="8" required>{textarea_text(body)}</textarea></label>
                 <label>"Note" <input type="text" name="note"/></label>
                 <button type="submit">"Save as a new version"</button>
             </ActionForm>
