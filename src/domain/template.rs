@@ -230,3 +230,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "template_props.rs"]
+mod props;

@@ -8,6 +8,7 @@ pub mod writers;
 use crate::server::db;
 use crate::server::db::ticket_writer::TicketWriter;
 use anyhow::Context;
+use chrono::Datelike;
 use formats::{Format, Header, MapContext, Mapped, Row};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
@@ -215,6 +216,15 @@ fn check(mapped: Mapped) -> Result<Mapped, String> {
         if t.csat.is_some_and(|c| !(1..=5).contains(&c)) {
             return Err("satisfaction rating is not between 1 and 5".into());
         }
+        // PostgreSQL reads no year 0 (1 BC) and no five-digit year in a timestamp.
+        let times = [Some(t.created_at), t.first_response_at, t.resolved_at];
+        if times
+            .iter()
+            .flatten()
+            .any(|d| !(1..=9999).contains(&d.year()))
+        {
+            return Err("a date is outside the years 1 to 9999".into());
+        }
     }
     Ok(mapped)
 }
@@ -237,3 +247,6 @@ fn recoverable(e: &csv::Error) -> bool {
         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
     )
 }
+
+#[cfg(test)]
+mod props;

@@ -131,9 +131,12 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     /// The trimmed value of a column; `None` when the column is absent or the cell empty.
+    /// NULs count as blank: the database cannot store them, so the writer drops them.
     pub fn get(&self, name: &str) -> Option<&str> {
         let i = *self.header.index.get(name)?;
-        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+        let blank = |c: char| c.is_whitespace() || c == '\0';
+        let v = self.record.get(i)?.trim_matches(blank);
+        (!v.is_empty()).then_some(v)
     }
 
     /// A required column holding one word of a closed vocabulary.
@@ -193,6 +196,9 @@ pub fn content_id(parts: &[&str]) -> String {
     }
     format!("h{}", hex::encode(&h.finalize()[..10]))
 }
+
+#[cfg(test)]
+pub(super) mod props;
 
 #[cfg(test)]
 mod tests {

@@ -116,3 +116,7 @@ pub fn record(t: &NewTicket) -> Vec<String> {
         t.escalate.map(|e| e.to_string()).unwrap_or_default(),
     ]
 }
+
+#[cfg(test)]
+#[path = "ticketlens_props.rs"]
+mod props;

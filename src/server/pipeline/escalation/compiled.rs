@@ -123,3 +123,7 @@ impl CompiledRules {
             .any(|c| matches!(c, Condition::SlaRisk { .. }))
     }
 }
+
+#[cfg(test)]
+#[path = "compiled_props.rs"]
+mod props;
