@@ -17,6 +17,8 @@ pub enum AppError {
     Invalid(String),
     #[error("Something went wrong on the server; the details are in its log.")]
     Internal,
+    #[error("The database is unavailable; try again in a few seconds.")]
+    Unavailable,
     #[error("Could not reach the server: {0}")]
     Transport(String),
 }
@@ -39,6 +41,7 @@ impl AppError {
             AppError::NotFound => S::NOT_FOUND,
             AppError::Invalid(_) => S::BAD_REQUEST,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
@@ -51,6 +54,12 @@ impl AppError {
     pub fn respond(self) -> Self {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(self.status());
+            if self == AppError::Unavailable {
+                res.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from_static(crate::server::health::RETRY_AFTER_SECS),
+                );
+            }
         }
         self
     }
@@ -66,6 +75,10 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if crate::server::db::is_unavailable(&err) {
+            tracing::error!(error = ?err, "database unavailable");
+            return AppError::Unavailable;
+        }
         AppError::internal(err)
     }
 }
@@ -73,6 +86,14 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl From<anyhow::Error> for AppError {
     fn from(err: anyhow::Error) -> Self {
+        let outage = err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<sqlx::Error>())
+            .any(crate::server::db::is_unavailable);
+        if outage {
+            tracing::error!(error = ?err, "database unavailable");
+            return AppError::Unavailable;
+        }
         AppError::internal(err)
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod eval;
 pub mod export;
+pub mod health;
 pub mod import;
 pub mod jobs;
 pub mod llm;

@@ -96,11 +96,13 @@ impl Application {
                 return Err(e);
             }
         };
+        let health = crate::server::health::DbHealth::spawn(&database.url)?;
         let state = AppState {
             leptos_options,
             pool,
             settings: Arc::new(settings),
             jobs,
+            health,
         };
         Ok(Application {
             listener,

@@ -14,6 +14,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The embedder, LLM client and pool that analysis and evaluation use.
     pub jobs: JobContext,
+    /// Whether the database answers; while it does not, requests get 503 at once.
+    pub health: crate::server::health::DbHealth,
 }
 
 /// The state, from the context of a server function or a rendered route.

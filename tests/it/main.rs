@@ -29,6 +29,7 @@ mod heatmaps;
 mod import;
 mod inbox;
 mod llm;
+mod outage;
 mod overview;
 mod quality;
 mod roles;

@@ -68,6 +68,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Invalid(_) => "invalid",
+            AppError::Unavailable => "unavailable",
             AppError::Internal | AppError::Transport(_) => "internal",
         };
         ApiError::new(e.status(), code, e.to_string())
@@ -76,10 +77,7 @@ impl From<AppError> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        if matches!(
-            e,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-        ) {
+        if crate::server::db::is_unavailable(&e) {
             tracing::error!(error = ?e, "database unavailable");
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -93,7 +91,10 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> Self {
-        ApiError::internal(e)
+        match e.downcast::<sqlx::Error>() {
+            Ok(sql) => ApiError::from(sql),
+            Err(e) => ApiError::internal(e),
+        }
     }
 }
 
@@ -129,6 +130,12 @@ impl IntoResponse for ApiError {
             res.headers_mut().insert(
                 http::header::WWW_AUTHENTICATE,
                 http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static(crate::server::health::RETRY_AFTER_SECS),
             );
         }
         res

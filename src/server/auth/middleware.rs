@@ -11,6 +11,27 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// Paths anyone may load without a session.
+/// The answer to every request while the database is down: the API's JSON error for API and
+/// webhook clients, a short page for browsers; both ask to retry in a few seconds.
+fn unavailable(path: &str) -> Response {
+    let message = "TicketLens cannot reach its database right now; try again in a few seconds.";
+    let mut res = if path.starts_with("/api/v1") || path.starts_with("/hooks/") {
+        crate::server::api::error::ApiError::new(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            message,
+        )
+        .into_response()
+    } else {
+        (http::StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+    };
+    res.headers_mut().insert(
+        http::header::RETRY_AFTER,
+        http::HeaderValue::from_static("5"),
+    );
+    res
+}
+
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path.starts_with("/pkg/")
@@ -25,6 +46,9 @@ pub async fn attach_user(State(state): State<AppState>, mut req: Request, next: 
     if req.uri().path().starts_with("/pkg/") {
         return next.run(req).await;
     }
+    if state.health.is_down() {
+        return unavailable(req.uri().path());
+    }
     let user = match token_from_headers(req.headers()) {
         Some(token) => match db::sessions::user(&state.pool, &token_hash(&token)).await {
             Ok(row) => row.map(|u| CurrentUser {
@@ -35,11 +59,7 @@ pub async fn attach_user(State(state): State<AppState>, mut req: Request, next: 
             }),
             Err(e) => {
                 tracing::error!(error = ?e, "session lookup failed");
-                return (
-                    http::StatusCode::SERVICE_UNAVAILABLE,
-                    "database unavailable",
-                )
-                    .into_response();
+                return unavailable(req.uri().path());
             }
         },
         None => None,

@@ -3,8 +3,11 @@
 pub mod analyse;
 pub mod analytics;
 pub mod drafts;
+pub mod faults;
 pub mod import;
 pub mod inbox;
+pub mod load;
+pub mod oha;
 pub mod similar;
 
 pub use import::write_demo_csv;
@@ -24,6 +27,10 @@ pub enum BenchCommand {
     },
     /// Overview, Heatmaps and Trends p95 at N tickets under oha load vs raw GROUP BY; import cost of rollups.
     Analytics(analytics::AnalyticsArgs),
+    /// Many concurrent clients on Overview, Tickets and the analyse endpoint: p50/p99, no errors.
+    Load(load::LoadArgs),
+    /// The worker killed mid-analysis and mid-delivery, PostgreSQL stopped under load: nothing lost or done twice.
+    Faults(faults::FaultsArgs),
     /// Embed + sentiment + store for N demo tickets in a fresh database, end to end.
     Analyse {
         #[arg(long, default_value_t = 20_000)]
@@ -83,6 +90,8 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, dir } => import::run(rows, &dir, settings).await,
         BenchCommand::Analytics(args) => analytics::run(args, settings).await,
+        BenchCommand::Load(args) => load::run(args, settings).await,
+        BenchCommand::Faults(args) => faults::run(args, settings).await,
         BenchCommand::Analyse { tickets } => analyse::analyse(tickets, settings).await,
         BenchCommand::Inbox {
             escalations,

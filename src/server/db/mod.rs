@@ -128,6 +128,19 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether `e` means the database cannot be reached or is shutting down (an outage, worth a
+/// 503 and a retry), rather than a fault in the statement.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => true,
+        // Class 08: connection exceptions; 57P01-57P03: shutdown, crash, cannot connect now.
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
+}
+
 /// Quotes an identifier for the few statements that cannot take parameters.
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

@@ -162,7 +162,15 @@ pub async fn spawn_app(demo_tickets: usize) -> TestApp {
 
 /// Like [`spawn_app`], with settings changed by `configure` (workers, LLM provider).
 pub async fn spawn_app_with(demo_tickets: usize, configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let url = fresh_database().await;
+    spawn_app_on(fresh_database().await, demo_tickets, configure).await
+}
+
+/// Like [`spawn_app_with`], on the (migrated or empty) database at `url`.
+pub async fn spawn_app_on(
+    url: String,
+    demo_tickets: usize,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(url, demo_tickets);
     configure(&mut settings);
     let options = leptos::prelude::LeptosOptions::builder()

@@ -1,9 +1,9 @@
 //! `ticketlens bench analytics`: page p95 at N tickets under load from oha, next to the raw `GROUP BY`, and what rollups cost the import.
 
-mod data;
-mod load;
+pub(super) mod data;
 mod raw;
 
+use super::oha;
 use crate::domain::analytics::{AnalyticsFilter, Period};
 use crate::domain::ticket::Channel;
 use crate::server::config::Settings;
@@ -86,7 +86,7 @@ impl Case {
 const DB_NAME: &str = "tl_bench_analytics";
 
 pub async fn run(args: AnalyticsArgs, settings: &Settings) -> anyhow::Result<()> {
-    let oha = load::oha()?;
+    let oha = oha::oha()?;
     let database = Database::open(settings).await?;
     let result = measure(&args, &database, &oha).await;
     database.close().await;
@@ -152,7 +152,7 @@ async fn measure(
         "rollup_daily rows: {rollup_rows}; filtered runs: product {product_name:?}, channel email"
     );
 
-    let server = load::Server::start(&url, args.port).await?;
+    let server = oha::Server::start(&url, args.port, false).await?;
     println!(
         "\n| page | period | filters | requests | req/s | p50 | p95 | p99 | raw GROUP BY p50 / p95 |"
     );
@@ -173,13 +173,8 @@ async fn measure(
                     period: filter.period(latest),
                     filter,
                 };
-                let l = load::run(
-                    oha,
-                    &case.url(&server.base),
-                    &token,
-                    args.secs,
-                    args.connections,
-                )?;
+                let target = oha::Target::page(case.url(&server.base), &token);
+                let l = oha::run(oha, &target, args.secs, args.connections)?;
                 let mut raw = raw::time(&pool, &case, args.rounds).await?;
                 let (r50, r95, _) = super::percentiles(&mut raw);
                 println!(

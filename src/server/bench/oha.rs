@@ -1,4 +1,4 @@
-//! Load from a second process: a release `ticketlens serve` on loopback, driven by oha for a bounded time per page.
+//! Load from a second process: a `ticketlens serve` child on loopback, driven by oha for a bounded time per URL.
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -8,22 +8,32 @@ use std::time::{Duration, Instant};
 /// The oha release the figures were taken with; installed under the cache when missing.
 const OHA_VERSION: &str = "1.16.0";
 
-/// A `ticketlens serve` child without background workers, killed on drop.
+/// A `ticketlens serve` child, killed on drop.
 pub struct Server {
     child: Child,
     pub base: String,
 }
 
 impl Server {
-    pub async fn start(db_url: &str, port: u16) -> anyhow::Result<Server> {
+    /// Serves the database at `db_url` on `port`, with or without the background workers, and
+    /// waits until the login page answers.
+    pub async fn start(db_url: &str, port: u16, workers: bool) -> anyhow::Result<Server> {
         let addr = format!("127.0.0.1:{port}");
+        // Its log (an outage run makes it long) goes to a file beside the benchmark's data.
+        let dir = Path::new(".ticketlens/bench");
+        std::fs::create_dir_all(dir)?;
+        let log = dir.join(format!("serve-{port}.log"));
+        let log_file = std::fs::File::create(&log)
+            .with_context(|| format!("cannot create {}", log.display()))?;
+        println!("server log: {}", log.display());
         let child = Command::new(std::env::current_exe()?)
             .arg("serve")
             .env("DATABASE_URL", db_url)
             .env("LEPTOS_SITE_ADDR", &addr)
-            .env("TICKETLENS_WORKERS", "false")
+            .env("TICKETLENS_WORKERS", workers.to_string())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
+            .stderr(log_file)
             .spawn()
             .context("cannot start ticketlens serve")?;
         let server = Server {
@@ -96,24 +106,50 @@ pub fn oha() -> anyhow::Result<PathBuf> {
     Ok(cached)
 }
 
-/// Runs oha against `url` for `secs` seconds with `connections` connections.
-pub fn run(
-    oha: &Path,
-    url: &str,
-    token: &str,
-    secs: u64,
-    connections: u32,
-) -> anyhow::Result<Load> {
-    let out = Command::new(oha)
-        .args(["--no-tui", "--output-format", "json", "-w", "-z"])
+/// One request oha repeats: a URL, its headers and, for a POST, a JSON body.
+pub struct Target {
+    pub url: String,
+    pub headers: Vec<String>,
+    pub json_body: Option<String>,
+}
+
+impl Target {
+    /// A GET of `url` with the session cookie `token`, as a logged-in browser makes it.
+    pub fn page(url: String, token: &str) -> Target {
+        Target {
+            url,
+            headers: vec![format!("Cookie: {}={token}", crate::server::auth::COOKIE)],
+            json_body: None,
+        }
+    }
+
+    /// A POST of `body` to `url` with the API token `token`.
+    pub fn api_post(url: String, token: &str, body: String) -> Target {
+        Target {
+            url,
+            headers: vec![format!("Authorization: Bearer {token}")],
+            json_body: Some(body),
+        }
+    }
+}
+
+/// Runs oha against `target` for `secs` seconds with `connections` connections; fails unless
+/// every request was answered 200 OK.
+pub fn run(oha: &Path, target: &Target, secs: u64, connections: u32) -> anyhow::Result<Load> {
+    let mut cmd = Command::new(oha);
+    cmd.args(["--no-tui", "--output-format", "json", "-w", "-z"])
         .arg(format!("{secs}s"))
         .arg("-c")
-        .arg(connections.to_string())
-        .arg("-H")
-        .arg(format!("Cookie: {}={token}", crate::server::auth::COOKIE))
-        .arg(url)
-        .output()
-        .context("cannot run oha")?;
+        .arg(connections.to_string());
+    for h in &target.headers {
+        cmd.arg("-H").arg(h);
+    }
+    if let Some(body) = &target.json_body {
+        cmd.args(["-m", "POST", "-T", "application/json", "-d"])
+            .arg(body);
+    }
+    let url = &target.url;
+    let out = cmd.arg(url).output().context("cannot run oha")?;
     if !out.status.success() {
         bail!("oha failed: {}", String::from_utf8_lossy(&out.stderr));
     }
