@@ -72,3 +72,6 @@ if [ "$healthy" != 1 ]; then
   exit 1
 fi
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_PASSWORD=e2e-password npx playwright test)
+
+step "API fuzzing (schemathesis against /api/v1/openapi.json)"
+scripts/api_fuzz.sh "http://127.0.0.1:$E2E_PORT" "${TICKETLENS_TEST_DATABASE_URL%/*}/e2e"

@@ -74,6 +74,7 @@ pub struct EscalationParams {
     /// me, none, or a user id.
     pub assignee: Option<String>,
     /// Page number from 0.
+    #[param(minimum = 0, maximum = 10000)]
     pub page: Option<i64>,
 }
 
@@ -131,6 +132,8 @@ pub struct Activity {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteIn {
+    /// 1 to 20,000 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
 }
 
@@ -153,7 +156,12 @@ pub async fn list(
     ApiQuery(p): ApiQuery<EscalationParams>,
 ) -> Result<axum::Json<EscalationPage>, ApiError> {
     let me = user.require(Area::Inbox)?;
-    if let Some(s) = p.status.as_deref() {
+    // A blank filter means no filter, as in the ticket list.
+    let status = p
+        .status
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if let Some(s) = status.as_deref() {
         if !["open", "resolved", "all"].contains(&s) {
             return Err(ApiError::invalid("status must be open, resolved or all."));
         }
@@ -167,7 +175,7 @@ pub async fn list(
         severity: p.severity,
         product: p.product,
         assignee: p.assignee,
-        status: p.status,
+        status,
         page: Some(page),
     };
     let found = inbox::server::inbox(&state.pool, &q, me.id).await?;

@@ -75,6 +75,7 @@ pub struct EvaluationList {
 #[into_params(parameter_in = Query)]
 pub struct EvaluationParams {
     /// Runs to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

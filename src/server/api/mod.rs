@@ -1,6 +1,7 @@
 //! The versioned REST API at `/api/v1` for other systems: bearer-token auth, one JSON error shape, and an OpenAPI document built from the handlers.
 
 pub mod analyse;
+mod docs;
 pub mod error;
 pub mod escalations;
 pub mod evaluations;
@@ -56,9 +57,12 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(evaluations::list))
         .routes(routes!(evaluations::get))
         .routes(routes!(analyse::analyse));
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
-        .split_for_parts()
+        .split_for_parts();
+    docs::add_common_errors(&mut doc);
+    docs::require_subject_or_body(&mut doc);
+    (router, doc)
 }
 
 /// The API router: routes, `/api/v1/openapi.json`, JSON errors for unknown paths and methods,

@@ -131,6 +131,7 @@ pub struct TicketPage {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Tickets per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -155,6 +156,8 @@ pub struct ListParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketIn {
+    /// Your id of the ticket, 1 to 200 characters; a repeat returns the first ticket.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: Option<String>,
     pub subject: String,
     pub body: String,
@@ -275,6 +278,7 @@ pub async fn create(
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.trim().is_empty())
         .map(str::to_string);
     let ticket = input.into_ticket(key)?;
     let mut conn = state.pool.acquire().await?;
@@ -320,7 +324,8 @@ pub async fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::invalid("limit must be between 1 and 200."));
     }
-    if let Some(c) = &p.cursor {
+    let cursor = p.cursor.filter(|c| !c.trim().is_empty());
+    if let Some(c) = &cursor {
         if db::tickets::Cursor::decode(c).is_none() {
             return Err(ApiError::invalid("cursor is not one this API returned."));
         }
@@ -338,7 +343,7 @@ pub async fn list(
         status: parse_field(p.status.as_deref(), Status::parse, "status", STATUSES)?,
         from: p.from,
         to: p.to,
-        after: p.cursor,
+        after: cursor,
         ..TicketQuery::default()
     };
     let (rows, next_cursor) = db::tickets::list(&state.pool, &q, limit).await?;
