@@ -94,8 +94,6 @@ fn add_to(op: &mut Operation) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_operation_documents_the_common_failures() {
         let (_, doc) = crate::server::api::routes();
