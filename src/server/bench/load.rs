@@ -4,7 +4,7 @@ use super::analytics::data;
 use super::oha::{self, Target};
 use crate::server::config::Settings;
 use crate::server::startup::Database;
-use crate::server::{auth, db, seed};
+use crate::server::{db, seed};
 
 #[derive(clap::Args)]
 pub struct LoadArgs {
@@ -47,7 +47,7 @@ async fn measure(
     data::analyse_from_labels(&pool, 10_000).await?;
     sqlx::query("DELETE FROM jobs").execute(&pool).await?;
     let session = data::manager_session(&pool).await?;
-    let api_token = api_token(&pool).await?;
+    let api_token = data::manager_api_token(&pool).await?;
     pool.close().await;
     println!("{loaded} demo tickets, analysed from their labels");
 
@@ -80,16 +80,4 @@ async fn measure(
     }
     drop(server);
     Ok(())
-}
-
-/// An API token of the bench manager (made by [`data::manager_session`]).
-async fn api_token(pool: &sqlx::PgPool) -> anyhow::Result<String> {
-    let user: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'bench-manager@example.com'")
-            .fetch_one(pool)
-            .await?;
-    let token = format!("tl_{}", auth::new_token());
-    let prefix: String = token.chars().take(10).collect();
-    db::api_tokens::insert(pool, user, "bench", &auth::token_hash(&token), &prefix).await?;
-    Ok(token)
 }

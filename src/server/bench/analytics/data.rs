@@ -114,6 +114,18 @@ pub async fn manager_session(pool: &sqlx::PgPool) -> anyhow::Result<String> {
     Ok(token)
 }
 
+/// An API token of the bench manager made by [`manager_session`].
+pub async fn manager_api_token(pool: &sqlx::PgPool) -> anyhow::Result<String> {
+    let user: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'bench-manager@example.com'")
+            .fetch_one(pool)
+            .await?;
+    let token = format!("tl_{}", auth::new_token());
+    let prefix: String = token.chars().take(10).collect();
+    db::api_tokens::insert(pool, user, "bench", &auth::token_hash(&token), &prefix).await?;
+    Ok(token)
+}
+
 /// The product with the most tickets, the one the filtered runs narrow to.
 pub async fn busiest_product(pool: &sqlx::PgPool) -> anyhow::Result<(i64, String)> {
     Ok(sqlx::query_as(

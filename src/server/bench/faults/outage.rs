@@ -55,19 +55,7 @@ pub async fn run(
     data::analyse_from_labels(&pool, 10_000).await?;
     sqlx::query("DELETE FROM jobs").execute(&pool).await?;
     let session = data::manager_session(&pool).await?;
-    let user: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'bench-manager@example.com'")
-            .fetch_one(&pool)
-            .await?;
-    let token = format!("tl_{}", auth::new_token());
-    db::api_tokens::insert(
-        &pool,
-        user,
-        "faults",
-        &auth::token_hash(&token),
-        "tl_faults",
-    )
-    .await?;
+    let token = data::manager_api_token(&pool).await?;
     pool.close().await;
 
     let server = super::super::oha::Server::start(url, port, true).await?;
