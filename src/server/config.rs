@@ -67,8 +67,10 @@ pub struct Settings {
     pub demo_password: Option<Secret>,
     /// Mark session cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
-    /// The embedding model: a Hugging Face BERT-family folder.
-    pub model_dir: PathBuf,
+    /// The embedding model (a Hugging Face BERT-family folder) and the runtime that runs it.
+    pub embedder: EmbedderConfig,
+    /// Bearer token for `/metrics`; unset, `/metrics` answers loopback callers only.
+    pub metrics_token: Option<Secret>,
     /// Run background workers inside `serve` (off when separate `worker` processes do it).
     pub run_workers: bool,
     /// The LLM provider, when one is configured (TicketLens works without).
@@ -114,13 +116,109 @@ impl Settings {
             demo_seed: env_parse("TICKETLENS_DEMO_SEED", 42)?,
             demo_password: env("TICKETLENS_DEMO_PASSWORD").map(Secret::new),
             secure_cookies: env_parse("TICKETLENS_SECURE_COOKIES", false)?,
-            model_dir: env("TICKETLENS_MODEL_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(default_model_dir),
+            embedder: embedder_from_env()?,
+            metrics_token: env("TICKETLENS_METRICS_TOKEN").map(Secret::new),
             run_workers: env_parse("TICKETLENS_WORKERS", true)?,
             llm: crate::server::llm::LlmSettings::from_env()?,
             mail: crate::server::mail::MailSettings::from_env()?,
         })
+    }
+}
+
+/// `TICKETLENS_MODEL_DIR`, `TICKETLENS_EMBEDDER` (int8, fp32, candle), `TICKETLENS_ONNXRUNTIME`
+/// and `TICKETLENS_EMBED_THREADS`, each with its default.
+fn embedder_from_env() -> anyhow::Result<EmbedderConfig> {
+    let model_dir = env("TICKETLENS_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_model_dir);
+    let mut config = EmbedderConfig::new(model_dir);
+    if let Some(runtime) = env("TICKETLENS_EMBEDDER") {
+        config.runtime = runtime
+            .parse()
+            .map_err(|e| anyhow::anyhow!("TICKETLENS_EMBEDDER: {e}"))?;
+    }
+    if let Some(lib) = env("TICKETLENS_ONNXRUNTIME") {
+        config.onnxruntime = PathBuf::from(lib);
+    }
+    config.threads = env_parse("TICKETLENS_EMBED_THREADS", config.threads)?;
+    Ok(config)
+}
+
+/// The ONNX Runtime version `scripts/setup.sh` unpacks from the PyPI wheel.
+pub const ONNXRUNTIME_VERSION: &str = "1.32.0";
+
+/// Where `scripts/setup.sh` puts `libonnxruntime.so.<version>`.
+pub fn default_onnxruntime() -> PathBuf {
+    default_cache_dir()
+        .join("onnxruntime")
+        .join(format!("libonnxruntime.so.{ONNXRUNTIME_VERSION}"))
+}
+
+/// Which runtime embeds texts, and in which number format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmbedRuntime {
+    /// ONNX Runtime with the linear layers in int8, one scale per output channel (the default).
+    #[default]
+    OnnxInt8,
+    /// ONNX Runtime with the weights as shipped.
+    OnnxF32,
+    /// candle-transformers' BERT with the weights as shipped: the reference the ONNX graphs are
+    /// tested against, and a fallback that needs no native library.
+    Candle,
+}
+
+impl EmbedRuntime {
+    /// The name `TICKETLENS_EMBEDDER` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            EmbedRuntime::OnnxInt8 => "int8",
+            EmbedRuntime::OnnxF32 => "fp32",
+            EmbedRuntime::Candle => "candle",
+        }
+    }
+}
+
+impl std::str::FromStr for EmbedRuntime {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "int8" | "onnx-int8" => Ok(EmbedRuntime::OnnxInt8),
+            "fp32" | "f32" | "onnx-fp32" => Ok(EmbedRuntime::OnnxF32),
+            "candle" | "candle-fp32" => Ok(EmbedRuntime::Candle),
+            other => Err(format!("unknown embedder {other:?} (int8, fp32 or candle)")),
+        }
+    }
+}
+
+/// Everything needed to load the embedder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedderConfig {
+    /// A Hugging Face BERT-family folder (config.json, tokenizer.json, model.safetensors).
+    pub model_dir: PathBuf,
+    pub runtime: EmbedRuntime,
+    /// `libonnxruntime.so` (not read by the candle runtime).
+    pub onnxruntime: PathBuf,
+    /// Threads per forward pass (ONNX Runtime; candle uses its own pool).
+    pub threads: usize,
+}
+
+impl EmbedderConfig {
+    /// The default runtime on `model_dir`, the library setup.sh installs, every core.
+    pub fn new(model_dir: PathBuf) -> EmbedderConfig {
+        EmbedderConfig {
+            model_dir,
+            runtime: EmbedRuntime::default(),
+            onnxruntime: default_onnxruntime(),
+            threads: std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+
+    /// The same model and library on another runtime.
+    pub fn with_runtime(&self, runtime: EmbedRuntime) -> EmbedderConfig {
+        EmbedderConfig {
+            runtime,
+            ..self.clone()
+        }
     }
 }
 

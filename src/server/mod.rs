@@ -17,6 +17,7 @@ pub mod import;
 pub mod jobs;
 pub mod llm;
 pub mod mail;
+pub mod metrics;
 pub mod pg;
 pub mod pipeline;
 pub mod seed;

@@ -126,7 +126,11 @@ impl Application {
                 let _ = stopped.wait_for(|s| *s).await;
             }))
         });
-        let served = axum::serve(self.listener, self.router)
+        // Peer addresses reach the handlers (`/metrics` serves loopback only by default).
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await;
         let _ = stop.send(true);
@@ -146,6 +150,10 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route(
+            "/metrics",
+            axum::routing::get(crate::server::metrics::handler),
+        )
         .merge(crate::server::api::router())
         .merge(crate::server::webhooks::inbound::router())
         .route(

@@ -144,7 +144,7 @@ async fn killing_a_backfill_loses_nothing_and_redoes_nothing_committed() {
         tokio::process::Command::new(binary)
             .args(["analyse", "--all"])
             .env("DATABASE_URL", &url)
-            .env("TICKETLENS_MODEL_DIR", &settings.model_dir)
+            .env("TICKETLENS_MODEL_DIR", &settings.embedder.model_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

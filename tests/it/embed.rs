@@ -1,26 +1,26 @@
-//! The candle embedder against vectors from an independent NumPy forward pass of the same model.
+//! The embedders (candle, ONNX Runtime fp32 and int8) against vectors from an independent NumPy
+//! forward pass of the same model, and against each other on demo tickets.
 
-use std::path::{Path, PathBuf};
+use crate::common::{embedder_config, model_dir};
+use std::path::Path;
 use std::sync::OnceLock;
-use ticketlens::server::pipeline::embed::{bench, Embedder, Precision};
+use ticketlens::server::pipeline::embed::{bench, EmbedRuntime, Embedder};
 
-fn model_dir() -> PathBuf {
-    let dir = std::env::var("TICKETLENS_MODEL_DIR").unwrap_or_else(|_| {
-        panic!("TICKETLENS_MODEL_DIR is not set: run `scripts/setup.sh`, then `. scripts/env.sh`")
-    });
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.join("model.safetensors").is_file(),
-        "no model in {} (TICKETLENS_MODEL_DIR): run `scripts/setup.sh` to fetch it",
-        dir.display()
-    );
-    dir
-}
-
-/// Loaded once per test binary: the tests only read it.
+/// The candle fp32 embedder, the reference: loaded once per test binary (the tests only read it).
 fn embedder() -> &'static Embedder {
     static E: OnceLock<Embedder> = OnceLock::new();
-    E.get_or_init(|| Embedder::load(&model_dir()).unwrap())
+    E.get_or_init(|| Embedder::load(&embedder_config().with_runtime(EmbedRuntime::Candle)).unwrap())
+}
+
+fn onnx(runtime: EmbedRuntime) -> &'static Embedder {
+    static F32: OnceLock<Embedder> = OnceLock::new();
+    static INT8: OnceLock<Embedder> = OnceLock::new();
+    let cell = if runtime == EmbedRuntime::OnnxF32 {
+        &F32
+    } else {
+        &INT8
+    };
+    cell.get_or_init(|| Embedder::load(&embedder_config().with_runtime(runtime)).unwrap())
 }
 
 struct Fixture {
@@ -112,27 +112,119 @@ fn a_folder_without_weights_is_reported_by_file_name() {
     for name in ["config.json", "tokenizer.json"] {
         std::fs::copy(model_dir().join(name), dir.path().join(name)).unwrap();
     }
-    let err = format!("{:#}", Embedder::load(dir.path()).err().unwrap());
-    assert!(err.contains("model.safetensors"), "{err}");
+    for runtime in [EmbedRuntime::Candle, EmbedRuntime::OnnxInt8] {
+        let mut config = embedder_config().with_runtime(runtime);
+        config.model_dir = dir.path().to_path_buf();
+        let err = format!("{:#}", Embedder::load(&config).err().unwrap());
+        assert!(err.contains("model.safetensors"), "{err}");
+    }
 }
 
 #[test]
-fn the_opt_in_q8_embedder_stays_close_to_the_reference() {
+fn a_missing_onnx_runtime_is_one_sentence_with_the_fix() {
+    let mut config = embedder_config();
+    config.onnxruntime = "/nonexistent/libonnxruntime.so.1.32.0".into();
+    let err = format!("{:#}", Embedder::load(&config).err().unwrap());
+    assert_eq!(
+        err,
+        "ONNX Runtime is not installed: /nonexistent/libonnxruntime.so.1.32.0 does not exist (run \
+         scripts/setup.sh, or set TICKETLENS_ONNXRUNTIME to a libonnxruntime.so of version 1.31 or \
+         newer)"
+    );
+    // The candle runtime needs no library.
+    let candle = Embedder::load(&config.with_runtime(EmbedRuntime::Candle)).unwrap();
+    assert_eq!(candle.runtime(), EmbedRuntime::Candle);
+}
+
+/// Mean and minimum cosine of `got` against `want`, row by row.
+fn cosines(got: &[Vec<f32>], want: &[Vec<f32>]) -> (f32, f32) {
+    assert_eq!(got.len(), want.len());
+    let all: Vec<f32> = got.iter().zip(want).map(|(a, b)| cosine(a, b)).collect();
+    let mean = all.iter().sum::<f32>() / all.len() as f32;
+    (mean, all.iter().copied().fold(f32::INFINITY, f32::min))
+}
+
+#[test]
+fn onnx_fp32_matches_the_reference_alone_and_in_a_batch() {
     let f = fixture();
-    let q8 = Embedder::load_with(&model_dir(), Precision::Q8).unwrap();
     let texts: Vec<&str> = f.sentences.iter().map(String::as_str).collect();
-    let got = q8.embed(&texts).unwrap();
+    let e = onnx(EmbedRuntime::OnnxF32);
+    assert_eq!((e.dims(), e.max_tokens()), (384, 256));
+    let got = e.embed(&texts).unwrap();
     for ((text, v), want) in texts.iter().zip(&got).zip(&f.vectors) {
         let c = cosine(v, want);
-        eprintln!("q8 cosine {c:.6} with the reference: {text:?}");
-        assert!(c >= 0.99, "{text:?}: q8 cosine {c} with the reference");
+        eprintln!("onnx fp32 cosine {c:.6} with the reference: {text:?}");
+        assert!(c >= 0.999, "{text:?}: cosine {c} with the reference");
+        let alone = e.embed(&[text]).unwrap();
+        assert!(cosine(&alone[0], v) >= 0.9999, "{text:?} alone differs");
     }
-    let alone = q8.embed(&[texts[2]]).unwrap();
-    assert!(cosine(&alone[0], &got[2]) >= 0.9999);
+}
+
+#[test]
+fn onnx_int8_stays_close_to_the_reference() {
+    let f = fixture();
+    let texts: Vec<&str> = f.sentences.iter().map(String::as_str).collect();
+    let got = onnx(EmbedRuntime::OnnxInt8).embed(&texts).unwrap();
+    let (mean, min) = cosines(&got, &f.vectors);
+    eprintln!("onnx int8 on the fixture: mean cosine {mean:.4}, min {min:.4}");
+    assert!(mean >= 0.99 && min >= 0.98, "mean {mean}, min {min}");
+}
+
+/// Positions of the `k` nearest other rows of `i` by cosine (rows are unit vectors).
+fn neighbours(vectors: &[Vec<f32>], i: usize, k: usize) -> Vec<usize> {
+    let mut scored: Vec<(f32, usize)> = vectors
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != i)
+        .map(|(j, v)| (v.iter().zip(&vectors[i]).map(|(a, b)| a * b).sum(), j))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(k).map(|(_, j)| j).collect()
+}
+
+/// Mean share of each row's top-`k` neighbours under `want` that `got` finds too.
+fn neighbour_overlap(got: &[Vec<f32>], want: &[Vec<f32>], k: usize) -> f64 {
+    let total: usize = (0..got.len())
+        .map(|i| {
+            let w = neighbours(want, i, k);
+            neighbours(got, i, k)
+                .iter()
+                .filter(|j| w.contains(j))
+                .count()
+        })
+        .sum();
+    total as f64 / (got.len() * k) as f64
+}
+
+#[test]
+fn on_1000_demo_tickets_both_onnx_precisions_agree_with_the_reference() {
+    let config = ticketlens::server::demo::DemoConfig {
+        tickets: 1000,
+        seed: 7,
+        end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+    };
+    let texts: Vec<String> = ticketlens::server::demo::generate(&config)
+        .map(|t| format!("{}\n{}", t.subject, t.body))
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let reference = embedder().embed(&texts).unwrap();
+    let fp32 = onnx(EmbedRuntime::OnnxF32).embed(&texts).unwrap();
+    let int8 = onnx(EmbedRuntime::OnnxInt8).embed(&texts).unwrap();
+    let (mean, min) = cosines(&fp32, &reference);
+    assert!(
+        min >= 0.999,
+        "onnx fp32 on demo tickets: mean {mean}, min {min}"
+    );
+    let (mean, min) = cosines(&int8, &reference);
+    let overlap = neighbour_overlap(&int8, &reference, 5);
+    eprintln!("onnx int8 on 1,000 demo tickets: mean cosine {mean:.4}, min {min:.4}, top-5 overlap {overlap:.3}");
+    assert!(mean >= 0.99 && min >= 0.98, "mean {mean}, min {min}");
+    assert!(overlap >= 0.9, "top-5 neighbour overlap {overlap}");
+    assert!(neighbour_overlap(&fp32, &reference, 5) >= 0.95);
 }
 
 /// Throughput, for a release build only: one text per line in TICKETLENS_BENCH_TEXTS, e.g.
-/// `scripts/onnx_embed_bench.py --write-sample-texts /tmp/texts.txt` then
+/// `ticketlens bench embed --write-texts /tmp/texts.txt` then
 /// `cargo test --release --features ssr --test it -- --ignored --nocapture throughput`.
 #[test]
 #[ignore]
@@ -142,10 +234,14 @@ fn throughput() {
     let all = std::fs::read_to_string(path).unwrap();
     let texts: Vec<&str> = all.lines().filter(|l| !l.trim().is_empty()).collect();
     let batch = std::env::var("TICKETLENS_BENCH_BATCH").map_or(32, |b| b.parse().unwrap());
-    for precision in [Precision::F32, Precision::Q8] {
-        let e = Embedder::load_with(&model_dir(), precision).unwrap();
+    for runtime in [
+        EmbedRuntime::OnnxInt8,
+        EmbedRuntime::OnnxF32,
+        EmbedRuntime::Candle,
+    ] {
+        let e = Embedder::load(&embedder_config().with_runtime(runtime)).unwrap();
         bench(&e, &texts[..texts.len().min(64)], batch).unwrap(); // warm-up
         let r = bench(&e, &texts, batch).unwrap();
-        println!("{precision:?} {}", serde_json::to_string(&r).unwrap());
+        println!("{}", serde_json::to_string(&r).unwrap());
     }
 }

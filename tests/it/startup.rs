@@ -10,7 +10,10 @@ fn settings(database: DatabaseSettings) -> Settings {
         demo_seed: 1,
         demo_password: None,
         secure_cookies: false,
-        model_dir: ticketlens::server::config::default_model_dir(),
+        embedder: ticketlens::server::config::EmbedderConfig::new(
+            ticketlens::server::config::default_model_dir(),
+        ),
+        metrics_token: None,
         run_workers: false,
         llm: None,
         mail: None,

@@ -38,6 +38,8 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/api/")
         || path == "/favicon.ico"
         || path == "/healthz"
+        // Its own access rule: loopback or the metrics token.
+        || path == "/metrics"
         || path.ends_with(".png")
         || path.ends_with(".svg")
 }

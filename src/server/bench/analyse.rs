@@ -1,15 +1,12 @@
-//! `bench analyse` (embed + sentiment + store, end to end) and `bench embed` (the embedder alone).
+//! `bench analyse`: embed + sentiment + store, end to end, in a fresh database.
 
 use super::peak_rss_mb;
 use crate::server::config::Settings;
-use crate::server::demo::{self, DemoConfig};
+use crate::server::demo::DemoConfig;
 use crate::server::jobs::{backfill, JobContext};
-use crate::server::pipeline::embed::{self, Embedder};
 use crate::server::startup::Database;
 use crate::server::{db, seed};
 use anyhow::Context;
-use std::io::Write;
-use std::path::Path;
 
 pub(super) fn demo_config(tickets: usize) -> anyhow::Result<DemoConfig> {
     Ok(DemoConfig {
@@ -30,16 +27,18 @@ pub async fn analyse(tickets: usize, settings: &Settings) -> anyhow::Result<()> 
         let done = backfill::run(&ctx, |_, _| {}).await?;
         let rate = done.analysed as f64 / done.seconds;
         println!(
-            "| tickets | engine | seconds | tickets/s | threads | peak RSS |\n|---:|---|---:|---:|---:|---:|"
+            "| tickets | engine | embedder | seconds | tickets/s | threads | peak RSS |\n|---:|---|---|---:|---:|---:|---:|"
         );
         println!(
-            "| {} | {} | {:.1} | {rate:.0} | {} | {:.0} MB |",
+            "| {} | {} | {} | {:.1} | {rate:.0} | {} | {:.0} MB |",
             done.analysed,
             crate::server::pipeline::sentiment::engine::active_choice(&pool).await?.kind,
+            ctx.embedder.runtime().name(),
             done.seconds,
-            candle_core::utils::get_num_threads(),
+            ctx.embedder.threads(),
             peak_rss_mb()
         );
+        print_stages();
         pool.close().await;
         anyhow::Ok(())
     }
@@ -48,34 +47,18 @@ pub async fn analyse(tickets: usize, settings: &Settings) -> anyhow::Result<()> 
     result
 }
 
-pub async fn embed(
-    count: usize,
-    batch: usize,
-    write_texts: Option<&Path>,
-    settings: &Settings,
-) -> anyhow::Result<()> {
-    let texts: Vec<String> = demo::generate(&demo_config(count)?)
-        .map(|t| format!("{}\n{}", t.subject, t.body))
-        .collect();
-    if let Some(path) = write_texts {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
+/// Where the time went: each stage's total over both lanes (they overlap, so the shares are of
+/// the stages' sum, not of the wall-clock time).
+fn print_stages() {
+    let (totals, _) = crate::server::telemetry::stages::snapshot();
+    let sum: f64 = totals.iter().map(|t| t.seconds).sum::<f64>().max(1e-9);
+    println!("\n| stage | seconds | share |\n|---|---:|---:|");
+    for t in totals {
+        println!(
+            "| {} | {:.1} | {:.0}% |",
+            t.stage.name(),
+            t.seconds,
+            100.0 * t.seconds / sum
         );
-        for t in &texts {
-            writeln!(f, "{}", t.replace('\n', " "))?;
-        }
-        f.flush()?;
     }
-    let dir = settings.model_dir.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        let embedder = Embedder::load(&dir)?;
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        embed::bench(&embedder, &refs[..refs.len().min(64)], batch)?; // warm-up
-        embed::bench(&embedder, &refs, batch)
-    })
-    .await??;
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    println!("peak RSS {:.0} MB", peak_rss_mb());
-    Ok(())
 }

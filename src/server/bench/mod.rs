@@ -3,6 +3,7 @@
 pub mod analyse;
 pub mod analytics;
 pub mod drafts;
+pub mod embed;
 pub mod faults;
 pub mod import;
 pub mod inbox;
@@ -43,16 +44,8 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 25)]
         rounds: usize,
     },
-    /// Embedder throughput on demo ticket texts; writes the texts for the onnxruntime comparison.
-    Embed {
-        #[arg(long, default_value_t = 2_000)]
-        texts: usize,
-        #[arg(long, default_value_t = 32)]
-        batch: usize,
-        /// Also write the texts here, one per line (input of scripts/onnx_embed_bench.py).
-        #[arg(long)]
-        write_texts: Option<PathBuf>,
-    },
+    /// Embedder throughput on demo ticket texts per runtime, next to Python onnxruntime on the same texts.
+    Embed(embed::EmbedArgs),
     /// pgvector HNSW on N generated 384-dim vectors: build time, p50/p95 and recall@10 per ef_search.
     Similar {
         #[arg(long, default_value_t = 1_000_000)]
@@ -97,11 +90,7 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
             escalations,
             rounds,
         } => inbox::run(escalations, rounds, settings).await,
-        BenchCommand::Embed {
-            texts,
-            batch,
-            write_texts,
-        } => analyse::embed(texts, batch, write_texts.as_deref(), settings).await,
+        BenchCommand::Embed(args) => embed::run(args, settings).await,
         BenchCommand::Similar {
             vectors,
             dims,

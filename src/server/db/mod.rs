@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod labelled;
 pub mod login_failures;
+pub mod metrics;
 pub mod models;
 pub mod prompts;
 pub mod quality;

@@ -99,10 +99,8 @@ pub async fn run(args: CategoryEvalArgs, settings: &Settings) -> anyhow::Result<
         e => vec![CategoryEngine::parse(e).context("--engine must be tfidf, embedding or both")?],
     };
     if engines.iter().any(|e| e.needs_embeddings()) {
-        let dir = settings.model_dir.clone();
-        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&dir))
-            .await?
-            .context("cannot load the embedding model (run scripts/setup.sh)")?;
+        let config = settings.embedder.clone();
+        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&config)).await??;
         let t = Instant::now();
         for chunk in examples.chunks_mut(64) {
             let texts: Vec<&str> = chunk.iter().map(|e| e.text.as_str()).collect();

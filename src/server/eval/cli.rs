@@ -51,11 +51,9 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
     }
     let needs_embedder = args.engine == "local";
     let embedder = if needs_embedder {
-        let dir = settings.model_dir.clone();
+        let config = settings.embedder.clone();
         Some(Arc::new(
-            tokio::task::spawn_blocking(move || Embedder::load(&dir))
-                .await?
-                .context("cannot load the embedding model (run scripts/setup.sh)")?,
+            tokio::task::spawn_blocking(move || Embedder::load(&config)).await??,
         ))
     } else {
         None

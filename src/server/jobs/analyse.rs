@@ -4,6 +4,14 @@ use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;
 use crate::server::db::analysis::AnalysisRow;
 use crate::server::pipeline::sentiment::engine::Engine;
+use crate::server::telemetry::stages::{self, Stage};
+use std::time::Instant;
+
+/// Records the time since `clock` as `stage` and restarts the clock.
+fn lap(clock: &mut Instant, stage: Stage) {
+    stages::record(stage, clock.elapsed());
+    *clock = Instant::now();
+}
 
 /// Tickets per batch: enough to keep the embedder's batches full.
 pub const BATCH: i64 = 64;
@@ -12,6 +20,7 @@ pub const BATCH: i64 = 64;
 /// (0 when nothing was ready).
 #[tracing::instrument(skip_all)]
 pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usize> {
+    let started = Instant::now();
     let mut tx = ctx.pool.begin().await?;
     let jobs = db::jobs::claim_in(&mut tx, ANALYSE, BATCH).await?;
     if jobs.is_empty() {
@@ -25,8 +34,11 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
     let outcome = async {
         let tickets = db::analysis::texts(&mut *tx, &ticket_ids).await?;
         let texts: Vec<String> = tickets.iter().map(|t| t.text()).collect();
+        stages::record(Stage::Read, started.elapsed());
         let embeddings = super::embed(&ctx.embedder, texts.clone()).await?;
+        let mut clock = Instant::now();
         let (scored, _cost) = engine.score(&texts, &embeddings).await?;
+        lap(&mut clock, Stage::Sentiment);
         let rows: Vec<AnalysisRow> = tickets
             .iter()
             .zip(embeddings)
@@ -40,7 +52,9 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
+        lap(&mut clock, Stage::Store);
         categorise(ctx, &mut tx, &rows, &texts).await?;
+        lap(&mut clock, Stage::Categorise);
         if let Some(rules) = ctx.rules.current(&ctx.pool).await? {
             let sla = db::sla::settings(&ctx.pool).await?;
             let scores = rows
@@ -49,15 +63,18 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 .collect();
             super::escalate::run(&mut tx, &rules, &sla, &scores).await?;
         }
+        lap(&mut clock, Stage::Escalate);
         let analysed: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
         super::draft::enqueue_for(&mut *tx, &analysed).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;
-        anyhow::Ok(rows.len())
+        anyhow::Ok((rows.len(), clock))
     }
     .await;
     match outcome {
-        Ok(stored) => {
+        Ok((stored, clock)) => {
             tx.commit().await?;
+            stages::record(Stage::Finish, clock.elapsed());
+            stages::analysed(stored);
             Ok(stored)
         }
         Err(e) => {

@@ -2,6 +2,7 @@
 
 use super::{worker, JobContext, ANALYSE};
 use crate::server::db;
+use std::cell::{Cell, RefCell};
 use std::time::Instant;
 
 /// What a backfill did.
@@ -18,28 +19,35 @@ pub async fn run(ctx: &JobContext, mut progress: impl FnMut(u64, u64)) -> anyhow
     let counts = db::jobs::counts(&ctx.pool, ANALYSE).await?;
     let queued = (counts.queued + counts.running) as u64;
     let started = Instant::now();
-    let mut analysed = 0u64;
-    let mut engine = None;
-    let mut failures = 0;
-    loop {
-        match worker::analyse_step(ctx, &mut engine).await {
-            Ok(0) => break,
-            Ok(n) => {
-                analysed += n as u64;
-                failures = 0;
-                progress(analysed, queued);
-            }
-            Err(e) => {
-                failures += 1;
-                if failures >= 3 {
-                    return Err(e.context("analysis keeps failing; the rest stays queued"));
+    let analysed = Cell::new(0u64);
+    let progress = RefCell::new(&mut progress);
+    // Two lanes, as in the worker: one embeds while the other writes.
+    let lane = || async {
+        let mut engine = None;
+        let mut failures = 0;
+        loop {
+            match worker::analyse_step(ctx, &mut engine).await {
+                Ok(0) => return anyhow::Ok(()),
+                Ok(n) => {
+                    analysed.set(analysed.get() + n as u64);
+                    failures = 0;
+                    let mut report = progress.borrow_mut();
+                    (*report)(analysed.get(), queued);
+                }
+                Err(e) => {
+                    failures += 1;
+                    if failures >= 3 {
+                        return Err(e.context("analysis keeps failing; the rest stays queued"));
+                    }
                 }
             }
         }
-    }
+    };
+    let (first, second) = tokio::join!(lane(), lane());
+    first.and(second)?;
     Ok(Backfill {
         queued,
-        analysed,
+        analysed: analysed.get(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -18,7 +18,6 @@ pub mod worker;
 use crate::server::config::Settings;
 use crate::server::llm::LlmClient;
 use crate::server::pipeline::embed::Embedder;
-use anyhow::Context;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,16 +60,9 @@ impl std::fmt::Debug for JobContext {
 impl JobContext {
     /// Loads the embedding model (on the blocking pool) and builds the LLM client if configured.
     pub async fn load(pool: PgPool, settings: &Settings) -> anyhow::Result<Self> {
-        let dir = settings.model_dir.clone();
-        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&dir))
-            .await?
-            .with_context(|| {
-                format!(
-                    "cannot load the embedding model from {} (run scripts/setup.sh, or set \
-                     TICKETLENS_MODEL_DIR to a Hugging Face BERT-family folder)",
-                    settings.model_dir.display()
-                )
-            })?;
+        let config = settings.embedder.clone();
+        // Its errors name the missing file or library and the fix.
+        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&config)).await??;
         let llm = match &settings.llm {
             Some(llm) => Some(Arc::new(LlmClient::new(llm.clone())?)),
             None => None,

@@ -57,7 +57,16 @@ async fn outbox_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     }
 }
 
-async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+/// Analysis runs in two lanes, each claiming its own batches: while one lane's batch is in the
+/// embedding model, the other's results are written, so neither the CPU nor the database waits.
+async fn analysis_loop(ctx: &JobContext, shutdown: impl Future<Output = ()> + Clone) {
+    tokio::join!(
+        analysis_lane(ctx, shutdown.clone()),
+        analysis_lane(ctx, shutdown)
+    );
+}
+
+async fn analysis_lane(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     let mut engine = None;
     loop {

@@ -140,6 +140,15 @@ pub fn model_dir() -> std::path::PathBuf {
     dir
 }
 
+/// The embedder as the environment configures it (scripts/env.sh), on the test model folder.
+pub fn embedder_config() -> ticketlens::server::config::EmbedderConfig {
+    let mut config = ticketlens::server::config::EmbedderConfig::new(model_dir());
+    if let Ok(lib) = std::env::var("TICKETLENS_ONNXRUNTIME") {
+        config.onnxruntime = lib.into();
+    }
+    config
+}
+
 /// Settings for a test app on database `url`, without background workers.
 pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
     Settings {
@@ -148,7 +157,8 @@ pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
         demo_seed: 7,
         demo_password: Some(Secret::new(PASSWORD.into())),
         secure_cookies: false,
-        model_dir: model_dir(),
+        embedder: embedder_config(),
+        metrics_token: None,
         run_workers: false,
         llm: None,
         mail: None,

@@ -8,9 +8,11 @@ use std::time::Instant;
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     pub model: String,
+    /// `int8`, `fp32` (ONNX Runtime) or `candle`.
+    pub runtime: &'static str,
     pub sentences: usize,
     pub batch: usize,
-    /// Threads candle's CPU kernels use (`RAYON_NUM_THREADS`, else the core count).
+    /// Threads per forward pass.
     pub threads: usize,
     pub seconds: f64,
     pub sentences_per_sec: f64,
@@ -33,9 +35,10 @@ pub fn bench(embedder: &Embedder, texts: &[&str], batch: usize) -> anyhow::Resul
     let seconds = start.elapsed().as_secs_f64().max(1e-9);
     Ok(BenchReport {
         model: embedder.model_name().to_string(),
+        runtime: embedder.runtime().name(),
         sentences: done,
         batch,
-        threads: candle_core::utils::get_num_threads(),
+        threads: embedder.threads(),
         seconds,
         sentences_per_sec: done as f64 / seconds,
         tokens_per_sec: tokens as f64 / seconds,

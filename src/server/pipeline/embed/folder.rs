@@ -9,7 +9,11 @@ use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 pub(crate) fn required(dir: &Path, name: &str) -> anyhow::Result<PathBuf> {
     let path = dir.join(name);
     if !path.is_file() {
-        anyhow::bail!("model folder {} has no {name}", dir.display());
+        anyhow::bail!(
+            "model folder {} has no {name} (run scripts/setup.sh, or set TICKETLENS_MODEL_DIR to \
+             a Hugging Face BERT-family folder)",
+            dir.display()
+        );
     }
     Ok(path)
 }

@@ -1,10 +1,12 @@
-//! Sentence embeddings with candle: a BERT-family model folder, mean pooling, L2 normalisation.
+//! Sentence embeddings: a BERT-family model folder on ONNX Runtime (or candle), mean pooling, L2
+//! normalisation.
 
 mod batch;
 pub mod bench;
 mod folder;
 mod model;
-mod quant;
+pub mod onnx;
 
+pub use crate::server::config::{EmbedRuntime, EmbedderConfig};
 pub use bench::{bench, BenchReport};
-pub use model::{Embedder, Precision, DEFAULT_BATCH_SIZE};
+pub use model::{Embedder, DEFAULT_BATCH_SIZE};

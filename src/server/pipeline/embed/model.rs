@@ -1,86 +1,97 @@
-//! The loaded embedder: tokenizer and BERT weights turning texts into unit vectors, batch by batch.
+//! The loaded embedder: tokenizer and a BERT backbone (ONNX Runtime or candle) turning texts into
+//! unit vectors, batch by batch.
 
-use super::quant::QuantBert;
+use super::onnx::{self, OnnxModel, Weighting};
 use super::{batch, folder};
+use crate::server::config::{EmbedRuntime, EmbedderConfig};
+use crate::server::telemetry::stages::{self, Stage};
 use anyhow::{anyhow, Context};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::BertModel;
+use candle_transformers::models::bert::{BertModel, Config};
 use std::path::Path;
 use tokenizers::{Encoding, PaddingParams, Tokenizer};
 
 /// Texts per forward pass unless [`Embedder::with_batch_size`] says otherwise.
 pub const DEFAULT_BATCH_SIZE: usize = 32;
 
-/// Number format of the linear layers' weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Precision {
-    /// The weights as shipped: candle-transformers' BERT.
-    #[default]
-    F32,
-    /// Opt-in: linear layers quantised to 8 bits (Q8_0) at load time; vectors stay within cosine
-    /// 0.997 of F32 here. Not a speed-up: measured at 48 sentences/s against F32's 110 (2 cores,
-    /// batches of 32), as candle's quantised CPU kernels are tuned for one-row LLM decoding.
-    Q8,
-}
-
 enum Backbone {
-    F32(BertModel),
-    Q8(QuantBert),
+    Onnx(OnnxModel),
+    Candle(Box<BertModel>),
 }
 
 /// A sentence embedder: mean pooling over the attention mask, then L2 normalisation.
 pub struct Embedder {
     model: Backbone,
+    runtime: EmbedRuntime,
     tokenizer: Tokenizer,
     padding: PaddingParams,
-    device: Device,
     dims: usize,
     max_tokens: usize,
     name: String,
     batch_size: usize,
+    threads: usize,
 }
 
 impl Embedder {
-    /// Loads a BERT-family Hugging Face folder (config.json, tokenizer.json, model.safetensors).
-    pub fn load(dir: &Path) -> anyhow::Result<Embedder> {
-        Embedder::load_with(dir, Precision::F32)
-    }
-
-    /// [`Embedder::load`] with a choice of weight precision.
-    pub fn load_with(dir: &Path, precision: Precision) -> anyhow::Result<Embedder> {
-        let config = folder::read_config(dir)?;
-        let max_tokens = folder::max_tokens(dir, &config)?;
-        let (tokenizer, padding) = folder::read_tokenizer(dir, max_tokens, config.pad_token_id)?;
+    /// Loads the model folder on the configured runtime.
+    pub fn load(config: &EmbedderConfig) -> anyhow::Result<Embedder> {
+        if config.runtime != EmbedRuntime::Candle {
+            onnx::check_library(&config.onnxruntime)?;
+        }
+        let dir = &config.model_dir;
+        let bert = folder::read_config(dir)?;
+        let max_tokens = folder::max_tokens(dir, &bert)?;
+        let (tokenizer, padding) = folder::read_tokenizer(dir, max_tokens, bert.pad_token_id)?;
         let weights = folder::required(dir, "model.safetensors")?;
-        let device = Device::Cpu;
-        // SAFETY: the weights are memory-mapped read-only; TicketLens never writes model files,
-        // and setup only replaces the folder while the server is stopped.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
-            .with_context(|| format!("mapping {}", weights.display()))?;
-        // Both accept weight names with or without a `bert.` prefix.
-        let model = match precision {
-            Precision::F32 => BertModel::load(vb, &config)
-                .map(Backbone::F32)
-                .map_err(anyhow::Error::from),
-            Precision::Q8 => QuantBert::load(vb, &config).map(Backbone::Q8),
+        let onnx = |weighting| {
+            OnnxModel::load(
+                &config.onnxruntime,
+                &bert,
+                &weights,
+                weighting,
+                config.threads,
+            )
+            .map(Backbone::Onnx)
+        };
+        let model = match config.runtime {
+            EmbedRuntime::OnnxInt8 => onnx(Weighting::Int8 {
+                fc2_f32: INT8_FC2_F32,
+            }),
+            EmbedRuntime::OnnxF32 => onnx(Weighting::F32),
+            EmbedRuntime::Candle => candle(&weights, &bert),
         }
         .with_context(|| {
             format!(
-                "{} does not hold the weights config.json describes",
-                weights.display()
+                "cannot run {} on the {} embedder",
+                weights.display(),
+                config.runtime.name()
             )
         })?;
         Ok(Embedder {
             model,
+            runtime: config.runtime,
             tokenizer,
             padding,
-            device,
-            dims: config.hidden_size,
+            dims: bert.hidden_size,
             max_tokens,
             name: folder::model_name(dir),
             batch_size: DEFAULT_BATCH_SIZE,
+            threads: match config.runtime {
+                EmbedRuntime::Candle => candle_core::utils::get_num_threads(),
+                _ => config.threads.max(1),
+            },
         })
+    }
+
+    /// The runtime this embedder runs on.
+    pub fn runtime(&self) -> EmbedRuntime {
+        self.runtime
+    }
+
+    /// Threads one forward pass uses.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Sets how many texts go through the model at once (at least 1).
@@ -126,7 +137,7 @@ impl Embedder {
         texts: &[&str],
         batch_size: usize,
     ) -> anyhow::Result<Vec<Vec<f32>>> {
-        let mut encodings = self.encode(texts)?;
+        let mut encodings = stages::time(Stage::Tokenise, || self.encode(texts))?;
         let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
         let plan = batch::plan(&lengths, batch_size);
         let mut outputs = Vec::with_capacity(plan.len());
@@ -138,7 +149,7 @@ impl Embedder {
             tokenizers::pad_encodings(&mut group, &self.padding)
                 .map_err(|e| anyhow!(e))
                 .context("padding a batch")?;
-            outputs.push(self.forward(&group)?);
+            outputs.push(stages::time(Stage::Infer, || self.forward(&group))?);
         }
         batch::scatter(texts.len(), &plan, outputs)
     }
@@ -152,25 +163,56 @@ impl Embedder {
 
     /// Mean-pooled, normalised vectors for one batch of equally long (padded) encodings.
     fn forward(&self, group: &[Encoding]) -> anyhow::Result<Vec<Vec<f32>>> {
-        let width = group.first().map_or(0, Encoding::len);
-        let shape = (group.len(), width);
-        let flat = |f: fn(&Encoding) -> &[u32]| -> Vec<u32> {
-            group.iter().flat_map(|e| f(e).iter().copied()).collect()
-        };
-        let ids = Tensor::from_vec(flat(Encoding::get_ids), shape, &self.device)?;
-        let type_ids = Tensor::from_vec(flat(Encoding::get_type_ids), shape, &self.device)?;
-        let mask = Tensor::from_vec(flat(Encoding::get_attention_mask), shape, &self.device)?;
-        let hidden = match &self.model {
-            Backbone::F32(m) => m.forward(&ids, &type_ids, Some(&mask))?,
-            Backbone::Q8(m) => m.forward(&ids, &type_ids, &mask)?,
-        };
-        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-        let counts = mask.sum(1)?;
-        let mut rows = summed.broadcast_div(&counts)?.to_vec2::<f32>()?;
-        rows.iter_mut().for_each(|r| batch::normalize(r));
-        Ok(rows)
+        match &self.model {
+            Backbone::Onnx(m) => {
+                let flat = |f: fn(&Encoding) -> &[u32]| -> Vec<i64> {
+                    group
+                        .iter()
+                        .flat_map(|e| f(e).iter().map(|&v| i64::from(v)))
+                        .collect()
+                };
+                m.forward(
+                    group.len(),
+                    flat(Encoding::get_ids),
+                    flat(Encoding::get_type_ids),
+                    flat(Encoding::get_attention_mask),
+                )
+            }
+            Backbone::Candle(m) => candle_forward(m, group),
+        }
     }
+}
+
+/// Whether the int8 graph keeps the second feed-forward matmul in f32 (accuracy against speed;
+/// docs/benchmarks.md has both).
+const INT8_FC2_F32: bool = true;
+
+fn candle(weights: &Path, config: &Config) -> anyhow::Result<Backbone> {
+    // SAFETY: the weights are memory-mapped read-only; TicketLens never writes model files,
+    // and setup only replaces the folder while the server is stopped.
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu) }
+        .with_context(|| format!("mapping {}", weights.display()))?;
+    // Accepts weight names with or without a `bert.` prefix.
+    Ok(Backbone::Candle(Box::new(BertModel::load(vb, config)?)))
+}
+
+fn candle_forward(model: &BertModel, group: &[Encoding]) -> anyhow::Result<Vec<Vec<f32>>> {
+    let width = group.first().map_or(0, Encoding::len);
+    let shape = (group.len(), width);
+    let flat = |f: fn(&Encoding) -> &[u32]| -> Vec<u32> {
+        group.iter().flat_map(|e| f(e).iter().copied()).collect()
+    };
+    let device = Device::Cpu;
+    let ids = Tensor::from_vec(flat(Encoding::get_ids), shape, &device)?;
+    let type_ids = Tensor::from_vec(flat(Encoding::get_type_ids), shape, &device)?;
+    let mask = Tensor::from_vec(flat(Encoding::get_attention_mask), shape, &device)?;
+    let hidden = model.forward(&ids, &type_ids, Some(&mask))?;
+    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+    let counts = mask.sum(1)?;
+    let mut rows = summed.broadcast_div(&counts)?.to_vec2::<f32>()?;
+    rows.iter_mut().for_each(|r| batch::normalize(r));
+    Ok(rows)
 }
 
 #[cfg(test)]
