@@ -4,7 +4,7 @@
 use crate::common::{embedder_config, model_dir};
 use std::path::Path;
 use std::sync::OnceLock;
-use ticketlens::server::pipeline::embed::{bench, EmbedRuntime, Embedder};
+use ticketlens::server::pipeline::embed::{bench, EmbedQueue, EmbedRuntime, Embedder};
 
 /// The candle fp32 embedder, the reference: loaded once per test binary (the tests only read it).
 fn embedder() -> &'static Embedder {
@@ -168,6 +168,11 @@ fn onnx_int8_stays_close_to_the_reference() {
     let (mean, min) = cosines(&got, &f.vectors);
     eprintln!("onnx int8 on the fixture: mean cosine {mean:.4}, min {min:.4}");
     assert!(mean >= 0.99 && min >= 0.98, "mean {mean}, min {min}");
+    // The opt-in all-int8 graph trades some of that for speed (docs/benchmarks.md).
+    let full = Embedder::load(&embedder_config().with_runtime(EmbedRuntime::OnnxInt8Full)).unwrap();
+    let (mean, min) = cosines(&full.embed(&texts).unwrap(), &f.vectors);
+    eprintln!("onnx int8-full on the fixture: mean cosine {mean:.4}, min {min:.4}");
+    assert!(mean >= 0.98 && min >= 0.97, "mean {mean}, min {min}");
 }
 
 /// Positions of the `k` nearest other rows of `i` by cosine (rows are unit vectors).
@@ -221,6 +226,26 @@ fn on_1000_demo_tickets_both_onnx_precisions_agree_with_the_reference() {
     assert!(mean >= 0.99 && min >= 0.98, "mean {mean}, min {min}");
     assert!(overlap >= 0.9, "top-5 neighbour overlap {overlap}");
     assert!(neighbour_overlap(&fp32, &reference, 5) >= 0.95);
+}
+
+#[tokio::test]
+async fn concurrent_single_texts_share_one_embedding_call() {
+    let embedder = std::sync::Arc::new(Embedder::load(&embedder_config()).unwrap());
+    let queue = EmbedQueue::start(embedder.clone());
+    let f = fixture();
+    let texts: Vec<String> = (0..50)
+        .map(|i| f.sentences[i % f.sentences.len()].clone())
+        .collect();
+    // On this single-threaded runtime every request is queued before the batching task runs.
+    let got = futures::future::join_all(texts.iter().map(|t| queue.embed(t.clone()))).await;
+    assert_eq!(embedder.calls(), 1, "50 requests, one call");
+    let direct = embedder
+        .embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())
+        .unwrap();
+    for ((text, v), want) in texts.iter().zip(got).zip(&direct) {
+        let c = cosine(&v.unwrap(), want);
+        assert!(c >= 0.9999, "{text:?}: cosine {c} through the queue");
+    }
 }
 
 /// Throughput, for a release build only: one text per line in TICKETLENS_BENCH_TEXTS, e.g.

@@ -7,10 +7,8 @@ use super::tickets::Sentiment;
 use crate::domain::role::Area;
 use crate::domain::Priority;
 use crate::server::db::{self, templates::TicketFacts as TemplateFacts};
-use crate::server::jobs;
 use crate::server::pipeline::escalation::TicketFacts;
 use crate::server::pipeline::respond::{self, DraftInput, TEAM_SIGNATURE};
-use crate::server::pipeline::sentiment::engine::{self, Engine};
 use crate::server::state::AppState;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -101,19 +99,9 @@ pub async fn analyse(
     let ctx = &state.jobs;
     let pool = &state.pool;
     let text = format!("{subject}\n{body}");
-    let embedding = jobs::embed(&ctx.embedder, vec![text.clone()])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no embedding")))?;
-
-    let engine = match engine::load(pool, engine::active_choice(pool).await?, ctx.llm.clone()).await
-    {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::warn!(error = %e, "active engine unavailable; using the lexicon");
-            Engine::Lexicon
-        }
-    };
+    // Concurrent requests share forward passes through the batching queue.
+    let embedding = ctx.embed_queue.embed(text.clone()).await?;
+    let engine = ctx.sentiment.current(pool, ctx.llm.clone()).await?;
     let (scored, _) = engine
         .score(
             std::slice::from_ref(&text),

@@ -17,7 +17,11 @@ pub struct EmbedArgs {
     #[arg(long, default_value_t = 32)]
     batch: usize,
     /// Runtimes to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "int8,fp32,candle")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "int8,int8-full,fp32,candle"
+    )]
     runtimes: Vec<EmbedRuntime>,
     /// Where the texts are written, one per line (the anchor script reads them).
     #[arg(long, default_value = ".ticketlens/bench/embed-texts.txt")]

@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod load;
 pub mod oha;
 pub mod similar;
+pub mod workers;
 
 pub use import::write_demo_csv;
 
@@ -44,6 +45,8 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 25)]
         rounds: usize,
     },
+    /// Analysis throughput with 1 and 2 `ticketlens worker` processes, each pinned to one core.
+    Workers(workers::WorkersArgs),
     /// Embedder throughput on demo ticket texts per runtime, next to Python onnxruntime on the same texts.
     Embed(embed::EmbedArgs),
     /// pgvector HNSW on N generated 384-dim vectors: build time, p50/p95 and recall@10 per ef_search.
@@ -91,6 +94,7 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
             rounds,
         } => inbox::run(escalations, rounds, settings).await,
         BenchCommand::Embed(args) => embed::run(args, settings).await,
+        BenchCommand::Workers(args) => workers::run(args, settings).await,
         BenchCommand::Similar {
             vectors,
             dims,

@@ -43,6 +43,8 @@ pub struct AnalysisRow {
     pub sentiment: Sentiment,
     pub engine: String,
     pub version: String,
+    /// The active rules' decision; None when no rules are active (a stored one is kept).
+    pub decision: Option<Decision>,
 }
 
 /// Stores embeddings and sentiment for a batch; storing the same ticket again replaces its row.
@@ -74,20 +76,44 @@ pub async fn store(
         .collect();
     let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
     let versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
+    let flags: Vec<Option<bool>> = rows
+        .iter()
+        .map(|r| r.decision.as_ref().map(|d| d.escalate))
+        .collect();
+    let rule_versions: Vec<Option<i32>> = rows
+        .iter()
+        .map(|r| r.decision.as_ref().map(|d| d.rule_version))
+        .collect();
+    let json: Vec<Option<serde_json::Value>> = rows
+        .iter()
+        .map(|r| {
+            r.decision
+                .as_ref()
+                .map(|d| serde_json::to_value(d).unwrap_or_default())
+        })
+        .collect();
+    // One write with the decision, so the rollup triggers run once per batch, not twice.
     sqlx::query(
         "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
-                                      sentiment_version)
-         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[])
+                                      sentiment_version, escalate, escalation, rule_version)
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[],
+                              $6::bool[], $7::jsonb[], $8::int[])
          ON CONFLICT (ticket_id) DO UPDATE
            SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
                sentiment_engine = EXCLUDED.sentiment_engine,
-               sentiment_version = EXCLUDED.sentiment_version, analysed_at = now()",
+               sentiment_version = EXCLUDED.sentiment_version, analysed_at = now(),
+               escalate = COALESCE(EXCLUDED.escalate, ticket_analysis.escalate),
+               escalation = COALESCE(EXCLUDED.escalation, ticket_analysis.escalation),
+               rule_version = COALESCE(EXCLUDED.rule_version, ticket_analysis.rule_version)",
     )
     .bind(&ids)
     .bind(&labels)
     .bind(&scores)
     .bind(&engines)
     .bind(&versions)
+    .bind(&flags)
+    .bind(&json)
+    .bind(&rule_versions)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -116,30 +142,4 @@ pub async fn of_ticket(
     .bind(ticket_id)
     .fetch_optional(db)
     .await
-}
-
-/// Stores the escalation decisions of analysed tickets next to their sentiment.
-pub async fn store_decisions(
-    tx: &mut sqlx::PgConnection,
-    decisions: &[(i64, Decision)],
-) -> sqlx::Result<()> {
-    let ids: Vec<i64> = decisions.iter().map(|(id, _)| *id).collect();
-    let flags: Vec<bool> = decisions.iter().map(|(_, d)| d.escalate).collect();
-    let versions: Vec<i32> = decisions.iter().map(|(_, d)| d.rule_version).collect();
-    let json: Vec<serde_json::Value> = decisions
-        .iter()
-        .map(|(_, d)| serde_json::to_value(d).unwrap_or_default())
-        .collect();
-    sqlx::query(
-        "UPDATE ticket_analysis a SET escalate = u.e, escalation = u.j, rule_version = u.v
-         FROM UNNEST($1::bigint[], $2::bool[], $3::jsonb[], $4::int[]) AS u(id, e, j, v)
-         WHERE a.ticket_id = u.id",
-    )
-    .bind(&ids)
-    .bind(&flags)
-    .bind(&json)
-    .bind(&versions)
-    .execute(&mut *tx)
-    .await
-    .map(|_| ())
 }

@@ -39,6 +39,19 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
         let mut clock = Instant::now();
         let (scored, _cost) = engine.score(&texts, &embeddings).await?;
         lap(&mut clock, Stage::Sentiment);
+        let decided = match ctx.rules.current(&ctx.pool).await? {
+            Some(rules) => {
+                let sla = db::sla::settings(&ctx.pool).await?;
+                let scores = tickets
+                    .iter()
+                    .zip(&scored)
+                    .map(|(t, s)| (t.id, s.sentiment.score))
+                    .collect();
+                Some(super::escalate::decide(&mut tx, &rules, &sla, &scores).await?)
+            }
+            None => None,
+        };
+        lap(&mut clock, Stage::Escalate);
         let rows: Vec<AnalysisRow> = tickets
             .iter()
             .zip(embeddings)
@@ -49,21 +62,18 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 sentiment: s.sentiment,
                 engine: s.engine.as_str().to_string(),
                 version: s.version,
+                decision: decided
+                    .as_ref()
+                    .and_then(|d| d.decisions.get(&t.id).cloned()),
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
+        if let Some(decided) = &decided {
+            super::escalate::open(&mut tx, decided).await?;
+        }
         lap(&mut clock, Stage::Store);
         categorise(ctx, &mut tx, &rows, &texts).await?;
         lap(&mut clock, Stage::Categorise);
-        if let Some(rules) = ctx.rules.current(&ctx.pool).await? {
-            let sla = db::sla::settings(&ctx.pool).await?;
-            let scores = rows
-                .iter()
-                .map(|r| (r.ticket_id, r.sentiment.score))
-                .collect();
-            super::escalate::run(&mut tx, &rules, &sla, &scores).await?;
-        }
-        lap(&mut clock, Stage::Escalate);
         let analysed: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
         super::draft::enqueue_for(&mut *tx, &analysed).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;

@@ -7,7 +7,7 @@ use crate::server::db::escalation_facts::FactRow;
 use crate::server::db::escalations::NewEscalation;
 use crate::server::db::sla::SlaSettings;
 use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 
@@ -36,18 +36,24 @@ pub fn facts<'a>(
     }
 }
 
-/// Decides for a batch of just-scored tickets, stores the decisions and opens inbox entries for
-/// escalated tickets that are still open, all inside the caller's transaction.
-pub async fn run(
+/// The rules' decisions for a batch, and the SLA due times of the escalated tickets.
+pub struct Decided {
+    pub decisions: HashMap<i64, Decision>,
+    due: Vec<(i64, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Decides for a batch of just-scored tickets inside the caller's transaction; the decisions are
+/// stored with the analysis rows, then [`open`] files the escalated ones.
+pub async fn decide(
     tx: &mut PgConnection,
     rules: &CompiledRules,
     sla: &SlaSettings,
     scores: &HashMap<i64, f32>,
-) -> anyhow::Result<Vec<(i64, Decision)>> {
+) -> anyhow::Result<Decided> {
     let ids: Vec<i64> = scores.keys().copied().collect();
     let windows: Vec<i32> = rules.repeat_windows().iter().map(|d| *d as i32).collect();
     let rows = db::escalation_facts::of_tickets(&mut *tx, &ids, &windows).await?;
-    let mut decisions = Vec::with_capacity(rows.len());
+    let mut decisions = HashMap::with_capacity(rows.len());
     let mut due = Vec::new();
     for row in &rows {
         let text = row.text();
@@ -56,14 +62,18 @@ pub async fn run(
             let (first, resolution) = sla.policy(&row.priority).due(row.created_at, &sla.hours);
             due.push((row.id, first, resolution));
         }
-        decisions.push((row.id, decision));
+        decisions.insert(row.id, decision);
     }
-    db::analysis::store_decisions(&mut *tx, &decisions).await?;
-    let by_id: HashMap<i64, &Decision> = decisions.iter().map(|(id, d)| (*id, d)).collect();
-    let items: Vec<NewEscalation> = due
+    Ok(Decided { decisions, due })
+}
+
+/// Opens inbox entries for the escalated tickets of a batch that are still open.
+pub async fn open(tx: &mut PgConnection, decided: &Decided) -> anyhow::Result<()> {
+    let items: Vec<NewEscalation> = decided
+        .due
         .iter()
         .filter_map(|(id, first, resolution)| {
-            by_id.get(id).map(|d| NewEscalation {
+            decided.decisions.get(id).map(|d| NewEscalation {
                 ticket_id: *id,
                 decision: d,
                 first_response_due: *first,
@@ -75,5 +85,5 @@ pub async fn run(
     if !opened.is_empty() {
         tracing::info!(count = opened.len(), "tickets escalated to the inbox");
     }
-    Ok(decisions)
+    Ok(())
 }

@@ -11,13 +11,14 @@ pub mod escalate;
 pub mod evaluate;
 pub mod quality;
 pub mod rulebook;
+pub mod sentiment_book;
 pub mod train;
 pub mod train_category;
 pub mod worker;
 
 use crate::server::config::Settings;
 use crate::server::llm::LlmClient;
-use crate::server::pipeline::embed::Embedder;
+use crate::server::pipeline::embed::{EmbedQueue, Embedder};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,9 +38,13 @@ pub const RETRY_BASE: Duration = Duration::from_secs(5);
 pub struct JobContext {
     pub pool: PgPool,
     pub embedder: Arc<Embedder>,
+    /// The same embedder behind a dynamic batching queue, for single-text requests.
+    pub embed_queue: EmbedQueue,
     pub llm: Option<Arc<LlmClient>>,
     /// The active escalation rules, compiled once per version.
     pub rules: Arc<rulebook::RuleBook>,
+    /// The active sentiment engine for ad-hoc requests, built once per choice.
+    pub sentiment: Arc<sentiment_book::SentimentBook>,
     /// The active category model, loaded once per choice.
     pub categories: Arc<categorise::CategoryBook>,
     /// Sends webhook deliveries.
@@ -67,11 +72,14 @@ impl JobContext {
             Some(llm) => Some(Arc::new(LlmClient::new(llm.clone())?)),
             None => None,
         };
+        let embedder = Arc::new(embedder);
         Ok(JobContext {
             pool,
-            embedder: Arc::new(embedder),
+            embed_queue: EmbedQueue::start(embedder.clone()),
+            embedder,
             llm,
             rules: Arc::default(),
+            sentiment: Arc::default(),
             categories: Arc::default(),
             webhooks: Arc::new(crate::server::webhooks::Sender::new(Default::default())?),
             mailer: match &settings.mail {

@@ -6,7 +6,9 @@ pub mod bench;
 mod folder;
 mod model;
 pub mod onnx;
+mod queue;
 
 pub use crate::server::config::{EmbedRuntime, EmbedderConfig};
 pub use bench::{bench, BenchReport};
 pub use model::{Embedder, DEFAULT_BATCH_SIZE};
+pub use queue::EmbedQueue;

@@ -10,6 +10,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokenizers::{Encoding, PaddingParams, Tokenizer};
 
 /// Texts per forward pass unless [`Embedder::with_batch_size`] says otherwise.
@@ -31,6 +32,8 @@ pub struct Embedder {
     name: String,
     batch_size: usize,
     threads: usize,
+    /// Calls of [`Embedder::embed_with_batch`] so far.
+    calls: AtomicU64,
 }
 
 impl Embedder {
@@ -55,9 +58,8 @@ impl Embedder {
             .map(Backbone::Onnx)
         };
         let model = match config.runtime {
-            EmbedRuntime::OnnxInt8 => onnx(Weighting::Int8 {
-                fc2_f32: INT8_FC2_F32,
-            }),
+            EmbedRuntime::OnnxInt8 => onnx(Weighting::Int8 { fc2_f32: true }),
+            EmbedRuntime::OnnxInt8Full => onnx(Weighting::Int8 { fc2_f32: false }),
             EmbedRuntime::OnnxF32 => onnx(Weighting::F32),
             EmbedRuntime::Candle => candle(&weights, &bert),
         }
@@ -81,12 +83,18 @@ impl Embedder {
                 EmbedRuntime::Candle => candle_core::utils::get_num_threads(),
                 _ => config.threads.max(1),
             },
+            calls: AtomicU64::new(0),
         })
     }
 
     /// The runtime this embedder runs on.
     pub fn runtime(&self) -> EmbedRuntime {
         self.runtime
+    }
+
+    /// How many times texts were embedded (each call runs one or more forward passes).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
     }
 
     /// Threads one forward pass uses.
@@ -137,6 +145,7 @@ impl Embedder {
         texts: &[&str],
         batch_size: usize,
     ) -> anyhow::Result<Vec<Vec<f32>>> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
         let mut encodings = stages::time(Stage::Tokenise, || self.encode(texts))?;
         let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
         let plan = batch::plan(&lengths, batch_size);
@@ -182,10 +191,6 @@ impl Embedder {
         }
     }
 }
-
-/// Whether the int8 graph keeps the second feed-forward matmul in f32 (accuracy against speed;
-/// docs/benchmarks.md has both).
-const INT8_FC2_F32: bool = true;
 
 fn candle(weights: &Path, config: &Config) -> anyhow::Result<Backbone> {
     // SAFETY: the weights are memory-mapped read-only; TicketLens never writes model files,
