@@ -68,7 +68,11 @@ enum Command {
         all: bool,
     },
     /// Run background workers only (no web server), e.g. on extra machines.
-    Worker,
+    Worker {
+        /// Also serve `/metrics` (with this process's stage timings) on this address.
+        #[arg(long, env = "TICKETLENS_METRICS_ADDR")]
+        metrics_addr: Option<std::net::SocketAddr>,
+    },
     /// Evaluate a sentiment engine on a labelled file and print the metrics.
     Eval(crate::server::eval::cli::EvalArgs),
     /// Train and measure both category engines on a labelled ticket file or demo tickets.
@@ -212,9 +216,12 @@ pub async fn run() -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Worker => {
+        Command::Worker { metrics_addr } => {
             let s = &settings;
             with_db(s, |pool| async move {
+                if let Some(addr) = metrics_addr {
+                    serve_metrics(addr, pool.clone(), s).await?;
+                }
                 let ctx = JobContext::load(pool, s).await?;
                 println!("worker running; Ctrl-C stops it");
                 worker::run(ctx, async {
@@ -282,6 +289,31 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         app.state.leptos_options.site_addr
     );
     app.run_until_stopped().await
+}
+
+/// Serves `/metrics` on `addr` in the background, for a worker process.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    pool: sqlx::PgPool,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    use crate::server::metrics::{router, MetricsState};
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} for /metrics"))?;
+    let app = router(MetricsState {
+        pool,
+        token: settings.metrics_token.clone(),
+        health: None,
+    })
+    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = ?e, "the /metrics server stopped");
+        }
+    });
+    println!("metrics at http://{addr}/metrics");
+    Ok(())
 }
 
 /// Opens (and migrates) the database, runs `f`, and stops an embedded server we started.

@@ -1,24 +1,51 @@
 //! `GET /metrics`: Prometheus text exposition of queue depth and age, analysis lag, analysis stage
-//! timings, webhook and e-mail failures and pool use. Loopback callers only, unless
-//! `TICKETLENS_METRICS_TOKEN` is set: then a bearer token from anywhere, and nothing without it.
+//! timings, webhook and e-mail failures and pool use, served by `serve` and, with
+//! `--metrics-addr`, by `worker`. Loopback callers only, unless `TICKETLENS_METRICS_TOKEN` is
+//! set: then a bearer token from anywhere, and nothing without it.
 
 use crate::server::config::Secret;
 use crate::server::db;
 use crate::server::state::AppState;
 use crate::server::telemetry::stages;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRef, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::net::SocketAddr;
 
+/// What the endpoint reads: the database, the access token, and the health probe when the
+/// process runs one.
+#[derive(Clone)]
+pub struct MetricsState {
+    pub pool: sqlx::PgPool,
+    pub token: Option<Secret>,
+    pub health: Option<crate::server::health::DbHealth>,
+}
+
+impl FromRef<AppState> for MetricsState {
+    fn from_ref(app: &AppState) -> MetricsState {
+        MetricsState {
+            pool: app.pool.clone(),
+            token: app.settings.metrics_token.clone(),
+            health: Some(app.health.clone()),
+        }
+    }
+}
+
+/// A router with `/metrics` alone, for processes without the web app (`ticketlens worker`).
+pub fn router(state: MetricsState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(handler))
+        .with_state(state)
+}
+
 pub async fn handler(
-    State(state): State<AppState>,
+    State(state): State<MetricsState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = allowed(state.settings.metrics_token.as_ref(), peer, &headers) {
+    if let Err(refused) = allowed(state.token.as_ref(), peer, &headers) {
         return refused.into_response();
     }
     match render(&state).await {
@@ -117,7 +144,7 @@ fn escape(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-async fn render(state: &AppState) -> anyhow::Result<String> {
+async fn render(state: &MetricsState) -> anyhow::Result<String> {
     let pool = &state.pool;
     let (jobs, lag, webhooks, emails) = tokio::try_join!(
         db::metrics::jobs(pool),
@@ -237,7 +264,14 @@ async fn render(state: &AppState) -> anyhow::Result<String> {
         "gauge",
         "1 while the health probe reaches PostgreSQL.",
     )
-    .sample(name, &[], if state.health.is_down() { 0.0 } else { 1.0 });
+    .sample(
+        name,
+        &[],
+        match &state.health {
+            Some(h) if h.is_down() => 0.0,
+            _ => 1.0,
+        },
+    );
     Ok(out)
 }
 

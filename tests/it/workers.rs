@@ -7,10 +7,15 @@ use std::time::Duration;
 use ticketlens::server::{db, demo::DemoConfig, seed};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-/// Starts `ticketlens worker` connecting as `name`, and waits until it says it runs.
-async fn worker(url: &str, name: &str) -> tokio::process::Child {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ticketlens"))
-        .arg("worker")
+/// Starts `ticketlens worker` connecting as `name` (serving `/metrics` on `metrics_port` when
+/// given), and waits until it says it runs.
+async fn worker(url: &str, name: &str, metrics_port: Option<u16>) -> tokio::process::Child {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ticketlens"));
+    cmd.arg("worker");
+    if let Some(port) = metrics_port {
+        cmd.args(["--metrics-addr", &format!("127.0.0.1:{port}")]);
+    }
+    let mut child = cmd
         .env("DATABASE_URL", format!("{url}?application_name={name}"))
         .env("TICKETLENS_MODEL_DIR", model_dir())
         .env("TICKETLENS_DEMO_TICKETS", "0")
@@ -53,7 +58,16 @@ async fn two_worker_processes_split_the_queue_and_analyse_each_ticket_once() {
     .execute(&pool)
     .await
     .unwrap();
-    let (_a, _b) = tokio::join!(worker(&url, "worker-a"), worker(&url, "worker-b"));
+    // A free port for worker-a's /metrics.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_a, _b) = tokio::join!(
+        worker(&url, "worker-a", Some(port)),
+        worker(&url, "worker-b", None)
+    );
 
     // Both wait on an empty queue; then 600 tickets arrive at once.
     let cfg = DemoConfig {
@@ -94,6 +108,19 @@ async fn two_worker_processes_split_the_queue_and_analyse_each_ticket_once() {
         "both workers took a share: {per_worker:?}"
     );
     assert!(per_worker.iter().all(|(_, n)| *n >= 64), "{per_worker:?}");
+    // worker-a's own /metrics counts exactly the tickets it wrote.
+    let body = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let analysed = body
+        .lines()
+        .find_map(|l| l.strip_prefix("ticketlens_tickets_analysed_total "))
+        .unwrap_or_else(|| panic!("no analysed count in\n{body}"));
+    assert_eq!(analysed, per_worker[0].1.to_string(), "{body}");
+    assert!(body.contains("ticketlens_analysis_stage_runs_total{stage=\"infer\"}"));
     let jobs = db::jobs::counts(&pool, ticketlens::server::jobs::ANALYSE)
         .await
         .unwrap();

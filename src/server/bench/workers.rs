@@ -26,9 +26,11 @@ pub async fn run(args: WorkersArgs, settings: &Settings) -> anyhow::Result<()> {
             let url = super::scratch_database(&database, "tl_bench_workers").await?;
             let pool = db::connect(&url, 2).await?;
             db::migrate(&pool).await?;
-            let mut workers = (0..n)
-                .map(|core| spawn(&url, core, settings))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut workers = Workers(
+                (0..n)
+                    .map(|core| spawn(&url, core, settings))
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+            );
             // Every worker has loaded its model and waits before the tickets arrive.
             tokio::time::sleep(Duration::from_secs(5)).await;
             // Timed from the first ticket: the workers analyse while the rest arrive.
@@ -41,16 +43,13 @@ pub async fn run(args: WorkersArgs, settings: &Settings) -> anyhow::Result<()> {
                 if done as usize >= args.tickets {
                     break;
                 }
-                if workers.iter_mut().any(|w| matches!(w.try_wait(), Ok(Some(_)))) {
+                if workers.0.iter_mut().any(|w| matches!(w.try_wait(), Ok(Some(_)))) {
                     anyhow::bail!("a worker process exited early");
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             let secs = started.elapsed().as_secs_f64();
-            for w in &mut workers {
-                let _ = w.kill();
-                let _ = w.wait();
-            }
+            drop(workers);
             let cores: Vec<String> = (0..n).map(|c| c.to_string()).collect();
             println!(
                 "| {n} | {} | {} | {secs:.1} | {:.0} |",
@@ -65,6 +64,18 @@ pub async fn run(args: WorkersArgs, settings: &Settings) -> anyhow::Result<()> {
     .await;
     database.close().await;
     result
+}
+
+/// The worker processes of one measurement, stopped when it ends, however it ends.
+struct Workers(Vec<std::process::Child>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for w in &mut self.0 {
+            let _ = w.kill();
+            let _ = w.wait();
+        }
+    }
 }
 
 /// `ticketlens worker` on `url`, its embedder on one thread, pinned to `core`.
