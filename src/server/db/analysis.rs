@@ -45,6 +45,16 @@ pub struct AnalysisRow {
     pub version: String,
     /// The active rules' decision; None when no rules are active (a stored one is kept).
     pub decision: Option<Decision>,
+    /// The active category model's prediction; None without one (a stored one is kept).
+    pub category: Option<CategoryResult>,
+}
+
+/// A category model's prediction for one ticket.
+#[derive(Debug, Clone)]
+pub struct CategoryResult {
+    pub label: String,
+    pub confidence: f32,
+    pub model_id: i64,
 }
 
 /// Stores embeddings and sentiment for a batch; storing the same ticket again replaces its row.
@@ -92,19 +102,37 @@ pub async fn store(
                 .map(|d| serde_json::to_value(d).unwrap_or_default())
         })
         .collect();
-    // One write with the decision, so the rollup triggers run once per batch, not twice.
+    let labels_c: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| r.category.as_ref().map(|c| c.label.as_str()))
+        .collect();
+    let confidences: Vec<Option<f32>> = rows
+        .iter()
+        .map(|r| r.category.as_ref().map(|c| c.confidence.clamp(0.0, 1.0)))
+        .collect();
+    let models: Vec<Option<i64>> = rows
+        .iter()
+        .map(|r| r.category.as_ref().map(|c| c.model_id))
+        .collect();
+    // One write with the decision and the category, so the rollup triggers run once per batch.
     sqlx::query(
         "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
-                                      sentiment_version, escalate, escalation, rule_version)
+                                      sentiment_version, escalate, escalation, rule_version,
+                                      category, category_confidence, category_model)
          SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[],
-                              $6::bool[], $7::jsonb[], $8::int[])
+                              $6::bool[], $7::jsonb[], $8::int[], $9::text[], $10::real[],
+                              $11::bigint[])
          ON CONFLICT (ticket_id) DO UPDATE
            SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
                sentiment_engine = EXCLUDED.sentiment_engine,
                sentiment_version = EXCLUDED.sentiment_version, analysed_at = now(),
                escalate = COALESCE(EXCLUDED.escalate, ticket_analysis.escalate),
                escalation = COALESCE(EXCLUDED.escalation, ticket_analysis.escalation),
-               rule_version = COALESCE(EXCLUDED.rule_version, ticket_analysis.rule_version)",
+               rule_version = COALESCE(EXCLUDED.rule_version, ticket_analysis.rule_version),
+               category = COALESCE(EXCLUDED.category, ticket_analysis.category),
+               category_confidence =
+                   COALESCE(EXCLUDED.category_confidence, ticket_analysis.category_confidence),
+               category_model = COALESCE(EXCLUDED.category_model, ticket_analysis.category_model)",
     )
     .bind(&ids)
     .bind(&labels)
@@ -114,6 +142,9 @@ pub async fn store(
     .bind(&flags)
     .bind(&json)
     .bind(&rule_versions)
+    .bind(&labels_c)
+    .bind(&confidences)
+    .bind(&models)
     .execute(&mut *tx)
     .await?;
     Ok(())

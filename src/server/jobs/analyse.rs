@@ -2,9 +2,10 @@
 
 use super::{JobContext, ANALYSE, RETRY_BASE};
 use crate::server::db;
-use crate::server::db::analysis::AnalysisRow;
+use crate::server::db::analysis::{AnalysisRow, CategoryResult, TicketText};
 use crate::server::pipeline::sentiment::engine::Engine;
 use crate::server::telemetry::stages::{self, Stage};
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// Records the time since `clock` as `stage` and restarts the clock.
@@ -52,6 +53,8 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             None => None,
         };
         lap(&mut clock, Stage::Escalate);
+        let mut categories = categorise(ctx, &tickets, &texts, &embeddings).await?;
+        lap(&mut clock, Stage::Categorise);
         let rows: Vec<AnalysisRow> = tickets
             .iter()
             .zip(embeddings)
@@ -65,6 +68,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 decision: decided
                     .as_ref()
                     .and_then(|d| d.decisions.get(&t.id).cloned()),
+                category: categories.remove(&t.id),
             })
             .collect();
         db::analysis::store(&mut tx, ctx.embedder.model_name(), &rows).await?;
@@ -72,8 +76,6 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
             super::escalate::open(&mut tx, decided).await?;
         }
         lap(&mut clock, Stage::Store);
-        categorise(ctx, &mut tx, &rows, &texts).await?;
-        lap(&mut clock, Stage::Categorise);
         let analysed: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
         super::draft::enqueue_for(&mut *tx, &analysed).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;
@@ -96,37 +98,49 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
     }
 }
 
-/// Adds the active category model's predictions. A model that cannot be loaded or cannot read
-/// these tickets is logged and skipped: the tickets keep their sentiment and escalation, and stay
-/// unclassified until a working model is activated (which re-classifies them).
+/// The active category model's predictions, keyed by ticket. A model that cannot be loaded or
+/// cannot read these tickets is logged and skipped: the tickets keep their sentiment and
+/// escalation, and stay unclassified until a working model is activated (which re-classifies
+/// them).
 async fn categorise(
     ctx: &JobContext,
-    tx: &mut sqlx::PgConnection,
-    rows: &[AnalysisRow],
+    tickets: &[TicketText],
     texts: &[String],
-) -> anyhow::Result<()> {
+    embeddings: &[Vec<f32>],
+) -> anyhow::Result<HashMap<i64, CategoryResult>> {
     let (model_id, model) = match ctx.categories.current(&ctx.pool).await {
         Ok(Some(active)) => active,
-        Ok(None) => return Ok(()),
+        Ok(None) => return Ok(HashMap::new()),
         Err(e) => {
             tracing::error!(error = ?e, "the active category model cannot be loaded; tickets stay unclassified");
-            return Ok(());
+            return Ok(HashMap::new());
         }
     };
-    let inputs: Vec<(i64, String, Option<Vec<f32>>)> = rows
+    let inputs: Vec<(i64, String, Option<Vec<f32>>)> = tickets
         .iter()
         .zip(texts)
-        .map(|(r, text)| (r.ticket_id, text.clone(), Some(r.embedding.clone())))
+        .zip(embeddings)
+        .map(|((t, text), e)| (t.id, text.clone(), Some(e.clone())))
         .collect();
     match super::categorise::classify(&model, &inputs) {
-        Ok(predicted) => {
-            db::categories::store_predictions(&mut *tx, model_id, &predicted).await?;
+        Ok(predicted) => Ok(predicted
+            .into_iter()
+            .map(|p| {
+                let result = CategoryResult {
+                    label: p.category,
+                    confidence: p.confidence,
+                    model_id,
+                };
+                (p.ticket_id, result)
+            })
+            .collect()),
+        Err(e) => {
+            tracing::error!(
+                error = ?e,
+                model_id,
+                "the active category model failed on this batch; tickets stay unclassified"
+            );
+            Ok(HashMap::new())
         }
-        Err(e) => tracing::error!(
-            error = ?e,
-            model_id,
-            "the active category model failed on this batch; tickets stay unclassified"
-        ),
     }
-    Ok(())
 }
