@@ -57,7 +57,9 @@ pub struct CategoryResult {
     pub model_id: i64,
 }
 
-/// Stores embeddings and sentiment for a batch; storing the same ticket again replaces its row.
+/// Stores a batch's embeddings, sentiment, escalation decisions and category predictions;
+/// storing the same ticket again replaces its row (a missing decision or prediction keeps the
+/// stored one).
 pub async fn store(
     tx: &mut sqlx::PgConnection,
     model: &str,
@@ -102,7 +104,7 @@ pub async fn store(
                 .map(|d| serde_json::to_value(d).unwrap_or_default())
         })
         .collect();
-    let labels_c: Vec<Option<&str>> = rows
+    let categories: Vec<Option<&str>> = rows
         .iter()
         .map(|r| r.category.as_ref().map(|c| c.label.as_str()))
         .collect();
@@ -142,7 +144,7 @@ pub async fn store(
     .bind(&flags)
     .bind(&json)
     .bind(&rule_versions)
-    .bind(&labels_c)
+    .bind(&categories)
     .bind(&confidences)
     .bind(&models)
     .execute(&mut *tx)
