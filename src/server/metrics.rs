@@ -1,5 +1,5 @@
 //! `GET /metrics`: Prometheus text exposition of queue depth and age, analysis lag, analysis stage
-//! timings, webhook and e-mail failures and pool use, served by `serve` and, with
+//! timings, rollups awaiting an import's catch-up, webhook and e-mail failures and pool use, served by `serve` and, with
 //! `--metrics-addr`, by `worker`. Loopback callers only, unless `TICKETLENS_METRICS_TOKEN` is
 //! set: then a bearer token from anywhere, and nothing without it.
 
@@ -146,9 +146,10 @@ fn escape(v: &str) -> String {
 
 async fn render(state: &MetricsState) -> anyhow::Result<String> {
     let pool = &state.pool;
-    let (jobs, lag, webhooks, emails) = tokio::try_join!(
+    let (jobs, lag, (rollup_pending, rollup_age), webhooks, emails) = tokio::try_join!(
         db::metrics::jobs(pool),
         db::metrics::analysis_lag_seconds(pool),
+        db::metrics::rollup_pending(pool),
         db::metrics::webhooks(pool),
         db::metrics::emails(pool),
     )?;
@@ -189,6 +190,22 @@ async fn render(state: &MetricsState) -> anyhow::Result<String> {
         "How long the oldest ticket waiting for analysis has waited (0 when none waits).",
     )
     .sample(name, &[], lag);
+    let name = "ticketlens_rollup_pending_tickets";
+    Family::start(
+        &mut out,
+        name,
+        "gauge",
+        "Imported tickets not yet counted on the analytics pages (caught up when an import ends).",
+    )
+    .sample(name, &[], rollup_pending as f64);
+    let name = "ticketlens_rollup_pending_age_seconds";
+    Family::start(
+        &mut out,
+        name,
+        "gauge",
+        "How long the oldest of them has waited (the worker sweeps after five minutes).",
+    )
+    .sample(name, &[], rollup_age);
 
     let (totals, analysed) = stages::snapshot();
     let name = "ticketlens_analysis_stage_seconds_total";

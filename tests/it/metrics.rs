@@ -15,6 +15,11 @@ fn sample(body: &str, series: &str) -> Option<f64> {
 #[tokio::test]
 async fn metrics_show_the_queue_lag_stages_and_pool() {
     let app = spawn_app(70).await;
+    // The demo tickets were queued an hour ago.
+    sqlx::query("UPDATE jobs SET created_at = now() - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let url = format!("{}/metrics", app.base);
     let res = reqwest::get(&url).await.unwrap();
     assert_eq!(res.status(), 200);
@@ -27,6 +32,7 @@ async fn metrics_show_the_queue_lag_stages_and_pool() {
         "ticketlens_jobs gauge",
         "ticketlens_job_oldest_age_seconds gauge",
         "ticketlens_analysis_lag_seconds gauge",
+        "ticketlens_rollup_pending_tickets gauge",
         "ticketlens_analysis_stage_seconds_total counter",
         "ticketlens_webhook_deliveries gauge",
         "ticketlens_emails gauge",
@@ -47,7 +53,13 @@ async fn metrics_show_the_queue_lag_stages_and_pool() {
         Some(70.0),
         "{body}"
     );
-    assert!(sample(&body, "ticketlens_analysis_lag_seconds").unwrap() >= 0.0);
+    let lag = sample(&body, "ticketlens_analysis_lag_seconds").unwrap();
+    assert!((3600.0..3700.0).contains(&lag), "lag {lag}");
+    // The demo loader caught up on its rollups before it returned.
+    assert_eq!(
+        sample(&body, "ticketlens_rollup_pending_tickets"),
+        Some(0.0)
+    );
     assert_eq!(sample(&body, "ticketlens_database_up"), Some(1.0));
     assert_eq!(
         sample(&body, r#"ticketlens_emails{state="dead"}"#),

@@ -1,12 +1,16 @@
 //! The analytics rollups stay equal to a recomputation from the raw tickets through random
 //! inserts, updates and deletes of tickets, analyses, escalations and category corrections, in
-//! single-row and multi-row statements, and through the real analysis job.
+//! single-row and multi-row statements, in bulk writes that defer them to a catch-up, and through
+//! the real importer and analysis job.
 
 use crate::common;
 use common::{fresh_pool, spawn_app};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
+use std::time::Duration;
+use ticketlens::server::db::rollups::catch_up;
+use ticketlens::server::db::ticket_writer::TicketWriter;
 
 /// Each ticket's facts, recomputed from the source tables.
 macro_rules! raw_facts {
@@ -101,8 +105,9 @@ const RAW_LATENCY: &str = concat!(
      GROUP BY day, kind, latency_bucket(s), CUBE (category, channel, sentiment)"
 );
 const ROLLUP_LATENCY: &str = "
-    SELECT g, day, kind, bucket, category, channel, sentiment, n
-    FROM rollup_latency WHERE n <> 0";
+    SELECT g, day, kind, h.bucket, category, channel, sentiment, h.n
+    FROM rollup_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
+    WHERE h.n <> 0";
 /// The monthly latency cube keeps products alone or with one other dimension.
 const RAW_MONTHLY_LATENCY: &str = concat!(
     "SELECT GROUPING(product_id, category, channel, sentiment)::smallint,
@@ -118,8 +123,9 @@ const RAW_MONTHLY_LATENCY: &str = concat!(
         (product_id), (product_id, sentiment), (product_id, channel), (product_id, category))"
 );
 const ROLLUP_MONTHLY_LATENCY: &str = "
-    SELECT g, month, kind, bucket, product_id, category, channel, sentiment, n
-    FROM rollup_monthly_latency WHERE n <> 0";
+    SELECT g, month, kind, h.bucket, product_id, category, channel, sentiment, h.n
+    FROM rollup_monthly_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
+    WHERE h.n <> 0";
 
 /// Rows in one query and not the other, both ways (0 when they agree).
 async fn differences(pool: &PgPool, a: &str, b: &str) -> i64 {
@@ -158,6 +164,20 @@ async fn assert_consistent(pool: &PgPool, when: &str) {
     .await
     .unwrap();
     assert_eq!(emptied, 0, "emptied rows left {when}");
+    // Each latency histogram keeps only non-empty buckets, ascending, and `n` is their sum.
+    let malformed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT n, buckets, counts FROM rollup_latency
+                               UNION ALL
+                               SELECT n, buckets, counts FROM rollup_monthly_latency) h
+         WHERE n <> (SELECT COALESCE(sum(c), 0) FROM unnest(counts) c)
+            OR 0 = ANY (counts)
+            OR buckets <> ARRAY(SELECT b FROM unnest(buckets) b ORDER BY b)
+            OR cardinality(buckets) <> (SELECT count(DISTINCT b) FROM unnest(buckets) b)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(malformed, 0, "malformed latency histograms {when}");
     let facts: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM tickets t FULL JOIN ticket_facts f ON f.ticket_id = t.id
          WHERE t.id IS NULL OR f.ticket_id IS NULL",
@@ -183,7 +203,7 @@ const SENTIMENTS: [&str; 3] = ["negative", "neutral", "positive"];
 
 /// Inserts `n` random tickets in one statement; returns their ids.
 async fn insert_tickets(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     rng: &mut ChaCha8Rng,
     products: &[i64],
     n: usize,
@@ -238,7 +258,7 @@ async fn insert_tickets(
             .push_bind(r.9);
     });
     q.push(" RETURNING id");
-    q.build_query_scalar().fetch_all(pool).await.unwrap()
+    q.build_query_scalar().fetch_all(db).await.unwrap()
 }
 
 async fn some_ids(pool: &PgPool, rng: &mut ChaCha8Rng, n: i64) -> Vec<i64> {
@@ -255,7 +275,7 @@ async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products: &[i64]) ->
     let count = rng.gen_range(1..6);
     let ids = some_ids(pool, rng, count).await;
     let exec = |sql: &'static str| sqlx::query(sql).bind(ids.clone());
-    let kind = rng.gen_range(0..12);
+    let kind = rng.gen_range(0..14);
     let done = match kind {
         0 => {
             let n = rng.gen_range(1..20);
@@ -328,6 +348,31 @@ async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products: &[i64]) ->
                 .unwrap();
             "drop escalation".into()
         }
+        12 => {
+            // A bulk writer's batch: its tickets wait in rollup_pending while later changes
+            // (analyses, escalations, deletes) touch them through the ordinary triggers.
+            let n = rng.gen_range(1..40);
+            let mut tx = pool.begin().await.unwrap();
+            catch_up::defer_in_transaction(&mut tx).await.unwrap();
+            insert_tickets(&mut *tx, rng, products, n).await;
+            tx.commit().await.unwrap();
+            format!("bulk insert {n} tickets")
+        }
+        13 => {
+            let mut tx = pool.begin().await.unwrap();
+            catch_up::defer_in_transaction(&mut tx).await.unwrap();
+            sqlx::query(
+                "UPDATE tickets SET channel = $2, created_at = created_at - interval '31 days'
+                 WHERE id = ANY($1)",
+            )
+            .bind(&ids)
+            .bind(CHANNELS[rng.gen_range(0..3)])
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            "bulk move month and channel".into()
+        }
         10 => {
             sqlx::query(
                 "INSERT INTO category_corrections (ticket_id, category)
@@ -367,11 +412,36 @@ async fn rollups_equal_a_recomputation_after_random_changes() {
     let mut log = Vec::new();
     for step in 0..150 {
         log.push(random_change(&pool, &mut rng, &products).await);
+        // While tickets are pending the cubes still count exactly the facts they hold.
+        let (counted, facts): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily WHERE g = 15),
+                    (SELECT count(*) FROM ticket_facts)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            counted,
+            facts,
+            "cubes and facts apart after {}",
+            log.join("; ")
+        );
         if step % 10 == 9 {
+            let caught = catch_up::catch_up(&pool, Duration::ZERO).await.unwrap();
+            log.push(format!("catch up {caught}"));
             assert_consistent(&pool, &format!("after {}", log.join("; "))).await;
         }
     }
+    catch_up::catch_up(&pool, Duration::ZERO).await.unwrap();
     assert_consistent(&pool, "at the end").await;
+    assert!(
+        log.iter().any(|l| l.starts_with("bulk insert"))
+            && log
+                .iter()
+                .any(|l| l.starts_with("catch up") && l != "catch up 0"),
+        "the walk exercised the bulk path: {}",
+        log.join("; ")
+    );
     let n: i64 =
         sqlx::query_scalar("SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily WHERE g = 15")
             .fetch_one(&pool)
@@ -404,4 +474,58 @@ async fn the_demo_import_and_the_analysis_job_keep_the_rollups_current() {
         analysed, 300,
         "every demo ticket counted with its sentiment"
     );
+    assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_worker_catches_up_on_the_rollups_of_an_import_that_died() {
+    let app = spawn_app(0).await;
+    // Batches a bulk writer committed before its process died: no catch-up ran.
+    let tickets: Vec<_> =
+        ticketlens::server::demo::generate(&ticketlens::server::demo::DemoConfig {
+            tickets: 120,
+            seed: 3,
+            end: chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+        })
+        .collect();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut writer = TicketWriter::bulk("crashed");
+    for batch in tickets.chunks(50) {
+        writer.write(&mut conn, batch).await.unwrap();
+    }
+    drop(conn);
+    let counted = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily WHERE g = 15",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        counted(app.pool.clone()).await,
+        0,
+        "the bulk batches deferred their rollups"
+    );
+    assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 120);
+    // Analysing them would refresh their rollups on its own; without it only the sweep can.
+    sqlx::query("DELETE FROM jobs WHERE kind = 'analyse_ticket'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // A live import's pending tickets are its own to catch up: the worker leaves them.
+    app.run_jobs().await;
+    assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 120);
+    assert_eq!(counted(app.pool.clone()).await, 0);
+
+    // Once they are older than a live import would leave them, the worker's sweep takes them.
+    sqlx::query("UPDATE rollup_pending SET queued_at = now() - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.run_jobs().await;
+    assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 0);
+    assert_consistent(&app.pool, "after the sweep").await;
+    assert_eq!(counted(app.pool.clone()).await, 120);
 }

@@ -36,7 +36,19 @@ pub async fn jobs(db: impl PgExecutor<'_> + Copy) -> sqlx::Result<Vec<JobGauge>>
 pub async fn analysis_lag_seconds(db: impl PgExecutor<'_>) -> sqlx::Result<f64> {
     sqlx::query_scalar(
         "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
-         FROM jobs WHERE kind = 'analyse' AND status IN ('queued', 'running')",
+         FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(crate::server::jobs::ANALYSE)
+    .fetch_one(db)
+    .await
+}
+
+/// Tickets whose analytics rollups wait for an import's catch-up, and how long the oldest has.
+pub async fn rollup_pending(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, f64)> {
+    sqlx::query_as(
+        "SELECT COALESCE(sum(hi - lo + 1), 0)::int8,
+                COALESCE(EXTRACT(EPOCH FROM now() - min(queued_at)), 0)::float8
+         FROM rollup_pending",
     )
     .fetch_one(db)
     .await

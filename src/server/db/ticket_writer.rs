@@ -1,5 +1,6 @@
 //! Writes batches of tickets with one COPY into a staging table and set-based upserts: fast and idempotent.
 
+use crate::server::db::rollups::catch_up;
 use crate::server::import::record::NewTicket;
 use anyhow::Context;
 use sqlx::PgConnection;
@@ -16,6 +17,8 @@ pub struct BatchResult {
 pub struct TicketWriter {
     source: String,
     buf: String,
+    /// Leaves the rollups to a catch-up after the last batch (see [`TicketWriter::bulk`]).
+    defer_rollups: bool,
 }
 
 const STAGE_COLUMNS: &str =
@@ -28,7 +31,7 @@ const CREATE_STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS ticket_stage (
     customer_email text, product text, product_line text, channel text, priority text,
     status text, category text, language text, created_at timestamptz,
     first_response_at timestamptz, resolved_at timestamptz, csat smallint, agent_reply text,
-    gold_sentiment text, gold_escalate boolean) ON COMMIT DELETE ROWS";
+    gold_sentiment text, gold_escalate boolean)";
 
 const INSERT_PRODUCTS: &str = "INSERT INTO products (name, line)
     SELECT DISTINCT ON (product) product, product_line FROM ticket_stage
@@ -62,10 +65,21 @@ impl TicketWriter {
         TicketWriter {
             source: source.to_string(),
             buf: String::with_capacity(1 << 20),
+            defer_rollups: false,
         }
     }
 
-    /// Stores one batch in its own transaction.
+    /// A writer for many batches: each only notes its tickets as pending for the rollups, and
+    /// the caller runs [`catch_up`](crate::server::db::rollups::catch_up::catch_up) once the
+    /// last batch is written.
+    pub fn bulk(source: &str) -> Self {
+        TicketWriter {
+            defer_rollups: true,
+            ..Self::new(source)
+        }
+    }
+
+    /// Stores one batch: its tickets in one transaction.
     pub async fn write(
         &mut self,
         conn: &mut PgConnection,
@@ -78,20 +92,29 @@ impl TicketWriter {
         for t in tickets {
             encode_row(&mut self.buf, t);
         }
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::query(CREATE_STAGE).execute(&mut *tx).await?;
-        let mut copy = tx
+        sqlx::query(CREATE_STAGE).execute(&mut *conn).await?;
+        sqlx::query("TRUNCATE ticket_stage")
+            .execute(&mut *conn)
+            .await?;
+        let mut copy = conn
             .copy_in_raw(&format!("COPY ticket_stage ({STAGE_COLUMNS}) FROM STDIN"))
             .await?;
         copy.send(self.buf.as_bytes()).await?;
         copy.finish()
             .await
             .context("COPY into the staging table failed")?;
-        sqlx::query(INSERT_PRODUCTS).execute(&mut *tx).await?;
+        // Products and customers commit on their own, before the tickets: two writers whose
+        // batches share a new customer then wait for each other's short insert, not for each
+        // other's whole batch. A failure later leaves them in place for the re-run.
+        sqlx::query(INSERT_PRODUCTS).execute(&mut *conn).await?;
         sqlx::query(INSERT_CUSTOMERS)
             .bind(&self.source)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if self.defer_rollups {
+            catch_up::defer_in_transaction(&mut tx).await?;
+        }
         let inserted: i64 = sqlx::query_scalar(INSERT_TICKETS)
             .bind(&self.source)
             .fetch_one(&mut *tx)

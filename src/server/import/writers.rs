@@ -1,10 +1,12 @@
 //! A few writer tasks, one database connection each, so PostgreSQL works on every core while the
-//! reader parses the next batch.
+//! reader parses the next batch; the rollups are brought up to date once, when they finish.
 
 use super::record::NewTicket;
+use crate::server::db::rollups::catch_up;
 use crate::server::db::ticket_writer::{BatchResult, TicketWriter};
 use sqlx::PgPool;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, Mutex};
 use tokio::task::JoinHandle;
 
@@ -14,6 +16,7 @@ const DEADLOCK_RETRIES: usize = 3;
 
 /// Batches go in with [`WriterPool::send`]; [`WriterPool::finish`] waits and adds up the results.
 pub struct WriterPool {
+    pool: PgPool,
     tx: mpsc::Sender<Vec<NewTicket>>,
     tasks: Vec<JoinHandle<anyhow::Result<BatchResult>>>,
 }
@@ -35,7 +38,7 @@ impl WriterPool {
                 let (pool, rx, source) = (pool.clone(), rx.clone(), source.to_string());
                 tokio::spawn(async move {
                     let mut conn = pool.acquire().await?;
-                    let mut writer = TicketWriter::new(&source);
+                    let mut writer = TicketWriter::bulk(&source);
                     let mut total = BatchResult::default();
                     loop {
                         let next = rx.lock().await.recv().await;
@@ -48,7 +51,11 @@ impl WriterPool {
                 })
             })
             .collect();
-        WriterPool { tx, tasks }
+        WriterPool {
+            pool: pool.clone(),
+            tx,
+            tasks,
+        }
     }
 
     /// A handle for a producer on another thread (`blocking_send`); drop it when done.
@@ -62,7 +69,8 @@ impl WriterPool {
         self.tx.send(batch).await.is_ok()
     }
 
-    /// Waits for every batch to be written; the first writer error wins.
+    /// Waits for every batch to be written, then brings the rollups of what they wrote up to date
+    /// (also after a failure: committed batches stay); the first error wins.
     pub async fn finish(self) -> anyhow::Result<BatchResult> {
         drop(self.tx);
         let mut total = BatchResult::default();
@@ -78,6 +86,14 @@ impl WriterPool {
                     first_error = first_error.or(Some(anyhow::anyhow!("writer task failed: {e}")))
                 }
             }
+        }
+        // Everything pending now, ours included (the worker sweeps what a crashed import left).
+        if let Err(e) = catch_up::catch_up(&self.pool, Duration::ZERO).await {
+            first_error =
+                first_error
+                    .or(Some(anyhow::Error::new(e).context(
+                        "bringing the analytics rollups up to date failed",
+                    )));
         }
         match first_error {
             Some(e) => Err(e),

@@ -9,6 +9,7 @@ use super::train_category::{self, TRAIN_CATEGORY};
 use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
 use crate::domain::EngineChoice;
 use crate::server::db;
+use crate::server::db::rollups::catch_up;
 use crate::server::pipeline::category::CategoryEngine;
 use crate::server::pipeline::sentiment::engine::{self, Engine};
 use futures::FutureExt;
@@ -17,6 +18,11 @@ use std::time::Duration;
 
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(500);
+/// How often the worker looks for rollups an import left pending.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// Pending this long, a ticket's import is taken to have died before its catch-up (a running
+/// import catches up when its writers finish; one running longer is only caught up early).
+pub const STALE_PENDING: Duration = Duration::from_secs(300);
 
 /// Long jobs someone is waiting for on a page: training and evaluation runs.
 const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
@@ -35,8 +41,41 @@ pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
         long_job_loop(&ctx, &INTERACTIVE, shutdown.clone()),
         long_job_loop(&ctx, &BACKGROUND, shutdown.clone()),
         long_job_loop(&ctx, &CHECKS, shutdown.clone()),
-        outbox_loop(&ctx, shutdown)
+        outbox_loop(&ctx, shutdown.clone()),
+        sweep_loop(&ctx, shutdown)
     );
+}
+
+/// Brings up to date the rollups of tickets an import wrote but could not catch up on (it
+/// crashed or lost its connection).
+async fn sweep_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = sweep_rollups(ctx) => {}
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+    }
+}
+
+/// Refreshes tickets pending longer than [`STALE_PENDING`]; returns how many.
+async fn sweep_rollups(ctx: &JobContext) -> u64 {
+    match catch_up::catch_up(&ctx.pool, STALE_PENDING).await {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(tickets = n, "caught up the rollups an import left behind");
+            }
+            n
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "rollup catch-up failed");
+            0
+        }
+    }
 }
 
 /// Sends webhook deliveries and e-mail, apart from the analysis so a slow receiver holds up
@@ -145,7 +184,7 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
     {
         return true;
     }
-    outbox_step(ctx).await > 0
+    outbox_step(ctx).await > 0 || sweep_rollups(ctx).await > 0
 }
 
 /// Sends one batch of webhook deliveries and one of e-mail; returns how many it handled

@@ -49,6 +49,7 @@ macro_rules! bind_filters {
     };
 }
 
+pub mod catch_up;
 mod figures;
 mod grids;
 mod latency;

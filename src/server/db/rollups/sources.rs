@@ -157,7 +157,8 @@ const MONTHLY_LATENCY_GROUPINGS: [i16; 4] = [
     15 & !(dim::PRODUCT | dim::CATEGORY),
 ];
 
-/// The latency histogram rows (`day`, `kind`, `bucket`, `n` and the filter columns) for filter
+/// The latency histogram rows (`day`, `kind`, `bucket`, `n` and the filter columns; the cubes'
+/// histograms unnested) for filter
 /// `f` over `span`, as a FROM item `r`: whole months from the monthly latency cube when it keeps
 /// the filter's grouping, other days from the daily latency cube (which leaves products out) or
 /// under a product filter from the product's ticket facts.
@@ -172,8 +173,10 @@ pub fn latency_rows(f: &AnalyticsFilter, span: &Span) -> String {
             .to_string()
     } else {
         format!(
-            "SELECT day, NULL::bigint AS product_id, category, channel, sentiment, kind, bucket, n
-             FROM rollup_latency WHERE g = {g}"
+            "SELECT day, NULL::bigint AS product_id, category, channel, sentiment, kind,
+                    h.bucket, h.n
+             FROM rollup_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
+             WHERE g = {g}"
         )
     };
     let monthly = g & dim::PRODUCT != 0 || MONTHLY_LATENCY_GROUPINGS.contains(&g);
@@ -181,8 +184,9 @@ pub fn latency_rows(f: &AnalyticsFilter, span: &Span) -> String {
         return format!("({daily}) r");
     }
     format!(
-        "(SELECT month AS day, product_id, category, channel, sentiment, kind, bucket, n
-          FROM rollup_monthly_latency WHERE g = {g} AND month = ANY ({months})
+        "(SELECT month AS day, product_id, category, channel, sentiment, kind, h.bucket, h.n
+          FROM rollup_monthly_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
+          WHERE g = {g} AND month = ANY ({months})
           UNION ALL
           SELECT * FROM ({daily}) d WHERE day = ANY ({days})) r",
         months = dates(&span.months),
