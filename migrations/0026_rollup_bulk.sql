@@ -2,10 +2,18 @@
 -- as many cube rows as it had tickets, so the statement-level refresh cost 82% of a million-row
 -- import. A transaction that sets `ticketlens.defer_rollups` to 'on' (SET LOCAL) now only notes
 -- the ids its statements changed in `rollup_pending` (a range per statement when they are dense,
--- as a bulk insert's are), committed with them; `rollup_catch_up` then brings their facts and
--- cubes up to date in large set-based chunks. The importer runs it when its writers finish,
--- whether they succeeded or not, and the worker sweeps whatever a crashed import left behind.
--- The cubes always equal the sum of `ticket_facts`; only the facts of pending tickets lag.
+-- as a bulk insert's are), committed with them. A catch-up then brings their facts and cubes up
+-- to date set-based: `rollup_split` assigns the tickets by calendar month to `rollup_parts()`
+-- parts that touch disjoint cube rows, and `rollup_catch_up_part` refreshes one part's list in
+-- its own transaction, so the parts run in parallel on their own connections. The importer runs
+-- the catch-up when its writers finish, whether they succeeded or not, and the worker sweeps
+-- whatever a crashed import left behind. The cubes always equal the sum of `ticket_facts`; only
+-- the facts of pending tickets lag.
+--
+-- Locking: a change's own refresh takes every part's advisory lock shared; the catch-up of part
+-- p holds lock p alone, so it excludes changes to its tickets but not the other parts. A ticket
+-- moved between months belongs to one part and may touch a cube row of the other: that only
+-- waits, and PostgreSQL breaks a rare cycle by failing one side, which the caller retries.
 
 CREATE TABLE rollup_pending (
     seq        bigserial PRIMARY KEY,
@@ -38,8 +46,9 @@ END
 $$;
 
 -- The latency cubes held one row per bucket: seven rows per ticket of a fresh import, half of a
--- catch-up's time. A row is now one histogram: its non-empty buckets ascending and their counts,
--- with `n` their sum (0 when emptied, so pruning is unchanged).
+-- catch-up's time. A row is now one histogram: `counts[b]` tickets in bucket b (0 to 75) as a
+-- pgvector `vector(76)`, whose `+` and `sum` add histograms in C (exact: counts stay far below
+-- 2^24), and `n` their sum (0 when emptied, so pruning is unchanged).
 DROP TABLE rollup_latency, rollup_monthly_latency;
 
 CREATE TABLE rollup_latency (
@@ -50,8 +59,7 @@ CREATE TABLE rollup_latency (
     channel  text,
     sentiment text,
     n        integer NOT NULL,
-    buckets  smallint[] NOT NULL,
-    counts   integer[] NOT NULL CHECK (cardinality(counts) = cardinality(buckets)),
+    counts   vector(76) NOT NULL,
     UNIQUE NULLS NOT DISTINCT (g, day, kind, category, channel, sentiment)
 ) WITH (fillfactor = 80);
 
@@ -64,19 +72,14 @@ CREATE TABLE rollup_monthly_latency (
     channel     text,
     sentiment   text,
     n           integer NOT NULL,
-    buckets     smallint[] NOT NULL,
-    counts      integer[] NOT NULL CHECK (cardinality(counts) = cardinality(buckets)),
+    counts      vector(76) NOT NULL,
     UNIQUE NULLS NOT DISTINCT (g, month, kind, product_id, category, channel, sentiment)
 ) WITH (fillfactor = 80);
 
--- The sum of two histograms, without the buckets that come to zero.
-CREATE FUNCTION histogram_add(b1 smallint[], c1 integer[], b2 smallint[], c2 integer[],
-                              OUT buckets smallint[], OUT counts integer[])
+-- A histogram of `v` tickets in `bucket`.
+CREATE FUNCTION latency_histogram(bucket smallint, v integer) RETURNS vector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT COALESCE(array_agg(b ORDER BY b), '{}'), COALESCE(array_agg(c ORDER BY b), '{}')
-    FROM (SELECT b, sum(c)::integer AS c
-          FROM (SELECT * FROM unnest(b1, c1) UNION ALL SELECT * FROM unnest(b2, c2)) u(b, c)
-          GROUP BY b HAVING sum(c) <> 0) m
+    SELECT (array_fill(0, ARRAY[bucket]) || v || array_fill(0, ARRAY[75 - bucket]))::vector(76)
 $$;
 
 -- The numeric logarithms of 0014 cost 6 µs a call, two per ticket; in float8 they give the same
@@ -93,51 +96,39 @@ $$;
 
 CREATE FUNCTION rollup_add_latency(ids bigint[], sign integer) RETURNS void
 LANGUAGE sql AS $$
-    INSERT INTO rollup_latency AS r (g, day, kind, category, channel, sentiment, n, buckets,
-                                    counts)
-    SELECT g, day, kind, category, channel, sentiment, sum(c), array_agg(bucket ORDER BY bucket),
-           array_agg(c ORDER BY bucket)
-    FROM (SELECT 8 | GROUPING(category, channel, sentiment) AS g, day, kind, bucket, category,
-                 channel, sentiment, sign * count(*)::integer AS c
-          FROM (SELECT f.day, l.kind, l.bucket, f.category, f.channel, f.sentiment
-                FROM ticket_facts f
-                CROSS JOIN LATERAL (VALUES ('f'::"char", f.frt_bucket), ('r', f.res_bucket))
-                    l(kind, bucket)
-                WHERE f.ticket_id IN (SELECT unnest(ids)) AND l.bucket IS NOT NULL) l
-          GROUP BY day, kind, bucket, CUBE (category, channel, sentiment)) h
-    GROUP BY g, day, kind, category, channel, sentiment
+    INSERT INTO rollup_latency AS r (g, day, kind, category, channel, sentiment, n, counts)
+    SELECT 8 | GROUPING(category, channel, sentiment), day, kind, category, channel, sentiment,
+           sign * count(*), sum(latency_histogram(bucket, sign))
+    FROM (SELECT f.day, l.kind, l.bucket, f.category, f.channel, f.sentiment
+          FROM ticket_facts f
+          CROSS JOIN LATERAL (VALUES ('f'::"char", f.frt_bucket), ('r', f.res_bucket))
+              l(kind, bucket)
+          WHERE f.ticket_id IN (SELECT unnest(ids)) AND l.bucket IS NOT NULL) l
+    GROUP BY day, kind, CUBE (category, channel, sentiment)
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (g, day, kind, category, channel, sentiment) DO UPDATE SET
-        n = r.n + EXCLUDED.n,
-        (buckets, counts) = (SELECT * FROM histogram_add(r.buckets, r.counts, EXCLUDED.buckets,
-                                                          EXCLUDED.counts));
+        n = r.n + EXCLUDED.n, counts = r.counts + EXCLUDED.counts;
 $$;
 
 CREATE FUNCTION rollup_add_monthly_latency(ids bigint[], sign integer) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO rollup_monthly_latency AS r (g, month, kind, product_id, category, channel,
-                                            sentiment, n, buckets, counts)
-    SELECT g, month, kind, product_id, category, channel, sentiment, sum(c),
-           array_agg(bucket ORDER BY bucket), array_agg(c ORDER BY bucket)
-    FROM (SELECT GROUPING(product_id, category, channel, sentiment) AS g, month, kind, bucket,
-                 product_id, category, channel, sentiment, sign * count(*)::integer AS c
-          FROM (SELECT date_trunc('month', f.day)::date AS month, l.kind, l.bucket, f.product_id,
-                       f.category, f.channel, f.sentiment
-                FROM ticket_facts f
-                CROSS JOIN LATERAL (VALUES ('f'::"char", f.frt_bucket), ('r', f.res_bucket))
-                    l(kind, bucket)
-                WHERE f.ticket_id IN (SELECT unnest(ids)) AND l.bucket IS NOT NULL) l
-          GROUP BY month, kind, bucket, GROUPING SETS (
-              (), (category), (channel), (sentiment), (category, channel), (category, sentiment),
-              (channel, sentiment), (category, channel, sentiment),
-              (product_id), (product_id, sentiment), (product_id, channel),
-              (product_id, category))) h
-    GROUP BY g, month, kind, product_id, category, channel, sentiment
+                                            sentiment, n, counts)
+    SELECT GROUPING(product_id, category, channel, sentiment), month, kind, product_id,
+           category, channel, sentiment, sign * count(*), sum(latency_histogram(bucket, sign))
+    FROM (SELECT date_trunc('month', f.day)::date AS month, l.kind, l.bucket, f.product_id,
+                 f.category, f.channel, f.sentiment
+          FROM ticket_facts f
+          CROSS JOIN LATERAL (VALUES ('f'::"char", f.frt_bucket), ('r', f.res_bucket))
+              l(kind, bucket)
+          WHERE f.ticket_id IN (SELECT unnest(ids)) AND l.bucket IS NOT NULL) l
+    GROUP BY month, kind, GROUPING SETS (
+        (), (category), (channel), (sentiment), (category, channel), (category, sentiment),
+        (channel, sentiment), (category, channel, sentiment),
+        (product_id), (product_id, sentiment), (product_id, channel), (product_id, category))
     ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (g, month, kind, product_id, category, channel, sentiment) DO UPDATE SET
-        n = r.n + EXCLUDED.n,
-        (buckets, counts) = (SELECT * FROM histogram_add(r.buckets, r.counts, EXCLUDED.buckets,
-                                                          EXCLUDED.counts));
+        n = r.n + EXCLUDED.n, counts = r.counts + EXCLUDED.counts;
 $$;
 
 -- The functions below take their tickets as `IN (SELECT unnest(ids))` rather than `= ANY (ids)`:
@@ -253,22 +244,27 @@ LANGUAGE sql STABLE AS $$
           WHERE t.id IN (SELECT unnest(ids))) f
 $$;
 
--- A catch-up chunk and a change's own refresh must not work on the same ticket at once (each
--- would subtract facts the other is replacing): refreshes share this lock, a catch-up chunk
--- holds it alone. It is taken before any cube row, so it adds no lock cycle.
 CREATE FUNCTION rollup_lock_key() RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
     SELECT 7164209318120435::bigint
 $$;
 
-CREATE OR REPLACE FUNCTION rollup_refresh(ids bigint[]) RETURNS void
+CREATE FUNCTION rollup_parts() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT 2 $$;
+
+-- Pending tickets already assigned to a part; `rollup_pending` entries move here in one
+-- transaction, and leave in the transaction that refreshes them.
+CREATE TABLE rollup_pending_parts (
+    seq        bigserial PRIMARY KEY,
+    part       integer NOT NULL,
+    ids        bigint[] NOT NULL,
+    queued_at  timestamptz NOT NULL
+);
+
+-- The refresh itself, for callers that hold the right locks.
+CREATE FUNCTION rollup_apply(ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     old_days date[];
 BEGIN
-    IF ids IS NULL OR cardinality(ids) = 0 THEN
-        RETURN;
-    END IF;
-    PERFORM pg_advisory_xact_lock_shared(rollup_lock_key());
     ids := ARRAY(SELECT DISTINCT unnest(ids) ORDER BY 1);
     old_days := ARRAY(
         SELECT DISTINCT day FROM ticket_facts WHERE ticket_id IN (SELECT unnest(ids)));
@@ -287,19 +283,30 @@ BEGIN
 END
 $$;
 
--- Refreshes the pending entries up to `upto` queued at or before `queued_before`, about `chunk`
--- ids at a time (at least one entry), and takes them off the list; returns how many tickets it
--- refreshed, or -1 when no entry was left. Run it until it returns -1.
-CREATE FUNCTION rollup_catch_up(upto bigint, queued_before timestamptz, chunk integer)
+CREATE OR REPLACE FUNCTION rollup_refresh(ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(rollup_lock_key() + p)
+    FROM generate_series(0, rollup_parts() - 1) p ORDER BY p;
+    PERFORM rollup_apply(ids);
+END
+$$;
+
+-- Moves the `rollup_pending` entries up to `upto` queued at or before `queued_before`, about
+-- `chunk` ids at a time (at least one entry), to `rollup_pending_parts`, each ticket to the part
+-- of its month (its old month when it has no ticket any more); returns how many tickets, or -1
+-- when no entry was left. Run it until it returns -1.
+CREATE FUNCTION rollup_split(upto bigint, queued_before timestamptz, chunk integer)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     los bigint[];
     his bigint[];
-    ids bigint[];
+    queued timestamptz;
+    n integer;
 BEGIN
-    PERFORM pg_advisory_xact_lock(rollup_lock_key());
-    -- The grouping sets of a large chunk sort in memory rather than on disk.
-    PERFORM set_config('work_mem', '64MB', true);
     WITH queue AS (
         SELECT seq, sum(hi - lo + 1) OVER (ORDER BY seq) AS ids_up_to_here
         FROM rollup_pending WHERE seq <= upto AND queued_at <= queued_before
@@ -307,17 +314,51 @@ BEGIN
         DELETE FROM rollup_pending WHERE seq IN (
             SELECT seq FROM queue
             WHERE ids_up_to_here <= chunk OR seq = (SELECT min(seq) FROM queue))
-        RETURNING lo, hi)
-    SELECT array_agg(lo), array_agg(hi) INTO los, his FROM taken;
+        RETURNING lo, hi, queued_at)
+    SELECT array_agg(lo), array_agg(hi), min(queued_at) INTO los, his, queued FROM taken;
     IF los IS NULL THEN
         RETURN -1;
     END IF;
-    ids := ARRAY(
-        SELECT t.id FROM unnest(los, his) r(lo, hi) JOIN tickets t ON t.id BETWEEN r.lo AND r.hi
-        UNION
-        SELECT f.ticket_id FROM unnest(los, his) r(lo, hi)
-        JOIN ticket_facts f ON f.ticket_id BETWEEN r.lo AND r.hi);
-    PERFORM rollup_refresh(ids);
+    WITH months AS (
+        SELECT DISTINCT ON (id) id, month FROM (
+            SELECT t.id, date_trunc('month', t.created_at AT TIME ZONE 'UTC')::date AS month
+            FROM unnest(los, his) r(lo, hi) JOIN tickets t ON t.id BETWEEN r.lo AND r.hi
+            UNION ALL
+            SELECT f.ticket_id, date_trunc('month', f.day)::date
+            FROM unnest(los, his) r(lo, hi)
+            JOIN ticket_facts f ON f.ticket_id BETWEEN r.lo AND r.hi) m
+        ORDER BY id, month
+    ), parted AS (
+        INSERT INTO rollup_pending_parts (part, ids, queued_at)
+        SELECT (extract(year FROM month) * 12 + extract(month FROM month))::integer
+                   % rollup_parts(),
+               array_agg(id ORDER BY id), queued
+        FROM months GROUP BY 1
+        RETURNING cardinality(ids) AS n)
+    SELECT COALESCE(sum(parted.n), 0) INTO n FROM parted;
+    RETURN n;
+END
+$$;
+
+-- Refreshes the oldest assigned list of `part` queued at or before `queued_before`, and takes it
+-- off; returns how many tickets, or -1 when the part has none left.
+CREATE FUNCTION rollup_catch_up_part(part integer, queued_before timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    PERFORM pg_advisory_xact_lock(rollup_lock_key() + part);
+    -- The grouping sets of a large list sort in memory rather than on disk.
+    PERFORM set_config('work_mem', '64MB', true);
+    DELETE FROM rollup_pending_parts p WHERE p.seq = (
+        SELECT q.seq FROM rollup_pending_parts q
+        WHERE q.part = rollup_catch_up_part.part AND q.queued_at <= queued_before
+        ORDER BY q.seq LIMIT 1)
+    RETURNING p.ids INTO ids;
+    IF ids IS NULL THEN
+        RETURN -1;
+    END IF;
+    PERFORM rollup_apply(ids);
     RETURN cardinality(ids);
 END
 $$;

@@ -106,7 +106,8 @@ pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result
     let (tickets, counted, pending): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM tickets),
                 (SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily WHERE g = 15),
-                (SELECT count(*) FROM rollup_pending)",
+                (SELECT count(*) FROM rollup_pending)
+                 + (SELECT count(*) FROM rollup_pending_parts)",
     )
     .fetch_one(&pool)
     .await?;

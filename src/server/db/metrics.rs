@@ -46,9 +46,11 @@ pub async fn analysis_lag_seconds(db: impl PgExecutor<'_>) -> sqlx::Result<f64> 
 /// Tickets whose analytics rollups wait for an import's catch-up, and how long the oldest has.
 pub async fn rollup_pending(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, f64)> {
     sqlx::query_as(
-        "SELECT COALESCE(sum(hi - lo + 1), 0)::int8,
+        "SELECT COALESCE(sum(n), 0)::int8,
                 COALESCE(EXTRACT(EPOCH FROM now() - min(queued_at)), 0)::float8
-         FROM rollup_pending",
+         FROM (SELECT hi - lo + 1 AS n, queued_at FROM rollup_pending
+               UNION ALL
+               SELECT cardinality(ids), queued_at FROM rollup_pending_parts) p",
     )
     .fetch_one(db)
     .await

@@ -88,12 +88,18 @@ impl WriterPool {
             }
         }
         // Everything pending now, ours included (the worker sweeps what a crashed import left).
-        if let Err(e) = catch_up::catch_up(&self.pool, Duration::ZERO).await {
-            first_error =
-                first_error
-                    .or(Some(anyhow::Error::new(e).context(
-                        "bringing the analytics rollups up to date failed",
-                    )));
+        let started = std::time::Instant::now();
+        match catch_up::catch_up(&self.pool, Duration::ZERO).await {
+            Ok(tickets) => tracing::info!(
+                tickets,
+                seconds = started.elapsed().as_secs_f64(),
+                "analytics rollups caught up"
+            ),
+            Err(e) => {
+                let e = anyhow::Error::new(e)
+                    .context("bringing the analytics rollups up to date failed");
+                first_error = first_error.or(Some(e));
+            }
         }
         match first_error {
             Some(e) => Err(e),

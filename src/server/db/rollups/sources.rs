@@ -174,9 +174,10 @@ pub fn latency_rows(f: &AnalyticsFilter, span: &Span) -> String {
     } else {
         format!(
             "SELECT day, NULL::bigint AS product_id, category, channel, sentiment, kind,
-                    h.bucket, h.n
-             FROM rollup_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
-             WHERE g = {g}"
+                    (h.i - 1)::smallint AS bucket, h.n::integer AS n
+             FROM rollup_latency
+             CROSS JOIN LATERAL unnest(counts::real[]) WITH ORDINALITY h(n, i)
+             WHERE g = {g} AND h.n <> 0"
         )
     };
     let monthly = g & dim::PRODUCT != 0 || MONTHLY_LATENCY_GROUPINGS.contains(&g);
@@ -184,9 +185,11 @@ pub fn latency_rows(f: &AnalyticsFilter, span: &Span) -> String {
         return format!("({daily}) r");
     }
     format!(
-        "(SELECT month AS day, product_id, category, channel, sentiment, kind, h.bucket, h.n
-          FROM rollup_monthly_latency CROSS JOIN LATERAL unnest(buckets, counts) h(bucket, n)
-          WHERE g = {g} AND month = ANY ({months})
+        "(SELECT month AS day, product_id, category, channel, sentiment, kind,
+                 (h.i - 1)::smallint AS bucket, h.n::integer AS n
+          FROM rollup_monthly_latency
+          CROSS JOIN LATERAL unnest(counts::real[]) WITH ORDINALITY h(n, i)
+          WHERE g = {g} AND month = ANY ({months}) AND h.n <> 0
           UNION ALL
           SELECT * FROM ({daily}) d WHERE day = ANY ({days})) r",
         months = dates(&span.months),
