@@ -64,22 +64,24 @@ impl BusinessHours {
         if !self.is_valid() {
             return start + Duration::minutes(minutes);
         }
-        let (mut at, mut left) = (start, minutes.max(0));
+        // Exact durations: whole minutes of a window that opens mid-minute would lose its
+        // seconds each time the walk crosses into the next day.
+        let (mut at, mut left) = (start, Duration::minutes(minutes.max(0)));
         // A year of days bounds the walk whatever the input.
         for _ in 0..(366 + minutes / 60) {
             if let Some((open, close)) = self.window(at.with_timezone(&self.zone())) {
                 let from = at.max(open);
                 if from < close {
-                    let available = (close - from).num_minutes();
+                    let available = close - from;
                     if left <= available {
-                        return from + Duration::minutes(left);
+                        return from + left;
                     }
                     left -= available;
                 }
             }
             at = self.next_midnight(at);
         }
-        at + Duration::minutes(left)
+        at + left
     }
 
     /// Business minutes between `from` and `to` (0 when `to` is not later).
@@ -87,17 +89,17 @@ impl BusinessHours {
         if !self.is_valid() {
             return (to - from).num_minutes().max(0);
         }
-        let (mut at, mut total) = (from, 0);
+        let (mut at, mut total) = (from, Duration::zero());
         while at < to {
             if let Some((open, close)) = self.window(at.with_timezone(&self.zone())) {
                 let (a, b) = (at.max(open), to.min(close));
                 if a < b {
-                    total += (b - a).num_minutes();
+                    total += b - a;
                 }
             }
             at = self.next_midnight(at);
         }
-        total
+        total.num_minutes()
     }
 }
 

@@ -96,3 +96,23 @@ fn hours_without_a_working_day_fall_back_to_the_clock() {
         at("2026-11-21T11:30:00Z")
     );
 }
+
+#[test]
+fn a_deadline_across_midnight_keeps_its_seconds() {
+    // 23:08:43 + 60 minutes around the clock: 51 min 17 s on the first day, the rest after
+    // midnight. Whole minutes per day once made this 00:09:00.
+    let urgent = SlaPolicy {
+        first_response_minutes: 60,
+        resolution_minutes: 480,
+        around_clock: true,
+    };
+    let bh = BusinessHours::default();
+    let (first, _) = urgent.due(at("2026-12-04T23:08:43Z"), &bh);
+    assert_eq!(first, at("2026-12-05T00:08:43Z"));
+    // And business minutes count the seconds of both days.
+    let clock = urgent.clock(&bh);
+    assert_eq!(
+        clock.minutes_between(at("2026-12-04T23:59:30Z"), at("2026-12-05T00:00:40Z")),
+        1
+    );
+}
