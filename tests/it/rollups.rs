@@ -533,14 +533,13 @@ async fn the_worker_catches_up_on_the_rollups_of_an_import_that_died() {
     assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 120);
 
     // Once they are older than a live import would leave them, the worker's sweep takes them.
-    sqlx::query("UPDATE rollup_pending SET queued_at = now() - interval '1 hour'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE rollup_pending_parts SET queued_at = now() - interval '1 hour'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::raw_sql(
+        "UPDATE rollup_pending SET queued_at = now() - interval '1 hour';
+         UPDATE rollup_pending_parts SET queued_at = now() - interval '1 hour'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     app.run_jobs().await;
     assert_eq!(catch_up::pending(&app.pool).await.unwrap(), 0);
     assert_consistent(&app.pool, "after the sweep").await;
