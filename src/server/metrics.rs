@@ -148,7 +148,7 @@ async fn render(state: &MetricsState) -> anyhow::Result<String> {
     let pool = &state.pool;
     let (jobs, lag, (rollup_pending, rollup_age), webhooks, emails) = tokio::try_join!(
         db::metrics::jobs(pool),
-        db::metrics::analysis_lag_seconds(pool),
+        db::metrics::analysis_lag_seconds(pool, crate::server::jobs::ANALYSE),
         db::metrics::rollup_pending(pool),
         db::metrics::webhooks(pool),
         db::metrics::emails(pool),

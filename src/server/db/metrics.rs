@@ -32,13 +32,14 @@ pub async fn jobs(db: impl PgExecutor<'_> + Copy) -> sqlx::Result<Vec<JobGauge>>
     Ok(gauges)
 }
 
-/// Seconds since the oldest ticket still waiting for analysis was queued (0 when none waits).
-pub async fn analysis_lag_seconds(db: impl PgExecutor<'_>) -> sqlx::Result<f64> {
+/// Seconds since the oldest job of `kind` (the analysis jobs) still waiting was queued (0 when
+/// none waits).
+pub async fn analysis_lag_seconds(db: impl PgExecutor<'_>, kind: &str) -> sqlx::Result<f64> {
     sqlx::query_scalar(
         "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
          FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')",
     )
-    .bind(crate::server::jobs::ANALYSE)
+    .bind(kind)
     .fetch_one(db)
     .await
 }
