@@ -4,10 +4,10 @@ use super::{CategoriesOverview, CategoryModelView};
 use crate::features::evaluation::server::class_rows;
 use crate::server::db;
 use crate::server::db::categories::ModelRow;
-use crate::server::eval::metrics::Metrics;
 use crate::server::jobs::train_category::TRAIN_CATEGORY;
 use crate::server::pipeline::category::signal::SignalReport;
 use crate::server::pipeline::category::CategoryEngine;
+use crate::server::pipeline::evaluation::metrics::Metrics;
 use sqlx::PgPool;
 
 pub async fn overview(pool: &PgPool, model: Option<i64>) -> anyhow::Result<CategoriesOverview> {

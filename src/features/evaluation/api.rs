@@ -39,12 +39,12 @@ pub async fn compare_runs(a: i64, b: i64) -> Result<Comparison, AppError> {
 #[server(endpoint = "evaluation/start")]
 pub async fn start_run(set_id: i64, engine: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, eval, state::app_state};
+    use crate::server::{auth, jobs, state::app_state};
     let user = auth::require(Area::Tuning)?;
     let choice =
         super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
     let state = app_state()?;
-    match eval::runs::start(&state.jobs, set_id, choice, Some(user.id)).await {
+    match jobs::runs::start(&state.jobs, set_id, choice, Some(user.id)).await {
         Ok(id) => leptos_axum::redirect(&format!("/evaluation/runs/{id}")),
         Err(e) => back_with_error(&e),
     }
@@ -55,13 +55,13 @@ pub async fn start_run(set_id: i64, engine: String) -> Result<(), AppError> {
 #[server(endpoint = "evaluation/train")]
 pub async fn train_model(set_id: i64, features: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, eval, jobs, state::app_state};
+    use crate::server::{auth, jobs, state::app_state};
     let user = auth::require(Area::Tuning)?;
     if jobs::train::parse_features(&features).is_none() {
         return Err(AppError::Invalid("Unknown feature set.".into()));
     }
     let state = app_state()?;
-    match eval::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
+    match jobs::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
         Ok(_) => leptos_axum::redirect(&format!(
             "/evaluation?ok={}",
             crate::features::tickets::encode(

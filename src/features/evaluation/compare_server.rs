@@ -4,7 +4,7 @@ use super::server::summary;
 use super::{ChangedItem, ClassDeltaRow, Comparison};
 use crate::server::db;
 use crate::server::db::evaluations::RunRow;
-use crate::server::eval::metrics::Metrics;
+use crate::server::pipeline::evaluation::metrics::Metrics;
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -28,7 +28,7 @@ pub async fn compare(pool: &PgPool, a: i64, b: i64) -> anyhow::Result<Option<Com
                     .find(|c| c.label == label)
                     .map_or(0.0, |c| c.f1)
             };
-            crate::server::eval::metrics::compare(&ma, &mb)
+            crate::server::pipeline::evaluation::metrics::compare(&ma, &mb)
                 .into_iter()
                 .map(|d| ClassDeltaRow {
                     f1_a: f1(&ma, &d.label),

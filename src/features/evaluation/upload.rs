@@ -4,7 +4,7 @@ use crate::domain::role::Area;
 use crate::features::tickets::encode;
 use crate::server::auth::SessionUser;
 use crate::server::db;
-use crate::server::eval::files;
+use crate::server::pipeline::evaluation::files;
 use crate::server::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};

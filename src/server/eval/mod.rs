@@ -1,10 +1,5 @@
-//! Evaluation of engines on labelled sets: metrics, splits, runs, comparisons, the `eval` command.
+//! The `eval`, `eval-categories` and `eval-alerts` commands: engines measured on labelled files from the command line.
 
 pub mod alerts;
 pub mod categories;
 pub mod cli;
-pub mod files;
-pub mod metrics;
-pub mod runs;
-pub mod sets;
-pub mod split;

@@ -11,6 +11,7 @@ pub mod escalate;
 pub mod evaluate;
 pub mod quality;
 pub mod rulebook;
+pub mod runs;
 pub mod sentiment_book;
 pub mod train;
 pub mod train_category;

@@ -1,11 +1,12 @@
 //! The training job: fits a local sentiment model on a set's train split, measures it on the test split, stores it as the next version and queues its evaluation run.
 
+use super::runs;
 use super::JobContext;
 use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
 use crate::server::db;
 use crate::server::db::labelled::Item;
 use crate::server::db::models::NewModel;
-use crate::server::eval::{metrics::Metrics, runs, sets};
+use crate::server::pipeline::evaluation::{metrics::Metrics, sets};
 use crate::server::pipeline::sentiment::class_index;
 use crate::server::pipeline::sentiment::local::{
     learning_curve, Features, LocalModel, TrainExample, TrainOptions,

@@ -4,6 +4,7 @@ pub mod category;
 pub mod cluster;
 pub mod embed;
 pub mod escalation;
+pub mod evaluation;
 pub mod linear;
 pub mod predictability;
 pub mod respond;

@@ -6,8 +6,8 @@ pub mod signal;
 
 pub use model::{CategoryModel, CategoryPrediction};
 
-use crate::server::eval::metrics::Metrics;
-use crate::server::eval::split::stratified_split;
+use super::evaluation::metrics::Metrics;
+use super::evaluation::split::stratified_split;
 use crate::server::pipeline::linear::{Features, TrainOptions};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

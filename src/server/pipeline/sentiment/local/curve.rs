@@ -2,8 +2,8 @@
 
 use super::{class_index, LocalModel, TrainExample, TrainOptions};
 use crate::domain::SentimentLabel;
-use crate::server::eval::metrics::Metrics;
-use crate::server::eval::split::stratified_split;
+use crate::server::pipeline::evaluation::metrics::Metrics;
+use crate::server::pipeline::evaluation::split::stratified_split;
 
 /// Trains on stratified subsets of `train` of each size in `sizes` and scores each model on
 /// `test`, returning `(size used, macro F1)`. Sizes are capped at `train.len()`; zero and

@@ -1,10 +1,10 @@
 //! Starting evaluation runs and training jobs: validate the choice, record the run, queue the job.
 
-use super::sets;
 use crate::domain::{EngineChoice, EngineKind};
 use crate::server::db;
 use crate::server::db::evaluations::NewRun;
 use crate::server::jobs::{JobContext, EVALUATE, TRAIN};
+use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine::{self, Engine};
 use anyhow::Context;
 use serde_json::json;
