@@ -30,7 +30,7 @@ pub fn filtered_href(path: &str, filter: &AnalyticsFilter) -> String {
     let query = filter
         .pairs()
         .into_iter()
-        .map(|(k, v)| format!("{k}={}", crate::features::tickets::encode(&v)))
+        .map(|(k, v)| format!("{k}={}", crate::domain::url::encode(&v)))
         .collect::<Vec<_>>()
         .join("&");
     if query.is_empty() {

@@ -15,6 +15,18 @@ pub enum DraftMethod {
     Llm,
 }
 
+/// A generated reply and what it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub method: DraftMethod,
+    /// What produced it, e.g. "template billing v2" or "prompt v1 · openai:llama3".
+    pub version: String,
+    pub body: String,
+    pub sources: Vec<DraftSource>,
+    /// Why the chosen method was not used (an LLM failure, no close resolved ticket).
+    pub fallback: Option<String>,
+}
+
 impl DraftMethod {
     pub const ALL: [DraftMethod; 3] = [
         DraftMethod::Template,

@@ -233,3 +233,12 @@ mod tests {
         assert_eq!(Role::parse("Manager"), Some(Role::Manager));
     }
 }
+
+/// The logged-in user as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}

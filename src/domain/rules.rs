@@ -231,6 +231,16 @@ fn count(stats: &mut RuleStats, fired: bool, known: Option<bool>) {
     }
 }
 
+/// The starter rule set a new installation activates as version 1, so escalation works from the
+/// first ticket: legal threats, payment disputes, account security, data loss, cancellation,
+/// repeat contact, angry urgent tickets and unhappy VIPs; an SLA-risk rule ships switched off.
+/// An admin reads and edits it in `data/starter_rules.json`.
+#[cfg(feature = "ssr")]
+pub fn starter_rules() -> Vec<Rule> {
+    serde_json::from_str(include_str!("../../data/starter_rules.json"))
+        .expect("data/starter_rules.json holds a valid rule set (checked by a unit test)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

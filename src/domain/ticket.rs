@@ -107,6 +107,14 @@ impl Status {
     }
 }
 
+/// What every sentiment engine returns for one text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sentiment {
+    pub label: SentimentLabel,
+    /// -1 (most negative) to 1 (most positive).
+    pub score: f32,
+}
+
 impl SentimentLabel {
     /// Parses "negative"/"neg"/"0" style labels (TweetEval uses 0, 1, 2).
     pub fn parse(text: &str) -> Option<Self> {

@@ -3,7 +3,7 @@
 use crate::domain::Role;
 use crate::server::config::Settings;
 use crate::server::demo::DemoConfig;
-use crate::server::import::{self, formats::Format, ImportOptions};
+use crate::server::import::{formats::Format, ImportOptions};
 use crate::server::jobs::{backfill, worker, JobContext};
 use crate::server::startup::{Application, Database};
 use crate::server::{auth, bench, db, seed};
@@ -283,7 +283,7 @@ pub async fn run() -> anyhow::Result<()> {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let conf =
         leptos::prelude::get_configuration(None).context("cannot read the Leptos configuration")?;
-    let app = Application::build(settings, conf.leptos_options).await?;
+    let app = Application::build(settings, conf.leptos_options, seed::first_run).await?;
     println!(
         "TicketLens is ready at http://{}",
         app.state.leptos_options.site_addr
@@ -355,7 +355,7 @@ async fn import_file(
         source,
         user_id: None,
     };
-    let report = import::run(pool, reader, opts).await?;
+    let report = crate::server::jobs::import::run(pool, reader, opts).await?;
     bar.finish_and_clear();
     println!(
         "import #{} ({}): {} rows read, {} imported, {} already present, {} skipped",

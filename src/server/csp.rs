@@ -21,7 +21,7 @@ pub fn policy(nonce: &str) -> String {
 
 /// Makes the nonce, hands it to the renderer and sets the header on the response.
 pub async fn middleware(mut request: Request, next: Next) -> Response {
-    let nonce = crate::server::auth::new_token();
+    let nonce = crate::server::random::token();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     if let Ok(value) = http::HeaderValue::from_str(&policy(&nonce)) {

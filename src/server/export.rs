@@ -2,7 +2,7 @@
 
 use crate::domain::analytics::AnalyticsFilter;
 use crate::domain::role::Area;
-use crate::features::tickets::TicketQuery;
+use crate::domain::ticket_view::TicketQuery;
 use crate::server::auth::SessionUser;
 use crate::server::db;
 use crate::server::db::rollups::{self, Dimension, Group, Measure};

@@ -1,6 +1,5 @@
 //! Server-only code: the one home of sqlx, candle, plotters, reqwest and process management.
 
-pub mod analytics;
 pub mod api;
 pub mod auth;
 pub mod bench;
@@ -20,6 +19,7 @@ pub mod mail;
 pub mod metrics;
 pub mod pg;
 pub mod pipeline;
+pub mod random;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -19,6 +19,13 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
 /// Source name of demo tickets: the name of the TicketLens CSV layout, which `demo --out` writes.
 pub const DEMO_SOURCE: &str = "ticketlens";
 
+/// What `serve` does with a database: the demo accounts and the demo tickets, each only when
+/// there are none yet.
+pub async fn first_run(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
+    ensure_demo_users(pool, settings).await?;
+    ensure_demo_tickets(pool, settings).await
+}
+
 /// Creates the demo accounts when there are no users at all, and prints their passwords.
 pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
     if db::users::count(pool).await? > 0 {

@@ -1,15 +1,16 @@
-//! `Application::build` and `run_until_stopped`: database, migrations, seed data, router, server.
+//! `Application::build` and `run_until_stopped`: database, migrations, first-run data, router, server.
 
 use crate::app::{shell, App};
 use crate::server::config::{DatabaseSettings, Settings};
 use crate::server::jobs::{worker, JobContext};
 use crate::server::pg::EmbeddedPostgres;
 use crate::server::state::AppState;
-use crate::server::{auth, db, seed};
+use crate::server::{auth, db};
 use anyhow::Context;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
 use std::sync::Arc;
 
 /// A reachable, migrated database, and the embedded server behind it when we started one.
@@ -63,9 +64,14 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listener, opens and migrates the database and seeds an empty one. On failure an
+    /// Binds the listener, opens and migrates the database and runs `first_run` on it (the tools
+    /// pass `seed::first_run`, which fills an empty database with the demo). On failure an
     /// embedded server started here is stopped again.
-    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+    pub async fn build(
+        settings: Settings,
+        leptos_options: LeptosOptions,
+        first_run: impl AsyncFnOnce(&PgPool, &Settings) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Self> {
         let addr = leptos_options.site_addr;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -76,8 +82,7 @@ impl Application {
             db::migrate(&pool).await?;
             let expired = db::sessions::delete_expired(&pool).await?;
             tracing::debug!(expired, "expired sessions removed");
-            seed::ensure_demo_users(&pool, &settings).await?;
-            seed::ensure_demo_tickets(&pool, &settings).await?;
+            first_run(&pool, &settings).await?;
             anyhow::Ok(pool)
         }
         .await;
@@ -155,7 +160,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(crate::server::metrics::handler),
         )
         .merge(crate::server::api::router())
-        .merge(crate::server::webhooks::inbound::router())
+        .merge(crate::server::api::inbound::router())
         .route(
             "/export/{file}",
             axum::routing::get(crate::server::export::export),

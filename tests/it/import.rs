@@ -3,7 +3,8 @@
 use crate::common;
 use common::fresh_pool;
 use std::path::Path;
-use ticketlens::server::import::{self, formats::Format, ImportOptions, ImportReport};
+use ticketlens::server::import::{formats::Format, ImportOptions, ImportReport};
+use ticketlens::server::jobs::import;
 
 fn fixture(name: &str) -> std::fs::File {
     std::fs::File::open(

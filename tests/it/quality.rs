@@ -5,7 +5,8 @@
 use crate::common;
 use common::fresh_pool;
 use std::fmt::Write;
-use ticketlens::server::import::{self, ImportOptions};
+use ticketlens::server::import::ImportOptions;
+use ticketlens::server::jobs::import;
 use ticketlens::server::jobs::quality;
 
 const HEADER: &str = "Ticket ID,Customer Name,Customer Email,Customer Age,Customer Gender,Product Purchased,Date of Purchase,Ticket Type,Ticket Subject,Ticket Description,Ticket Status,Resolution,Ticket Priority,Ticket Channel,First Response Time,Time to Resolution,Customer Satisfaction Rating";

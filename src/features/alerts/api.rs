@@ -53,7 +53,7 @@ pub async fn detect_alerts() -> Result<(), AppError> {
     tracing::info!(user = %user.email, "alert detection queued");
     leptos_axum::redirect(&format!(
         "/alerts?ok={}&at={}",
-        crate::features::tickets::encode("Detection queued; reload in a moment."),
+        crate::domain::url::encode("Detection queued; reload in a moment."),
         chrono::Utc::now().timestamp_millis()
     ));
     Ok(())

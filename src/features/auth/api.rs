@@ -43,7 +43,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if let Some(old) = auth::token_from_headers(&parts.headers) {
         db::sessions::delete(&state.pool, &auth::token_hash(&old)).await?;
     }
-    let token = auth::new_token();
+    let token = crate::server::random::token();
     let expires = chrono::Utc::now() + chrono::Duration::days(auth::SESSION_DAYS);
     db::sessions::insert(&state.pool, &auth::token_hash(&token), user.id, expires).await?;
     let cookie = auth::cookie_header(Some(&token), state.settings.secure_cookies);

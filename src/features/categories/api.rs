@@ -85,7 +85,7 @@ fn redirect_ok(message: &str, model: Option<i64>) {
     let model = model.map(|m| format!("&model={m}")).unwrap_or_default();
     leptos_axum::redirect(&format!(
         "/categories?ok={}{model}&at={}",
-        crate::features::tickets::encode(message),
+        crate::domain::url::encode(message),
         chrono::Utc::now().timestamp_millis()
     ));
 }

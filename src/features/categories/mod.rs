@@ -46,7 +46,7 @@ pub struct CategoryModelView {
     pub majority_rate: f64,
     pub has_signal: bool,
     pub verdict: String,
-    pub per_class: Vec<crate::features::evaluation::ClassRow>,
+    pub per_class: Vec<crate::domain::metrics::ClassMetrics>,
     /// Confusion matrix (row shares) as SVG; only filled for the selected model.
     pub confusion_svg: Option<String>,
 }

@@ -1,13 +1,12 @@
 //! Builds the Categories page from stored models: figures, signal verdicts, the confusion matrix.
 
 use super::{CategoriesOverview, CategoryModelView};
-use crate::features::evaluation::server::class_rows;
+use crate::domain::metrics::Metrics;
 use crate::server::db;
 use crate::server::db::categories::ModelRow;
 use crate::server::jobs::train_category::TRAIN_CATEGORY;
 use crate::server::pipeline::category::signal::SignalReport;
 use crate::server::pipeline::category::CategoryEngine;
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use sqlx::PgPool;
 
 pub async fn overview(pool: &PgPool, model: Option<i64>) -> anyhow::Result<CategoriesOverview> {
@@ -68,7 +67,7 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
         majority_rate: signal.majority_rate,
         has_signal: signal.has_signal,
         verdict: signal.verdict(),
-        per_class: class_rows(&metrics),
+        per_class: metrics.classes.clone(),
         confusion_svg,
     })
 }

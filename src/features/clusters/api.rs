@@ -61,7 +61,7 @@ pub async fn name_cluster(cluster_id: i64, name: String) -> Result<(), AppError>
 fn redirect(message: &str) {
     leptos_axum::redirect(&format!(
         "/clusters?ok={}&at={}",
-        crate::features::tickets::encode(message),
+        crate::domain::url::encode(message),
         chrono::Utc::now().timestamp_millis()
     ));
 }

@@ -54,7 +54,7 @@ pub async fn handle(
         source,
         user_id: Some(user.id),
     };
-    match import::run(&state.pool, std::io::Cursor::new(bytes), opts).await {
+    match crate::server::jobs::import::run(&state.pool, std::io::Cursor::new(bytes), opts).await {
         Ok(report) => {
             tracing::info!(user = %user.email, id = report.import_id, inserted = report.inserted, "upload imported");
             Redirect::to(&format!("/data?import={}", report.import_id)).into_response()
@@ -70,7 +70,7 @@ pub async fn handle(
 fn bad(message: &str) -> Response {
     Redirect::to(&format!(
         "/data?error={}",
-        crate::features::tickets::encode(message)
+        crate::domain::url::encode(message)
     ))
     .into_response()
 }

@@ -19,8 +19,8 @@ pub async fn load_assist(ticket_id: i64, same_product: bool) -> Result<ReplyAssi
 #[server(endpoint = "drafts/send")]
 pub async fn send_draft(ticket_id: i64, draft_id: i64, body: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::db::drafts::{self, Review};
-    use crate::server::{auth, state::app_state};
+    use crate::server::db::drafts::Review;
+    use crate::server::{auth, pipeline::respond::send, state::app_state};
     let user = auth::require(Area::Tickets)?;
     let body = body.trim();
     if body.is_empty() || body.len() > 20_000 {
@@ -28,7 +28,7 @@ pub async fn send_draft(ticket_id: i64, draft_id: i64, body: String) -> Result<(
     }
     let state = app_state()?;
     let email = state.settings.mail.as_ref().map(|m| m.message_id());
-    match drafts::send(
+    match send::send_draft(
         &state.pool,
         ticket_id,
         draft_id,
@@ -40,7 +40,10 @@ pub async fn send_draft(ticket_id: i64, draft_id: i64, body: String) -> Result<(
     {
         Review::Done(to) => {
             tracing::info!(user = %user.email, ticket_id, draft_id, "draft sent");
-            done(ticket_id, &sent_message(email.is_some(), to.as_deref()));
+            done(
+                ticket_id,
+                &send::sent_message(email.is_some(), to.as_deref()),
+            );
             Ok(())
         }
         Review::NotPending => Err(AppError::Invalid(
@@ -158,21 +161,9 @@ pub async fn save_draft_prompt(template: String, note: String) -> Result<(), App
     Ok(())
 }
 
-/// What the agent is told about a sent reply.
-#[cfg(feature = "ssr")]
-pub fn sent_message(mail: bool, to: Option<&str>) -> String {
-    match (mail, to) {
-        (_, Some(to)) => format!("Reply sent: e-mailed to {to}."),
-        (true, None) => {
-            "Reply saved; the customer has no e-mail address, so send it by hand.".into()
-        }
-        (false, None) => "Reply saved and marked as sent by hand (no e-mail is configured).".into(),
-    }
-}
-
 #[cfg(feature = "ssr")]
 fn done(ticket_id: i64, message: &str) {
-    let message = crate::features::tickets::encode(message);
+    let message = crate::domain::url::encode(message);
     let stamp = chrono::Utc::now().timestamp_millis();
     leptos_axum::redirect(&format!(
         "/tickets/{ticket_id}?reply_ok={message}&at={stamp}#reply"

@@ -64,7 +64,7 @@ pub async fn train_model(set_id: i64, features: String) -> Result<(), AppError> 
     match jobs::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
         Ok(_) => leptos_axum::redirect(&format!(
             "/evaluation?ok={}",
-            crate::features::tickets::encode(
+            crate::domain::url::encode(
                 "Training queued: the model and its evaluation run appear here when done."
             )
         )),
@@ -94,7 +94,7 @@ pub async fn activate_engine(engine: String, back: Option<String>) -> Result<(),
     if !evaluated {
         leptos_axum::redirect(&format!(
             "{back}?error={}",
-            crate::features::tickets::encode(
+            crate::domain::url::encode(
                 "Run an evaluation of this version on a gold set before making it active."
             )
         ));
@@ -110,7 +110,7 @@ pub async fn activate_engine(engine: String, back: Option<String>) -> Result<(),
     tracing::info!(admin = %user.email, engine, "active sentiment engine changed");
     leptos_axum::redirect(&format!(
         "{back}?ok={}",
-        crate::features::tickets::encode("New tickets are now scored with this engine.")
+        crate::domain::url::encode("New tickets are now scored with this engine.")
     ));
     Ok(())
 }
@@ -134,7 +134,7 @@ pub async fn set_from_tickets(name: String, limit: i64) -> Result<(), AppError> 
             .await?;
     leptos_axum::redirect(&format!(
         "/evaluation?ok={}",
-        crate::features::tickets::encode(&format!("{added} tickets added to {name}."))
+        crate::domain::url::encode(&format!("{added} tickets added to {name}."))
     ));
     Ok(())
 }
@@ -144,6 +144,6 @@ fn back_with_error(e: &anyhow::Error) {
     tracing::warn!(error = ?e, "evaluation request refused");
     leptos_axum::redirect(&format!(
         "/evaluation?error={}",
-        crate::features::tickets::encode(&super::server::user_message(e))
+        crate::domain::url::encode(&super::server::user_message(e))
     ));
 }

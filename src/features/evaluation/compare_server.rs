@@ -2,9 +2,9 @@
 
 use super::server::summary;
 use super::{ChangedItem, ClassDeltaRow, Comparison};
+use crate::domain::metrics::Metrics;
 use crate::server::db;
 use crate::server::db::evaluations::RunRow;
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use sqlx::PgPool;
 use std::collections::HashMap;
 
@@ -28,7 +28,7 @@ pub async fn compare(pool: &PgPool, a: i64, b: i64) -> anyhow::Result<Option<Com
                     .find(|c| c.label == label)
                     .map_or(0.0, |c| c.f1)
             };
-            crate::server::pipeline::evaluation::metrics::compare(&ma, &mb)
+            crate::domain::metrics::compare(&ma, &mb)
                 .into_iter()
                 .map(|d| ClassDeltaRow {
                     f1_a: f1(&ma, &d.label),

@@ -77,15 +77,6 @@ pub struct EvaluationOverview {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClassRow {
-    pub label: String,
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub support: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Miss {
     pub item_id: i64,
     pub text: String,
@@ -97,7 +88,7 @@ pub struct Miss {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDetail {
     pub summary: RunSummary,
-    pub classes: Vec<ClassRow>,
+    pub classes: Vec<crate::domain::metrics::ClassMetrics>,
     pub weighted_f1: Option<f64>,
     pub confusion_svg: Option<String>,
     pub normalised_svg: Option<String>,

@@ -1,10 +1,10 @@
 //! Server-side assembly of the Evaluation area's data, callable from server functions and tests.
 
 use super::*;
+use crate::domain::metrics::Metrics;
 use crate::domain::EngineKind;
 use crate::server::db;
 use crate::server::db::evaluations::RunRow;
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine;
 use crate::server::state::AppState;
@@ -157,7 +157,7 @@ pub async fn run_detail(
     let names = sets::class_names();
     let (classes, confusion_svg, normalised_svg, weighted_f1) = match &metrics {
         Some(m) => (
-            class_rows(m),
+            m.classes.clone(),
             Some(crate::server::charts::confusion::confusion_svg(
                 &names,
                 &m.confusion,
@@ -207,18 +207,4 @@ pub async fn run_detail(
         can_tune,
         peers,
     }))
-}
-
-/// The per-class rows of a metrics table, as the Evaluation and Categories pages show them.
-pub fn class_rows(m: &Metrics) -> Vec<ClassRow> {
-    m.classes
-        .iter()
-        .map(|c| ClassRow {
-            label: c.label.clone(),
-            precision: c.precision,
-            recall: c.recall,
-            f1: c.f1,
-            support: c.support,
-        })
-        .collect()
 }

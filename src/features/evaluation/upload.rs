@@ -1,7 +1,7 @@
 //! `POST /evaluation/sets/import`: a labelled CSV (text, label) uploaded into a named set.
 
 use crate::domain::role::Area;
-use crate::features::tickets::encode;
+use crate::domain::url::encode;
 use crate::server::auth::SessionUser;
 use crate::server::db;
 use crate::server::pipeline::evaluation::files;

@@ -9,7 +9,7 @@ pub async fn list_inbox(#[server(default)] query: InboxQuery) -> Result<InboxPag
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Inbox)?;
-    Ok(super::server::inbox(&app_state()?.pool, &query, user.id).await?)
+    Ok(crate::server::db::inbox_view::inbox(&app_state()?.pool, &query, user.id).await?)
 }
 
 #[server(endpoint = "escalation")]
@@ -17,7 +17,7 @@ pub async fn load_escalation(ticket_id: i64) -> Result<TicketEscalation, AppErro
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Inbox)?;
-    Ok(super::server::ticket(&app_state()?.pool, ticket_id, user.id).await?)
+    Ok(crate::server::db::inbox_view::ticket(&app_state()?.pool, ticket_id, user.id).await?)
 }
 
 /// Takes an unassigned escalation; of two agents at once, one wins and the other is told who.
@@ -93,9 +93,16 @@ pub async fn send_reply(ticket_id: i64, body: String) -> Result<(), AppError> {
         return Err(AppError::NotFound.respond());
     }
     let email = state.settings.mail.as_ref().map(|m| m.message_id());
-    let (_, to) =
-        db::responses::send_agent_reply(pool, ticket_id, user.id, body, email.as_deref()).await?;
-    let message = crate::features::drafts::api::sent_message(email.is_some(), to.as_deref());
+    let (_, to) = crate::server::pipeline::respond::send::send_agent_reply(
+        pool,
+        ticket_id,
+        user.id,
+        body,
+        email.as_deref(),
+    )
+    .await?;
+    let message =
+        crate::server::pipeline::respond::send::sent_message(email.is_some(), to.as_deref());
     done(ticket_id, None, &message);
     Ok(())
 }
@@ -141,7 +148,7 @@ fn text<'a>(body: &'a str, what: &str) -> Result<&'a str, AppError> {
 
 #[cfg(feature = "ssr")]
 fn done(ticket_id: i64, back: Option<&str>, message: &str) {
-    let message = crate::features::tickets::encode(message);
+    let message = crate::domain::url::encode(message);
     // The stamp makes every redirect a new URL, so the page reloads its data each time.
     let stamp = chrono::Utc::now().timestamp_millis();
     match back {

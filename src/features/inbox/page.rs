@@ -162,7 +162,7 @@ fn Rows(page: InboxPage, q: InboxQuery) -> impl IntoView {
             ("assignee", &q.assignee),
         ] {
             if let Some(v) = v {
-                parts.push(format!("{k}={}", crate::features::tickets::encode(v)));
+                parts.push(format!("{k}={}", crate::domain::url::encode(v)));
             }
         }
         if let Some(p) = q.product {

@@ -6,15 +6,7 @@ pub mod page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The event kinds a webhook subscription can choose.
-pub const EVENTS: [&str; 6] = [
-    "ticket.created",
-    "ticket.analysed",
-    "escalation.created",
-    "response.drafted",
-    "response.sent",
-    "issue.spike",
-];
+pub use crate::domain::events::EVENTS;
 
 /// Delivery states the log can be filtered by.
 pub const STATUSES: [&str; 3] = ["pending", "delivered", "dead"];

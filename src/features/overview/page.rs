@@ -55,10 +55,7 @@ fn Figures(o: Overview, filter: AnalyticsFilter) -> impl IntoView {
         if let Some(c) = filter.channel {
             href.push_str(&format!("&channel={c}"));
         }
-        href.push_str(&format!(
-            "&{param}={}",
-            crate::features::tickets::encode(value)
-        ));
+        href.push_str(&format!("&{param}={}", crate::domain::url::encode(value)));
         href
     };
     view! {

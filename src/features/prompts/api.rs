@@ -65,7 +65,7 @@ pub async fn add_example(
     match source_run_id {
         Some(run) => leptos_axum::redirect(&format!(
             "/evaluation/runs/{run}?ok={}",
-            crate::features::tickets::encode("Added as a few-shot example.")
+            crate::domain::url::encode("Added as a few-shot example.")
         )),
         None => redirect_ok("Example added."),
     }
@@ -130,6 +130,6 @@ fn example_text(text: &str) -> Result<&str, AppError> {
 fn redirect_ok(message: &str) {
     leptos_axum::redirect(&format!(
         "/prompts?ok={}",
-        crate::features::tickets::encode(message)
+        crate::domain::url::encode(message)
     ));
 }

@@ -30,7 +30,7 @@ pub async fn check_source(source: String) -> Result<(), AppError> {
     tracing::info!(user = %user.email, source, "data quality check queued");
     leptos_axum::redirect(&format!(
         "/quality?ok={}&at={}",
-        crate::features::tickets::encode("Check queued; reload in a moment."),
+        crate::domain::url::encode("Check queued; reload in a moment."),
         chrono::Utc::now().timestamp_millis()
     ));
     Ok(())

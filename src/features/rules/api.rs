@@ -129,7 +129,7 @@ pub async fn save_hours(
     #[server(default)] days: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::pipeline::escalation::sla::BusinessHours;
+    use crate::domain::sla::BusinessHours;
     use crate::server::{auth, db, state::app_state};
     let user = auth::require(Area::Tuning)?;
     let minute = |t: &str| {
@@ -181,7 +181,7 @@ fn redirect_ok(message: &str) {
     // The stamp makes every redirect a new URL, so the page reloads its data each time.
     leptos_axum::redirect(&format!(
         "/rules?ok={}&at={}",
-        crate::features::tickets::encode(message),
+        crate::domain::url::encode(message),
         chrono::Utc::now().timestamp_millis()
     ));
 }

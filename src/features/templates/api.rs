@@ -41,8 +41,8 @@ pub async fn save_template(
     tracing::info!(user = %user.email, category, version, "reply template saved");
     leptos_axum::redirect(&format!(
         "/templates?category={}&ok={}&at={}",
-        crate::features::tickets::encode(category),
-        crate::features::tickets::encode(&format!(
+        crate::domain::url::encode(category),
+        crate::domain::url::encode(&format!(
             "Saved version {version} of the \"{category}\" template."
         )),
         chrono::Utc::now().timestamp_millis()

@@ -38,7 +38,7 @@ fn Templates(o: TemplatesOverview) -> impl IntoView {
         .map(|t| {
             view! {
                 <tr>
-                    <td><a href=format!("/templates?category={}#editor", crate::features::tickets::encode(&t.category))>{t.category.clone()}</a></td>
+                    <td><a href=format!("/templates?category={}#editor", crate::domain::url::encode(&t.category))>{t.category.clone()}</a></td>
                     <td class="num">{format!("v{}", t.version)}</td>
                     <td class="preview-cell">{t.body.lines().next().unwrap_or_default().to_string()}</td>
                     <td class="nowrap">{fmt_time(&t.created_at)}</td>

@@ -3,7 +3,7 @@
 use super::{Preview, TemplateView, TemplatesOverview};
 use crate::domain::template::{Template, VARIABLES};
 use crate::server::db;
-use crate::server::db::templates::{TemplateRow, TicketFacts};
+use crate::server::db::templates::TemplateRow;
 use sqlx::PgPool;
 
 fn view(r: TemplateRow) -> TemplateView {
@@ -16,19 +16,6 @@ fn view(r: TemplateRow) -> TemplateView {
         created_at: r.created_at,
         author: r.author,
     }
-}
-
-/// Fills `template` from a ticket's facts, signed by `agent`.
-pub fn fill(template: &Template, facts: &TicketFacts, agent: &str) -> String {
-    template.render(|name| match name {
-        "customer_name" => facts.customer_name.clone(),
-        "product" => facts.product.clone(),
-        "ticket_id" => Some(facts.id.to_string()),
-        "agent_name" => Some(agent.to_string()),
-        "category" => facts.category.clone(),
-        "subject" => Some(facts.subject.clone()),
-        _ => None,
-    })
 }
 
 /// The template for a ticket's category, filled; Err with a message for people.
@@ -60,7 +47,7 @@ pub async fn preview(
         subject: facts.subject.clone(),
         template_category: row.category.clone(),
         template_version: row.version,
-        text: fill(&template, &facts, agent),
+        text: crate::server::pipeline::respond::fill(&template, &facts, agent),
     }))
 }
 

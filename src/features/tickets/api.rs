@@ -35,42 +35,9 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     use crate::server::{auth, state::app_state};
     auth::require(Area::Tickets)?;
     let state = app_state()?;
-    load_detail(&state.pool, id, 20)
+    crate::server::db::ticket_detail::load(&state.pool, id, 20)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// A ticket with its analysis, sentiment correction and category, and up to `history` of the
-/// customer's other tickets (also what the REST API returns).
-#[cfg(feature = "ssr")]
-pub async fn load_detail(
-    pool: &sqlx::PgPool,
-    id: i64,
-    history: i64,
-) -> sqlx::Result<Option<TicketDetail>> {
-    use crate::server::db;
-    let Some(mut t) = db::tickets::detail(pool, id, history).await? else {
-        return Ok(None);
-    };
-    t.analysis = db::analysis::of_ticket(pool, id)
-        .await?
-        .map(|a| super::SentimentView {
-            label: a.sentiment,
-            score: a.sentiment_score,
-            engine: a.sentiment_engine,
-            version: a.sentiment_version,
-            analysed_at: a.analysed_at,
-        });
-    t.correction = db::labelled::ticket_correction(pool, id).await?;
-    let c = db::categories::of_ticket(pool, id).await?;
-    t.category_view = super::CategoryView {
-        predicted: c.predicted,
-        confidence: c.confidence,
-        model: c.version.zip(c.engine).map(|(v, e)| format!("v{v} · {e}")),
-        corrected: c.corrected,
-        known: db::categories::known(pool).await?,
-    };
-    Ok(Some(t))
 }
 
 /// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set

@@ -35,7 +35,7 @@ pub async fn create_token(name: String) -> Result<CreatedToken, AppError> {
             "Name the token (up to 100 characters), e.g. after the system that will use it.".into(),
         ));
     }
-    let token = format!("tl_{}", auth::new_token());
+    let token = format!("tl_{}", crate::server::random::token());
     let prefix: String = token.chars().take(10).collect();
     db::api_tokens::insert(
         &app_state()?.pool,

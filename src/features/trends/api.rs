@@ -64,10 +64,9 @@ pub async fn get_trends(
                 Group::Product if c.key != "(none)" => {
                     href.push_str(&format!("&product={}", c.key))
                 }
-                Group::Category => href.push_str(&format!(
-                    "&category={}",
-                    crate::features::tickets::encode(&c.key)
-                )),
+                Group::Category => {
+                    href.push_str(&format!("&category={}", crate::domain::url::encode(&c.key)))
+                }
                 Group::Product => {}
             }
             GroupRow {

@@ -47,7 +47,7 @@ pub async fn create_user(
     if let Some(msg) = problem {
         leptos_axum::redirect(&format!(
             "/users?error={}",
-            crate::features::tickets::encode(&msg)
+            crate::domain::url::encode(&msg)
         ));
         return Ok(());
     }
@@ -58,12 +58,12 @@ pub async fn create_user(
             tracing::info!(admin = %admin.email, user = %email, %role, "user created");
             format!(
                 "/users?ok={}",
-                crate::features::tickets::encode(&format!("Created {email}."))
+                crate::domain::url::encode(&format!("Created {email}."))
             )
         }
         None => format!(
             "/users?error={}",
-            crate::features::tickets::encode(&format!("{email} already has an account."))
+            crate::domain::url::encode(&format!("{email} already has an account."))
         ),
     };
     leptos_axum::redirect(&target);
@@ -100,7 +100,7 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
     if let Err(msg) = auth::password::check_strength(&password) {
         leptos_axum::redirect(&format!(
             "/users?error={}",
-            crate::features::tickets::encode(&msg)
+            crate::domain::url::encode(&msg)
         ));
         return Ok(());
     }

@@ -3,8 +3,8 @@
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::domain::escalation::FiredRule;
+use crate::domain::inbox::{self, InboxQuery, InboxRow};
 use crate::domain::role::Area;
-use crate::features::inbox::{self, InboxQuery, InboxRow};
 use crate::server::db::{self, escalations::Claim};
 use crate::server::state::AppState;
 use axum::extract::State;
@@ -178,7 +178,7 @@ pub async fn list(
         status,
         page: Some(page),
     };
-    let found = inbox::server::inbox(&state.pool, &q, me.id).await?;
+    let found = crate::server::db::inbox_view::inbox(&state.pool, &q, me.id).await?;
     Ok(axum::Json(EscalationPage {
         data: found.rows.into_iter().map(Into::into).collect(),
         total: found.total,
@@ -200,7 +200,7 @@ pub async fn get(
 ) -> Result<axum::Json<Escalation>, ApiError> {
     let me = user.require(Area::Inbox)?;
     if db::tickets::id_exists(&state.pool, id).await? {
-        let t = inbox::server::ticket(&state.pool, id, me.id).await?;
+        let t = crate::server::db::inbox_view::ticket(&state.pool, id, me.id).await?;
         let e = t.escalation;
         return Ok(axum::Json(Escalation {
             ticket_id: id,

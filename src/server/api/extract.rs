@@ -2,7 +2,7 @@
 
 use super::error::ApiError;
 use crate::domain::role::Area;
-use crate::features::auth::CurrentUser;
+use crate::domain::role::CurrentUser;
 use crate::server::state::AppState;
 use crate::server::{auth, db};
 use axum::extract::{FromRequest, FromRequestParts, Request};

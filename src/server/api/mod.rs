@@ -2,10 +2,11 @@
 
 pub mod analyse;
 mod docs;
-pub mod error;
+pub use crate::error::api as error;
 pub mod escalations;
 pub mod evaluations;
 pub mod extract;
+pub mod inbound;
 pub mod tickets;
 
 use crate::server::state::AppState;

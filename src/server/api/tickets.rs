@@ -2,12 +2,12 @@
 
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::domain::import::NewTicket;
 use crate::domain::role::Area;
 use crate::domain::{Channel, Priority, Status};
-use crate::features::tickets::api::load_detail;
-use crate::features::tickets::{TicketDetail, TicketQuery, TicketRow};
+
+use crate::domain::ticket_view::{TicketDetail, TicketQuery, TicketRow};
 use crate::server::db::{self, ticket_writer::TicketWriter};
-use crate::server::import::record::NewTicket;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -218,7 +218,7 @@ impl NewTicketIn {
                 ))
             }
             Some(k) => k,
-            None => crate::server::auth::new_token(),
+            None => crate::server::random::token(),
         };
         let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let email = blank(self.customer_email);
@@ -289,7 +289,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("created ticket not found")))?;
     drop(conn);
-    let detail = load_detail(&state.pool, id, 0)
+    let detail = db::ticket_detail::load(&state.pool, id, 0)
         .await?
         .ok_or_else(|| ApiError::not_found("Ticket"))?;
     let status = if written.inserted == 1 {
@@ -370,7 +370,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Ticket>, ApiError> {
     user.require(Area::Tickets)?;
-    let detail = load_detail(&state.pool, id, 0)
+    let detail = db::ticket_detail::load(&state.pool, id, 0)
         .await?
         .ok_or_else(|| ApiError::not_found("Ticket"))?;
     Ok(axum::Json(detail.into()))

@@ -1,9 +1,9 @@
 //! Attaches the session's user to every request, sends anonymous page views to the login page, and refuses server function calls the role table does not allow.
 
 use super::{token_from_headers, token_hash, SessionUser};
+use crate::domain::role::CurrentUser;
 use crate::domain::role::{server_fn_area, AUDITED};
 use crate::error::AppError;
-use crate::features::auth::CurrentUser;
 use crate::server::db;
 use crate::server::state::AppState;
 use axum::extract::{Request, State};
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 fn unavailable(path: &str) -> Response {
     let message = "TicketLens cannot reach its database right now; try again in a few seconds.";
     let mut res = if path.starts_with("/api/v1") || path.starts_with("/hooks/") {
-        crate::server::api::error::ApiError::new(
+        crate::error::api::ApiError::new(
             http::StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             message,

@@ -4,8 +4,8 @@ pub mod middleware;
 pub mod password;
 
 use crate::domain::role::Area;
+use crate::domain::role::CurrentUser;
 use crate::error::AppError;
-use crate::features::auth::CurrentUser;
 use sha2::{Digest, Sha256};
 
 /// Name of the session cookie.
@@ -19,14 +19,6 @@ pub const THROTTLE_MINUTES: i32 = 15;
 /// The user attached to a request by [`middleware::attach_user`].
 #[derive(Debug, Clone)]
 pub struct SessionUser(pub Option<CurrentUser>);
-
-/// A fresh random session token for the cookie.
-pub fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
 
 /// The SHA-256 of a token, which is all the database keeps.
 pub fn token_hash(token: &str) -> Vec<u8> {
@@ -84,7 +76,7 @@ mod tests {
 
     #[test]
     fn reads_only_well_formed_session_cookies() {
-        let token = new_token();
+        let token = crate::server::random::token();
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header::COOKIE,

@@ -1,8 +1,9 @@
 //! `bench inbox`: the inbox's server-side work (list, counts, menus) at N escalations, p50/p95 over varied filters.
 
-use crate::features::inbox::{server, InboxQuery};
+use crate::domain::inbox::InboxQuery;
 use crate::server::config::Settings;
 use crate::server::db;
+use crate::server::db::inbox_view;
 use crate::server::startup::Database;
 use std::time::Instant;
 
@@ -80,7 +81,7 @@ pub async fn run(escalations: i64, rounds: usize, settings: &Settings) -> anyhow
         for round in 0..=rounds {
             for query in &queries {
                 let start = Instant::now();
-                let page = server::inbox(&pool, query, user).await?;
+                let page = inbox_view::inbox(&pool, query, user).await?;
                 if round > 0 {
                     times.push(start.elapsed().as_secs_f64() * 1000.0);
                 }

@@ -1,8 +1,8 @@
 //! SQL for prevention alerts: the daily series the detector reads from the rollups, cluster recency, and storing what it found.
 
+use crate::domain::alerts::detect::{ClusterRecency, Plan, Stored, Subject};
+use crate::domain::alerts::AlertView;
 use crate::domain::analytics::AnalyticsFilter;
-use crate::features::alerts::AlertView;
-use crate::server::analytics::alerts::{ClusterRecency, Plan, Stored, Subject};
 use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor, Postgres, Transaction};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! SQL for analysis results: ticket texts to analyse, embeddings (pgvector) and sentiment rows.
 
 use crate::domain::escalation::Decision;
-use crate::server::pipeline::sentiment::Sentiment;
+use crate::domain::Sentiment;
 use pgvector::Vector;
 use sqlx::{FromRow, PgExecutor};
 

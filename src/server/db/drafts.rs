@@ -1,7 +1,7 @@
 //! SQL for reply drafts: store one per ticket, send or reject it once, and the acceptance figures per method and version.
 
+use crate::domain::draft::Draft;
 use crate::domain::draft::DraftSource;
-use crate::server::pipeline::respond::Draft;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::{FromRow, PgExecutor, PgPool};
@@ -99,29 +99,31 @@ pub enum Review {
     NotPending,
 }
 
-/// Sends a pending draft as `body` (the agent's final text), records the edit distance from the
-/// generated text, the first response and the activity. Sending twice is refused.
-pub async fn send(
-    pool: &PgPool,
+/// Locks a pending draft of the ticket for sending; its generated text, or None when it is not
+/// pending (already sent or rejected, or another ticket's).
+pub async fn lock_pending(
+    tx: &mut sqlx::PgConnection,
     ticket_id: i64,
     draft_id: i64,
-    user_id: i64,
-    body: &str,
-    email: Option<&str>,
-) -> sqlx::Result<Review> {
-    let mut tx = pool.begin().await?;
-    let original: Option<String> = sqlx::query_scalar(
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
         "SELECT COALESCE(original_body, body) FROM responses
          WHERE id = $1 AND ticket_id = $2 AND status = 'draft' FOR UPDATE",
     )
     .bind(draft_id)
     .bind(ticket_id)
     .fetch_optional(&mut *tx)
-    .await?;
-    let Some(original) = original else {
-        return Ok(Review::NotPending);
-    };
-    let distance = crate::domain::draft::edit_distance(&original, body) as i32;
+    .await
+}
+
+/// Marks a locked draft sent as `body`, `distance` edits away from what was generated.
+pub async fn mark_sent(
+    tx: &mut sqlx::PgConnection,
+    draft_id: i64,
+    user_id: i64,
+    body: &str,
+    distance: i32,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE responses SET status = 'sent', body = $2, edit_distance = $3, author_id = $4,
                 delivery = 'manual', sent_at = now(), reviewed_at = now()
@@ -133,21 +135,7 @@ pub async fn send(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    super::responses::replied(&mut tx, ticket_id, user_id, body).await?;
-    let to = match email {
-        Some(message_id) => {
-            super::emails::queue_reply(
-                &mut tx,
-                draft_id,
-                message_id,
-                crate::server::mail::compose_reply,
-            )
-            .await?
-        }
-        None => None,
-    };
-    tx.commit().await?;
-    Ok(Review::Done(to))
+    Ok(())
 }
 
 /// Rejects a pending draft with the agent's reason.

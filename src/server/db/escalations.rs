@@ -1,7 +1,7 @@
 //! SQL for the escalation life cycle: opening from decisions, claiming, assigning, resolving, reopening.
 
 use crate::domain::escalation::{Decision, FiredRule};
-use crate::features::inbox::EscalationView;
+use crate::domain::inbox::EscalationView;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor, PgPool};

@@ -1,6 +1,6 @@
 //! SQL for the import log: one row per import, and its bad rows with line numbers.
 
-use crate::server::import::ImportReport;
+use crate::domain::import::ImportReport;
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor, PgPool};
 

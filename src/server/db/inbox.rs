@@ -1,6 +1,6 @@
 //! SQL for the inbox list: filtered escalations ordered by the deadline that matters now, and counts.
 
-use crate::features::inbox::InboxRow;
+use crate::domain::inbox::InboxRow;
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
 /// Inbox filters in database terms.

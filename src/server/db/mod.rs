@@ -16,6 +16,7 @@ pub mod evaluations;
 pub mod events;
 pub mod imports;
 pub mod inbox;
+pub mod inbox_view;
 pub mod jobs;
 pub mod labelled;
 pub mod login_failures;
@@ -30,6 +31,7 @@ pub mod sessions;
 pub mod similar;
 pub mod sla;
 pub mod templates;
+pub mod ticket_detail;
 pub mod ticket_writer;
 pub mod tickets;
 pub mod users;
@@ -124,7 +126,7 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .run(pool)
         .await
         .context("database migration failed (is the pgvector extension available?)")?;
-    let starter = crate::server::pipeline::escalation::defaults::starter_rules();
+    let starter = crate::domain::rules::starter_rules();
     rules::seed(pool, &starter).await?;
     Ok(())
 }

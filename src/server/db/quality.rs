@@ -1,6 +1,6 @@
 //! SQL for the data-quality checks on one ticket source, and the stored reports.
 
-use crate::features::quality::{FieldGap, QualityReport};
+use crate::domain::quality::{FieldGap, QualityReport};
 use sqlx::{PgExecutor, PgPool};
 
 /// The regular expression of an unfilled template placeholder such as `{product_purchased}`.

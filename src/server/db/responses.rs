@@ -28,19 +28,14 @@ pub async fn replied(
     super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
 }
 
-/// Stores an agent's reply, records the first response on the ticket and its escalation, and
-/// adds it to the activity trail. With `email` (a Message-ID) the reply is queued for e-mail to
-/// the customer in the same transaction; else, or without an address, it is sent by hand.
-/// Returns the response id and the address it is e-mailed to.
-pub async fn send_agent_reply(
-    pool: &PgPool,
+/// Stores an agent's reply as sent by hand; returns its id.
+pub async fn insert_agent_reply(
+    tx: &mut sqlx::PgConnection,
     ticket_id: i64,
     author_id: i64,
     body: &str,
-    email: Option<&str>,
-) -> sqlx::Result<(i64, Option<String>)> {
-    let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
         "INSERT INTO responses (ticket_id, method, body, status, delivery, author_id, sent_at)
          VALUES ($1, 'agent', $2, 'sent', 'manual', $3, now()) RETURNING id",
     )
@@ -48,17 +43,7 @@ pub async fn send_agent_reply(
     .bind(body)
     .bind(author_id)
     .fetch_one(&mut *tx)
-    .await?;
-    replied(&mut tx, ticket_id, author_id, body).await?;
-    let to = match email {
-        Some(message_id) => {
-            super::emails::queue_reply(&mut tx, id, message_id, crate::server::mail::compose_reply)
-                .await?
-        }
-        None => None,
-    };
-    tx.commit().await?;
-    Ok((id, to))
+    .await
 }
 
 /// Sends an automatic reply (a template or retrieval answer). The database refuses it for an

@@ -1,6 +1,6 @@
 //! SQL for SLA policies per priority and the team's business hours.
 
-use crate::server::pipeline::escalation::sla::{BusinessHours, SlaPolicy};
+use crate::domain::sla::{BusinessHours, SlaPolicy};
 use sqlx::{FromRow, PgExecutor};
 use std::collections::HashMap;
 

@@ -1,7 +1,7 @@
 //! Writes batches of tickets with one COPY into a staging table and set-based upserts: fast and idempotent.
 
+use crate::domain::import::NewTicket;
 use crate::server::db::rollups::catch_up;
-use crate::server::import::record::NewTicket;
 use anyhow::Context;
 use sqlx::PgConnection;
 

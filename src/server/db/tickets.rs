@@ -1,6 +1,6 @@
 //! SQL for tickets: the filtered, keyset-paginated list, counts, one ticket and a customer's history.
 
-use crate::features::tickets::{TicketDetail, TicketQuery, TicketRow, TicketSort};
+use crate::domain::ticket_view::{TicketDetail, TicketQuery, TicketRow, TicketSort};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 

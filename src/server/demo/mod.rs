@@ -22,7 +22,7 @@ mod text_tests;
 
 pub use catalog::{product_lines, CATEGORIES};
 
-use crate::server::import::record::NewTicket;
+use crate::domain::import::NewTicket;
 use chrono::NaiveDate;
 
 /// What to generate: how many tickets, from which seed, with history ending on `end` (inclusive).

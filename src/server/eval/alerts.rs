@@ -1,7 +1,7 @@
 //! `ticketlens eval-alerts`: spike detection on generated demo data sets, counting injected incidents found and alerts raised in quiet periods.
 
-use crate::server::analytics::alerts::{spike_findings, Finding, Subject};
-use crate::server::analytics::spikes::SpikeParams;
+use crate::domain::alerts::detect::{spike_findings, Finding, Subject};
+use crate::domain::alerts::spikes::SpikeParams;
 use crate::server::demo::{self, DemoConfig, Incident};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::{BTreeMap, HashMap};

@@ -1,11 +1,11 @@
 //! `ticketlens eval`: evaluates an engine on a labelled file and prints the metrics table, without the database, so any figure on the Evaluation page can be reproduced from the command line.
 
+use crate::domain::metrics::Metrics;
 use crate::server::config::Settings;
 use crate::server::jobs::train::parse_features;
 use crate::server::llm::{self, LlmClient};
 use crate::server::pipeline::embed::Embedder;
 use crate::server::pipeline::evaluation::files::{self, Labelled};
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine::{examples_hash, Engine};
 use crate::server::pipeline::sentiment::local::{LocalModel, TrainExample, TrainOptions};

@@ -2,16 +2,15 @@
 //! every row it could not take with its line number and reason.
 
 pub mod formats;
-pub mod record;
 pub mod writers;
 
+pub use crate::domain::import::{ImportReport, NewTicket};
 use crate::server::db;
 use crate::server::db::ticket_writer::TicketWriter;
 use anyhow::Context;
 use chrono::Datelike;
 use formats::{Format, Header, MapContext, Mapped, Row};
 use sqlx::PgPool;
-use std::collections::BTreeMap;
 use std::io::Read;
 use writers::WriterPool;
 
@@ -26,20 +25,11 @@ pub struct ImportOptions {
     pub user_id: Option<i64>,
 }
 
-/// The outcome, as shown on the Data page and printed by the CLI.
-#[derive(Debug, Clone, Default)]
-pub struct ImportReport {
-    pub import_id: i64,
-    pub format: String,
-    pub rows_read: u64,
-    pub inserted: u64,
-    pub duplicates: u64,
-    /// Rows that were not tickets (ignored) plus rows with errors.
-    pub skipped: u64,
-    /// Reason -> count, for both ignored and bad rows.
-    pub reasons: BTreeMap<String, u64>,
-    /// The first bad rows: (line, reason).
-    pub errors: Vec<(u64, String)>,
+/// A load that reached the writers: its source, and its report or why the writers stopped (the
+/// batches committed before stay).
+pub struct Loaded {
+    pub source: String,
+    pub outcome: anyhow::Result<ImportReport>,
 }
 
 /// At most this many bad rows are stored per import; the counts stay exact.
@@ -47,12 +37,13 @@ const MAX_STORED_ERRORS: usize = 10_000;
 
 /// Imports CSV from `input`. A bad row is recorded and skipped; a failure of the database aborts,
 /// keeping the batches already committed (a re-run skips them as duplicates). Parsing runs on the
-/// blocking pool while writer tasks store the batches.
-pub async fn run(
+/// blocking pool while writer tasks store the batches. `jobs::import::run` also queues the
+/// quality check that follows every import.
+pub async fn load(
     pool: &PgPool,
     input: impl Read + Send + 'static,
     opts: ImportOptions,
-) -> anyhow::Result<ImportReport> {
+) -> anyhow::Result<Loaded> {
     let wanted = opts.format;
     let (csv, header, format) = tokio::task::spawn_blocking(move || open(input, wanted))
         .await
@@ -83,8 +74,10 @@ pub async fn run(
         user_message(e)
     });
     db::imports::finish(pool, &report, failure.as_deref()).await?;
-    crate::server::jobs::quality::enqueue(pool, &source).await?;
-    result.map(|()| report)
+    Ok(Loaded {
+        source,
+        outcome: result.map(|()| report),
+    })
 }
 
 /// Reads the header and settles the layout.
@@ -120,7 +113,7 @@ fn parse(
     header: &Header,
     format: Format,
     import_id: i64,
-    writers: tokio::sync::mpsc::Sender<Vec<record::NewTicket>>,
+    writers: tokio::sync::mpsc::Sender<Vec<NewTicket>>,
 ) -> ImportReport {
     let ctx = MapContext {
         started_at: chrono::Utc::now(),

@@ -1,7 +1,7 @@
 //! A few writer tasks, one database connection each, so PostgreSQL works on every core while the
 //! reader parses the next batch; the rollups are brought up to date once, when they finish.
 
-use super::record::NewTicket;
+use crate::domain::import::NewTicket;
 use crate::server::db::rollups::catch_up;
 use crate::server::db::ticket_writer::{BatchResult, TicketWriter};
 use sqlx::PgPool;

@@ -1,8 +1,8 @@
 //! The alerts job: runs spike, growth and new-cluster detection over the rollups, keeps the alerts table current, and raises `issue.spike` for new current alerts.
 
-use crate::features::alerts::CURRENT_DAYS;
-use crate::server::analytics::alerts::{self, Finding};
-use crate::server::analytics::spikes::SpikeParams;
+use crate::domain::alerts::detect::{self as alerts, Finding};
+use crate::domain::alerts::spikes::SpikeParams;
+use crate::domain::alerts::CURRENT_DAYS;
 use crate::server::db;
 use chrono::Duration;
 use sqlx::PgPool;

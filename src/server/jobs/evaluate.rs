@@ -1,10 +1,10 @@
 //! The evaluation job: runs an engine over the test split of a labelled set, stores every prediction and then the metrics. A restarted run skips items it already predicted.
 
 use super::{JobContext, LEASE};
+use crate::domain::metrics::Metrics;
 use crate::domain::{EngineChoice, EngineKind};
 use crate::server::db;
 use crate::server::db::evaluations::Chunk;
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine::{self, Engine};
 use anyhow::Context;

@@ -9,6 +9,7 @@ pub mod draft;
 pub mod embeddings;
 pub mod escalate;
 pub mod evaluate;
+pub mod import;
 pub mod quality;
 pub mod rulebook;
 pub mod runs;

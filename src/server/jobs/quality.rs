@@ -1,6 +1,6 @@
 //! The data-quality job: measures one ticket source (gaps, duplicates, placeholders, timestamps) and cross-validates each of its label columns against the text (naive Bayes on words), then stores the report.
 
-use crate::features::quality::{LabelCheck, QualityReport};
+use crate::domain::quality::{LabelCheck, QualityReport};
 use crate::server::db;
 use crate::server::pipeline::predictability;
 use sqlx::PgPool;

@@ -2,11 +2,12 @@
 
 use super::runs;
 use super::JobContext;
+use crate::domain::metrics::Metrics;
 use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
 use crate::server::db;
 use crate::server::db::labelled::Item;
 use crate::server::db::models::NewModel;
-use crate::server::pipeline::evaluation::{metrics::Metrics, sets};
+use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::class_index;
 use crate::server::pipeline::sentiment::local::{
     learning_curve, Features, LocalModel, TrainExample, TrainOptions,

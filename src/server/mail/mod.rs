@@ -53,7 +53,7 @@ impl MailSettings {
     pub fn message_id(&self) -> String {
         format!(
             "<tl-{}@{}>",
-            crate::server::auth::new_token(),
+            crate::server::random::token(),
             self.from.email.domain()
         )
     }

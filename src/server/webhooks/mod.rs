@@ -1,6 +1,5 @@
 //! Outbound webhooks: events fanned out to subscriptions, each delivery signed and sent by the worker with retries, backoff with jitter and a dead-letter state.
 
-pub mod inbound;
 pub mod sign;
 
 use crate::server::db::webhooks::{self as store, Attempt, Due, Outcome};
@@ -10,7 +9,7 @@ use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 /// The event kinds a subscription can choose.
-pub use crate::features::integrations::EVENTS;
+pub use crate::domain::events::EVENTS;
 
 /// Headers of every delivery besides the signature.
 pub const DELIVERY_HEADER: &str = "TicketLens-Delivery";

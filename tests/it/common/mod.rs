@@ -42,7 +42,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// rules change.
 fn template_name() -> String {
     let mut h: u64 = 0xcbf29ce484222325;
-    let starter = ticketlens::server::pipeline::escalation::defaults::starter_rules();
+    let starter = ticketlens::domain::rules::starter_rules();
     let seeded = serde_json::to_vec(&starter).unwrap();
     let checksums = db::MIGRATOR.iter().flat_map(|m| m.checksum.iter().copied());
     for b in checksums.chain(seeded) {
@@ -187,7 +187,8 @@ pub async fn spawn_app_on(
         .output_name("ticketlens")
         .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let app = ticketlens::server::startup::Application::build(settings, options)
+    let first_run = ticketlens::server::seed::first_run;
+    let app = ticketlens::server::startup::Application::build(settings, options, first_run)
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -108,7 +108,7 @@ pub async fn manager_session(pool: &sqlx::PgPool) -> anyhow::Result<String> {
     )
     .await?
     .ok_or_else(|| anyhow::anyhow!("bench user exists already"))?;
-    let token = auth::new_token();
+    let token = crate::server::random::token();
     let expires = chrono::Utc::now() + chrono::Duration::days(1);
     db::sessions::insert(pool, &auth::token_hash(&token), id, expires).await?;
     Ok(token)
@@ -120,7 +120,7 @@ pub async fn manager_api_token(pool: &sqlx::PgPool) -> anyhow::Result<String> {
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'bench-manager@example.com'")
             .fetch_one(pool)
             .await?;
-    let token = format!("tl_{}", auth::new_token());
+    let token = format!("tl_{}", crate::server::random::token());
     let prefix: String = token.chars().take(10).collect();
     db::api_tokens::insert(pool, user, "bench", &auth::token_hash(&token), &prefix).await?;
     Ok(token)

@@ -136,7 +136,7 @@ pub async fn webhooks(
     db::migrate(&pool).await?;
     let receiver = Receiver::start(Duration::from_millis(100)).await?;
     let events = vec!["issue.spike".to_string()];
-    let secret = crate::server::auth::new_token();
+    let secret = crate::server::random::token();
     db::webhooks::create(&pool, "faults", &receiver.url, &events, &secret, None).await?;
     for i in 0..deliveries {
         let payload = serde_json::json!({ "n": i });

@@ -1,8 +1,8 @@
 //! The Kaggle "Customer Support Ticket Dataset" layout: one row per ticket, no creation time.
 
 use super::{parse_time, MapContext, Mapped, Row};
+use crate::domain::import::NewTicket;
 use crate::domain::{Channel, Priority, Status};
-use crate::server::import::record::NewTicket;
 
 pub const REQUIRED: &[&str] = &[
     "Ticket ID",

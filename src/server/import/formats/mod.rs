@@ -5,7 +5,7 @@ mod multilang;
 pub mod ticketlens;
 mod twcs;
 
-use super::record::NewTicket;
+use crate::domain::import::NewTicket;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
 

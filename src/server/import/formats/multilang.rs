@@ -1,8 +1,8 @@
 //! The Tobi-Bueck multilingual help-desk layout: subject, body, answer, type, queue, priority, language.
 
 use super::{content_id, subject_from_body, MapContext, Mapped, Row};
+use crate::domain::import::NewTicket;
 use crate::domain::{Channel, Priority, Status};
-use crate::server::import::record::NewTicket;
 
 pub const REQUIRED: &[&str] = &["subject", "body", "answer", "queue", "priority"];
 

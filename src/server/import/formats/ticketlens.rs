@@ -1,8 +1,8 @@
 //! TicketLens' own CSV layout (what `ticketlens demo --out` writes): every field of `NewTicket`.
 
 use super::{kaggle::parse_csat, parse_time, Mapped, Row};
+use crate::domain::import::NewTicket;
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
-use crate::server::import::record::NewTicket;
 
 pub const REQUIRED: &[&str] = &[
     "external_id",

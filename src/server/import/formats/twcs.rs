@@ -1,8 +1,8 @@
 //! The "Customer Support on Twitter" layout: a customer's first tweet of a thread becomes a ticket.
 
 use super::{subject_from_body, Mapped, Row};
+use crate::domain::import::NewTicket;
 use crate::domain::{Channel, Priority, Status};
-use crate::server::import::record::NewTicket;
 use chrono::{DateTime, Utc};
 
 pub const REQUIRED: &[&str] = &["tweet_id", "author_id", "inbound", "created_at", "text"];

@@ -6,8 +6,8 @@ pub mod signal;
 
 pub use model::{CategoryModel, CategoryPrediction};
 
-use super::evaluation::metrics::Metrics;
 use super::evaluation::split::stratified_split;
+use crate::domain::metrics::Metrics;
 use crate::server::pipeline::linear::{Features, TrainOptions};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

@@ -2,11 +2,23 @@
 
 pub mod compiled;
 pub mod decide;
-pub mod defaults;
 pub mod matcher;
 mod regexes;
-pub mod sla;
 pub mod text;
 
 pub use compiled::{CompiledRules, RuleError};
 pub use decide::TicketFacts;
+
+#[cfg(test)]
+mod tests {
+    use super::CompiledRules;
+
+    #[test]
+    fn starter_rules_compile_with_unique_ids() {
+        let rules = crate::domain::rules::starter_rules();
+        CompiledRules::check(&rules).unwrap();
+        let mut ids: Vec<u32> = rules.iter().map(|r| r.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), rules.len());
+    }
+}

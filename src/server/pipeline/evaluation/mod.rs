@@ -1,6 +1,5 @@
-//! What evaluating an engine needs below the jobs and pages: metrics (P/R/F1, confusion, comparisons), stratified splits, labelled sets and files.
+//! What evaluating an engine needs below the jobs and pages: stratified splits, labelled sets and files (the metrics are `domain::metrics`).
 
 pub mod files;
-pub mod metrics;
 pub mod sets;
 pub mod split;

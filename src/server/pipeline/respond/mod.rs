@@ -2,9 +2,11 @@
 
 mod llm;
 pub mod passage;
+pub mod send;
 
 pub use llm::{fill_slots, llm_draft};
 
+pub use crate::domain::draft::Draft;
 use crate::domain::draft::{DraftMethod, DraftSource};
 use crate::domain::template::Template;
 use crate::server::db::prompts::PromptRow;
@@ -41,16 +43,17 @@ pub struct DraftInput {
     pub agent: String,
 }
 
-/// A generated reply and what it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    pub method: DraftMethod,
-    /// What produced it, e.g. "template billing v2" or "prompt v1 · openai:llama3".
-    pub version: String,
-    pub body: String,
-    pub sources: Vec<DraftSource>,
-    /// Why the chosen method was not used (an LLM failure, no close resolved ticket).
-    pub fallback: Option<String>,
+/// Fills `template` from a ticket's facts, signed by `agent`.
+pub fn fill(template: &Template, facts: &TicketFacts, agent: &str) -> String {
+    template.render(|name| match name {
+        "customer_name" => facts.customer_name.clone(),
+        "product" => facts.product.clone(),
+        "ticket_id" => Some(facts.id.to_string()),
+        "agent_name" => Some(agent.to_string()),
+        "category" => facts.category.clone(),
+        "subject" => Some(facts.subject.clone()),
+        _ => None,
+    })
 }
 
 impl DraftInput {
@@ -62,11 +65,7 @@ impl DraftInput {
                 self.template.category, self.template.version
             )
         })?;
-        Ok(crate::features::templates::server::fill(
-            &template,
-            &self.facts,
-            &self.agent,
-        ))
+        Ok(fill(&template, &self.facts, &self.agent))
     }
 
     fn template_version(&self) -> String {

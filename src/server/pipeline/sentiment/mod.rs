@@ -24,10 +24,4 @@ pub fn label_names() -> Vec<String> {
         .collect()
 }
 
-/// What every sentiment engine returns for one text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sentiment {
-    pub label: SentimentLabel,
-    /// -1 (most negative) to 1 (most positive).
-    pub score: f32,
-}
+pub use crate::domain::Sentiment;

@@ -1,8 +1,8 @@
 //! Learning curves: macro F1 on a fixed test set as the training set grows.
 
 use super::{class_index, LocalModel, TrainExample, TrainOptions};
+use crate::domain::metrics::Metrics;
 use crate::domain::SentimentLabel;
-use crate::server::pipeline::evaluation::metrics::Metrics;
 use crate::server::pipeline::evaluation::split::stratified_split;
 
 /// Trains on stratified subsets of `train` of each size in `sizes` and scores each model on

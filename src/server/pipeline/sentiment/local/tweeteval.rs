@@ -1,7 +1,7 @@
 //! Measures the TF-IDF-only model on TweetEval sentiment when the shared dataset is present.
 
 use super::*;
-use crate::server::pipeline::evaluation::metrics::Metrics;
+use crate::domain::metrics::Metrics;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

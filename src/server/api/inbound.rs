@@ -1,13 +1,13 @@
 //! The inbound webhook: `POST /hooks/inbound/{source}` turns a JSON ticket with Zapier or e-mail-parser style fields into one ticket, however often the sender retries.
 
-use super::sign;
+use crate::domain::import::NewTicket;
 use crate::domain::role::Area;
 use crate::domain::{Channel, Priority, Status};
 use crate::server::api::error::ApiError;
 use crate::server::api::extract::ApiUser;
 use crate::server::db::{self, ticket_writer::TicketWriter};
-use crate::server::import::record::NewTicket;
 use crate::server::state::AppState;
+use crate::server::webhooks::sign;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};

@@ -1,7 +1,9 @@
-//! `NewTicket`: one ticket as every source (CSV formats, demo generator, API) hands it to the writer.
+//! What an import produces: `NewTicket`, one ticket as every source (CSV formats, demo
+//! generator, API, inbound e-mail) hands it to the writer, and the report of a run.
 
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 /// A ticket ready to be stored. `(source, external_id)` identifies it across re-imports.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,4 +34,20 @@ pub struct NewTicket {
     pub sentiment: Option<SentimentLabel>,
     /// Gold escalation decision, when the source knows it.
     pub escalate: Option<bool>,
+}
+
+/// The outcome, as shown on the Data page and printed by the CLI.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub format: String,
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub duplicates: u64,
+    /// Rows that were not tickets (ignored) plus rows with errors.
+    pub skipped: u64,
+    /// Reason -> count, for both ignored and bad rows.
+    pub reasons: BTreeMap<String, u64>,
+    /// The first bad rows: (line, reason).
+    pub errors: Vec<(u64, String)>,
 }

@@ -1,4 +1,7 @@
-//! `AppError`: the only errors the browser sees — safe messages; causes are logged on the server.
+//! `AppError`: the only errors the browser sees — safe messages; causes are logged on the server. `api`: the REST API's error shape.
+
+#[cfg(feature = "ssr")]
+pub mod api;
 
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;

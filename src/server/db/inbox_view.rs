@@ -1,7 +1,9 @@
-//! Server side of the inbox: turning the page's filters into a query, and gathering a ticket's escalation panel.
+//! The inbox as its page and the REST API read it: the page's filters turned into a query, the rows and counts, and a ticket's escalation panel.
 
-use super::{ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, TicketEscalation};
 use crate::domain::escalation::{highlight, Decision};
+use crate::domain::inbox::{
+    ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, TicketEscalation,
+};
 use crate::domain::rules::Severity;
 use crate::server::db;
 use crate::server::db::inbox::{Filter, QueueCounts};
@@ -40,7 +42,12 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
     let f = filter(q, user_id);
     let page = q.page.unwrap_or(0).clamp(0, 10_000);
     let (rows, per_queue, agents, products) = tokio::try_join!(
-        db::inbox::list(pool, &f, super::PAGE_SIZE, page * super::PAGE_SIZE),
+        db::inbox::list(
+            pool,
+            &f,
+            crate::domain::inbox::PAGE_SIZE,
+            page * crate::domain::inbox::PAGE_SIZE
+        ),
         db::inbox::queue_counts(pool, user_id),
         db::inbox::agents(pool),
         db::tickets::products(pool),
