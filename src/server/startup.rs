@@ -167,12 +167,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/data/import",
-            axum::routing::post(crate::features::data::upload::handle)
+            axum::routing::post(crate::features::data::server::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route(
             "/evaluation/sets/import",
-            axum::routing::post(crate::features::evaluation::upload::handle)
+            axum::routing::post(crate::features::evaluation::server::upload::handle)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .leptos_routes_with_context(

@@ -3,7 +3,7 @@
 pub mod api;
 pub mod page;
 #[cfg(feature = "ssr")]
-pub mod upload;
+pub mod server;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -30,7 +30,7 @@ pub async fn compare_runs(a: i64, b: i64) -> Result<Comparison, AppError> {
     use crate::server::{auth, state::app_state};
     auth::require(Area::Evaluation)?;
     let state = app_state()?;
-    super::compare_server::compare(&state.pool, a, b)
+    super::server::compare::compare(&state.pool, a, b)
         .await?
         .ok_or(AppError::NotFound)
 }

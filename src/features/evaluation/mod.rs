@@ -2,15 +2,11 @@
 
 pub mod api;
 pub mod compare;
-#[cfg(feature = "ssr")]
-pub mod compare_server;
 pub mod page;
 pub mod run;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sets;
-#[cfg(feature = "ssr")]
-pub mod upload;
 
 use crate::domain::EngineChoice;
 use chrono::{DateTime, Utc};

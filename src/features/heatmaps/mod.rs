@@ -1,9 +1,9 @@
 //! The Heatmaps page: where tickets concentrate (product × category, weekday × hour, channel × priority), each cell a link to its tickets.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod grids;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use crate::components::FilterChoices;
 use crate::domain::analytics::Period;

@@ -1,9 +1,9 @@
 //! The Overview page: the period's headline figures against the period before, the volume trend and breakdowns, all read from the rollups under the global filters.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod figures;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use crate::components::FilterChoices;
 use crate::domain::analytics::Period;

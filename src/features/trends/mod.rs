@@ -1,9 +1,9 @@
 //! The Trends page: volume and negative share per category or product over time (day, week or month), and each group's period against the previous one.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod lines;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use crate::components::FilterChoices;
 use crate::domain::analytics::Period;

@@ -1,8 +1,12 @@
 //! Lays rollup cells out as heatmap grids (rows, columns, values, links to the tickets of each cell).
 
+use super::Heatmaps;
+use crate::error::AppError;
+use sqlx::PgPool;
+
 use crate::domain::analytics::{AnalyticsFilter, Period};
+use crate::domain::ticket_view::TicketQuery;
 use crate::domain::{Channel, Priority};
-use crate::features::tickets::TicketQuery;
 use crate::server::charts::heatmap::{heatmap_svg, Heatmap};
 use crate::server::db::rollups::{Cell, Measure};
 
@@ -151,6 +155,52 @@ pub fn channel_priority(
         measure: unit,
         link: &link,
         cell: (90, 30),
+    })
+}
+
+/// What `api::get_heatmaps` answers.
+pub async fn heatmaps(
+    pool: &PgPool,
+    filter: AnalyticsFilter,
+    measure: String,
+) -> Result<Heatmaps, AppError> {
+    use crate::components::FilterChoices;
+    use crate::server::db::rollups::{self, Measure};
+    let choices = FilterChoices::load(pool).await?;
+    let measure_kind = Measure::parse(&measure).unwrap_or_default();
+    let measure = super::MEASURES
+        .iter()
+        .map(|m| m.0)
+        .find(|m| Measure::parse(m) == Some(measure_kind))
+        .unwrap_or("count")
+        .to_string();
+    let Some(latest) = rollups::latest_day(pool).await? else {
+        return Ok(Heatmaps {
+            period: None,
+            choices,
+            measure,
+            product_category: String::new(),
+            weekday_hour: String::new(),
+            channel_priority: String::new(),
+        });
+    };
+    let period = filter.period(latest);
+    // Three independent queries, each on its own pooled connection at once.
+    let (by_product, by_hour, by_channel) = tokio::try_join!(
+        rollups::product_category(pool, measure_kind, period, &filter),
+        rollups::weekday_hour(pool, period, &filter),
+        rollups::channel_priority(pool, measure_kind, period, &filter),
+    )?;
+    let product_category = product_category(&by_product, measure_kind, period, &filter);
+    let weekday_hour = weekday_hour(&by_hour, period, &filter);
+    let channel_priority = channel_priority(&by_channel, measure_kind, period, &filter);
+    Ok(Heatmaps {
+        period: Some(period),
+        choices,
+        measure,
+        product_category,
+        weekday_hour,
+        channel_priority,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Server side of the comparison page: per-class deltas and the items whose prediction changed.
 
-use super::server::summary;
-use super::{ChangedItem, ClassDeltaRow, Comparison};
+use super::super::{ChangedItem, ClassDeltaRow, Comparison};
+use super::summary;
 use crate::domain::metrics::Metrics;
 use crate::server::db;
 use crate::server::db::evaluations::RunRow;

@@ -1,6 +1,9 @@
-//! `POST /data/import`: a multipart CSV upload from the Data page, imported like the CLI does.
+//! Server side of the Data page: the imports and their reports, and `POST /data/import`, a
+//! multipart CSV upload imported like the CLI does.
 
+use super::DataOverview;
 use crate::domain::role::Area;
+use crate::error::AppError;
 use crate::server::auth::SessionUser;
 use crate::server::import::{self, formats::Format, ImportOptions};
 use crate::server::state::AppState;
@@ -8,8 +11,51 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use http::StatusCode;
+use sqlx::PgPool;
 
-pub async fn handle(
+/// What `api::load_data_page` answers.
+pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverview, AppError> {
+    use super::{ImportDetail, ImportSummary};
+    use crate::server::db;
+    let to_summary = |r: db::imports::ImportRow| ImportSummary {
+        id: r.id,
+        file_name: r.file_name,
+        format: r.format,
+        source: r.source,
+        started_at: r.started_at,
+        finished: r.finished_at.is_some(),
+        rows_read: r.rows_read,
+        inserted: r.inserted,
+        duplicates: r.duplicates,
+        skipped: r.skipped,
+        failure: r.failure,
+        reasons: {
+            let mut v: Vec<(String, i64)> = r.reasons.0.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        },
+    };
+    let imports: Vec<ImportSummary> = db::imports::recent(pool, 20)
+        .await?
+        .into_iter()
+        .map(to_summary)
+        .collect();
+    let chosen = match selected {
+        Some(id) => db::imports::get(pool, id).await?.map(to_summary),
+        None => imports.first().cloned(),
+    };
+    let selected = match chosen {
+        Some(summary) => Some(ImportDetail {
+            errors: db::imports::errors(pool, summary.id, 200).await?,
+            summary,
+        }),
+        None => None,
+    };
+    Ok(DataOverview { imports, selected })
+}
+
+/// `POST /data/import`: a multipart CSV upload from the Data page, imported like the CLI does.
+pub async fn upload(
     State(state): State<AppState>,
     Extension(SessionUser(user)): Extension<SessionUser>,
     mut form: Multipart,

@@ -1,5 +1,8 @@
 //! Server-side assembly of the Evaluation area's data, callable from server functions and tests.
 
+pub mod compare;
+pub mod upload;
+
 use super::*;
 use crate::domain::metrics::Metrics;
 use crate::domain::EngineKind;
