@@ -306,6 +306,71 @@ fn surfaces_do_not_reach_sideways() {
     );
 }
 
+/// The lines of each `#[server]` function's body in `text`, not counting its `use` lines.
+fn server_function_lengths(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].starts_with("#[server") {
+            i += 1;
+            continue;
+        }
+        let Some(sig) = (i..lines.len()).find(|&j| lines[j].starts_with("pub async fn")) else {
+            break;
+        };
+        let name = lines[sig]["pub async fn ".len()..]
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let open = (sig..lines.len())
+            .find(|&j| lines[j].ends_with('{'))
+            .unwrap_or(sig);
+        let close = (open..lines.len())
+            .find(|&j| lines[j] == "}")
+            .unwrap_or(lines.len());
+        let body = lines[open + 1..close]
+            .iter()
+            .filter(|l| !l.trim_start().starts_with("use "))
+            .count();
+        out.push((name, sig + 1, body));
+        i = close;
+    }
+    out
+}
+
+/// A server function checks the role and makes one call; the work is in the feature's
+/// `server.rs`, where tests and other callers can reach it.
+#[test]
+fn server_functions_are_a_role_check_and_one_call() {
+    let features = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/features");
+    let mut long = Vec::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&features).unwrap() {
+        let api = entry.unwrap().path().join("api.rs");
+        let Ok(text) = std::fs::read_to_string(&api) else {
+            continue;
+        };
+        for (name, line, body) in server_function_lengths(&text) {
+            count += 1;
+            if body > 10 {
+                let file = api.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+                long.push(format!("{}:{line} {name}: {body} lines", file.display()));
+            }
+        }
+    }
+    assert!(
+        count > 50,
+        "found only {count} server functions: is the parser broken?"
+    );
+    assert!(
+        long.is_empty(),
+        "server functions over 10 lines (move the work to server.rs):\n{}",
+        long.join("\n")
+    );
+}
+
 #[test]
 fn use_trees_expand_to_full_paths() {
     assert_eq!(

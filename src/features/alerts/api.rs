@@ -17,15 +17,7 @@ pub async fn get_alerts(#[server(default)] filter: AnalyticsFilter) -> Result<Al
 #[server(endpoint = "alerts/detect")]
 pub async fn detect_alerts() -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::jobs::alerts;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Overview)?;
-    alerts::enqueue(&app_state()?.pool, std::time::Duration::ZERO).await?;
-    tracing::info!(user = %user.email, "alert detection queued");
-    leptos_axum::redirect(&format!(
-        "/alerts?ok={}&at={}",
-        crate::domain::url::encode("Detection queued; reload in a moment."),
-        chrono::Utc::now().timestamp_millis()
-    ));
-    Ok(())
+    super::server::detect_alerts(&app_state()?, &user).await
 }

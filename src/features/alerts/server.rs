@@ -1,9 +1,13 @@
 //! Server side of the alerts page.
 
 use super::Alerts;
+use crate::components::FilterChoices;
 use crate::domain::analytics::AnalyticsFilter;
+use crate::domain::role::CurrentUser;
 use crate::error::AppError;
-
+use crate::server::db;
+use crate::server::jobs::alerts;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 /// Alerts shown per list.
@@ -12,8 +16,6 @@ pub const LIMIT: i64 = 200;
 /// What `api::get_alerts` answers.
 pub async fn alerts(pool: &PgPool, filter: AnalyticsFilter) -> Result<Alerts, AppError> {
     use super::CURRENT_DAYS;
-    use crate::components::FilterChoices;
-    use crate::server::db;
     let choices = FilterChoices::load(pool).await?;
     let (last_run, running) = db::alerts::last_run(pool).await?;
     let Some(latest) = db::rollups::latest_day(pool).await? else {
@@ -38,4 +40,16 @@ pub async fn alerts(pool: &PgPool, filter: AnalyticsFilter) -> Result<Alerts, Ap
         last_run,
         running,
     })
+}
+
+/// What `api::detect_alerts` does for the user.
+pub async fn detect_alerts(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
+    alerts::enqueue(&state.pool, std::time::Duration::ZERO).await?;
+    tracing::info!(user = %user.email, "alert detection queued");
+    leptos_axum::redirect(&format!(
+        "/alerts?ok={}&at={}",
+        crate::domain::url::encode("Detection queued; reload in a moment."),
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
 }

@@ -10,34 +10,7 @@ pub async fn get_audit(
     #[server(default)] area: Option<String>,
 ) -> Result<Vec<AuditEntry>, AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, db, state::app_state};
+    use crate::server::{auth, state::app_state};
     auth::require(Area::Users)?;
-    let prefix = area
-        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_lowercase()))
-        .map(|a| format!("{a}/"));
-    let rows = db::audit::recent(&app_state()?.pool, prefix.as_deref(), 300).await?;
-    Ok(rows
-        .into_iter()
-        .map(|e| AuditEntry {
-            at: e.at,
-            actor: e.actor,
-            action: e.action,
-            detail: e
-                .detail
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            let text = v
-                                .as_str()
-                                .map(str::to_string)
-                                .unwrap_or_else(|| v.to_string());
-                            (k.clone(), text)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            status: e.status,
-        })
-        .collect())
+    super::server::audit(&app_state()?, area).await
 }

@@ -14,66 +14,15 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
 /// A wrong password redirects back to the login page with an error flag.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, db, state::app_state};
-    let state = app_state()?;
-    let email = email.trim();
-    // Password guessing: after FAILURES_ALLOWED failures in THROTTLE_MINUTES, even the right
-    // password is refused until the window has passed.
-    if db::login_failures::recent(&state.pool, email, auth::THROTTLE_MINUTES).await?
-        >= auth::FAILURES_ALLOWED
-    {
-        tracing::warn!(email = %email, "login throttled");
-        leptos_axum::redirect("/login?error=throttled");
-        return Ok(());
-    }
-    let user = db::users::by_email(&state.pool, email).await?;
-    let ok = match &user {
-        Some(u) if u.active => auth::password::verify(password, u.password_hash.clone()).await,
-        _ => false,
-    };
-    let Some(user) = user.filter(|_| ok) else {
-        tracing::info!(email = %email, "failed login");
-        db::login_failures::record(&state.pool, email).await?;
-        leptos_axum::redirect("/login?error=1");
-        return Ok(());
-    };
-    db::login_failures::clear(&state.pool, email).await?;
-    // Session rotation: a session the browser held before logging in ends here.
-    let parts = expect_context::<http::request::Parts>();
-    if let Some(old) = auth::token_from_headers(&parts.headers) {
-        db::sessions::delete(&state.pool, &auth::token_hash(&old)).await?;
-    }
-    let token = crate::server::random::token();
-    let expires = chrono::Utc::now() + chrono::Duration::days(auth::SESSION_DAYS);
-    db::sessions::insert(&state.pool, &auth::token_hash(&token), user.id, expires).await?;
-    let cookie = auth::cookie_header(Some(&token), state.settings.secure_cookies);
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-    );
-    tracing::info!(user = %user.email, "logged in");
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
+    use crate::server::state::app_state;
+    super::server::login(&app_state()?, &email, password, next.as_deref()).await
 }
 
 /// Ends the session and returns to the login page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{auth, db, state::app_state};
-    let state = app_state()?;
-    let parts = expect_context::<http::request::Parts>();
-    if let Some(token) = auth::token_from_headers(&parts.headers) {
-        db::sessions::delete(&state.pool, &auth::token_hash(&token)).await?;
-    }
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    let cookie = auth::cookie_header(None, state.settings.secure_cookies);
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-    );
-    leptos_axum::redirect("/login");
-    Ok(())
+    use crate::server::state::app_state;
+    super::server::logout(&app_state()?).await
 }
 
 /// Only local paths are followed after login (no open redirects, nothing a header cannot hold).

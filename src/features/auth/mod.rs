@@ -2,5 +2,7 @@
 
 pub mod api;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use crate::domain::role::CurrentUser;

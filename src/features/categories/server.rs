@@ -1,12 +1,17 @@
 //! Builds the Categories page from stored models: figures, signal verdicts, the confusion matrix.
 
-use super::{CategoriesOverview, CategoryModelView};
+use super::CategoriesOverview;
+use super::CategoryModelView;
 use crate::domain::metrics::Metrics;
+use crate::domain::role::CurrentUser;
+use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::categories::ModelRow;
+use crate::server::jobs::categorise::enqueue_reclassify;
 use crate::server::jobs::train_category::TRAIN_CATEGORY;
 use crate::server::pipeline::category::signal::SignalReport;
 use crate::server::pipeline::category::CategoryEngine;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 pub async fn overview(pool: &PgPool, model: Option<i64>) -> anyhow::Result<CategoriesOverview> {
@@ -70,4 +75,78 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
         per_class: metrics.classes.clone(),
         confusion_svg,
     })
+}
+
+/// What `api::train_categories` does for the user.
+pub async fn train_categories(
+    state: &AppState,
+    user: &CurrentUser,
+    engine: String,
+) -> Result<(), AppError> {
+    let engine = CategoryEngine::parse(&engine)
+        .ok_or_else(|| AppError::Invalid("Unknown category engine.".into()).respond())?;
+    db::jobs::enqueue(
+        &state.pool,
+        TRAIN_CATEGORY,
+        &serde_json::json!({ "engine": engine.as_str(), "user_id": user.id }),
+        None,
+    )
+    .await?;
+    tracing::info!(user = %user.email, engine = engine.as_str(), "category training queued");
+    redirect_ok(
+        "Training queued; the model appears below when it is done.",
+        None,
+    );
+    Ok(())
+}
+
+/// What `api::activate_category_model` does for the user.
+pub async fn activate_category_model(
+    pool: &PgPool,
+    user: &CurrentUser,
+    model_id: i64,
+) -> Result<(), AppError> {
+    if db::categories::weights(pool, model_id).await?.is_none() {
+        return Err(AppError::NotFound.respond());
+    }
+    let mut tx = pool.begin().await?;
+    db::categories::activate(&mut *tx, model_id, Some(user.id)).await?;
+    enqueue_reclassify(&mut *tx, model_id).await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.email, model_id, "category model activated");
+    redirect_ok(
+        "Model activated; analysed tickets are being re-classified.",
+        Some(model_id),
+    );
+    Ok(())
+}
+
+/// What `api::correct_category` does for the user.
+pub async fn correct_category(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    category: String,
+) -> Result<(), AppError> {
+    let category = category.trim();
+    if category.is_empty() || category.chars().count() > 100 {
+        return Err(AppError::Invalid("A category needs 1 to 100 characters.".into()).respond());
+    }
+    db::categories::correct(&state.pool, ticket_id, category, user.id).await?;
+    tracing::info!(user = %user.email, ticket_id, category, "category corrected");
+    leptos_axum::redirect(&format!(
+        "/tickets/{ticket_id}?ok=Category+saved&at={}",
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
+}
+
+fn redirect_ok(message: &str, model: Option<i64>) {
+    // The stamp makes every redirect a new URL, so the page reloads its data each time.
+    let model = model.map(|m| format!("&model={m}")).unwrap_or_default();
+    leptos_axum::redirect(&format!(
+        "/categories?ok={}{model}&at={}",
+        crate::domain::url::encode(message),
+        chrono::Utc::now().timestamp_millis()
+    ));
 }

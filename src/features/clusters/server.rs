@@ -1,9 +1,16 @@
 //! Builds the Clusters page from the latest run.
 
-use super::{ClusterView, ClustersOverview, RunView};
+use super::ClusterView;
+use super::ClustersOverview;
+use super::RunView;
+use crate::domain::role::CurrentUser;
+use crate::error::AppError;
 use crate::server::charts::scatter;
 use crate::server::db;
+use crate::server::jobs::cluster;
 use crate::server::jobs::cluster::CLUSTER;
+use crate::server::jobs::cluster::K_RANGE;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 /// Weeks of trend per cluster.
@@ -91,4 +98,57 @@ pub async fn overview(pool: &PgPool, can_tune: bool) -> anyhow::Result<ClustersO
         pending,
         can_tune,
     })
+}
+
+/// What `api::run_clustering` does for the user.
+pub async fn run_clustering(
+    state: &AppState,
+    user: &CurrentUser,
+    k: String,
+) -> Result<(), AppError> {
+    let k = match k.trim() {
+        "" => None,
+        v => match v.parse::<usize>() {
+            Ok(k) if (2..=30).contains(&k) => Some(k),
+            _ => {
+                return Err(AppError::Invalid(format!(
+                    "k must be a whole number from 2 to 30, or empty to choose from {} to {} by silhouette.",
+                    K_RANGE.0, K_RANGE.1
+                ))
+                .respond())
+            }
+        },
+    };
+    cluster::enqueue(&state.pool, k, Some(user.id), None).await?;
+    tracing::info!(user = %user.email, ?k, "clustering queued");
+    redirect("Clustering queued; the page shows the new run when it is done.");
+    Ok(())
+}
+
+/// What `api::name_cluster` does for the user.
+pub async fn name_cluster(
+    state: &AppState,
+    user: &CurrentUser,
+    cluster_id: i64,
+    name: String,
+) -> Result<(), AppError> {
+    let name = name.trim();
+    tracing::info!(user = %user.email, cluster_id, name, "cluster named");
+    if name.chars().count() > 80 {
+        return Err(AppError::Invalid("A name has at most 80 characters.".into()).respond());
+    }
+    let name = (!name.is_empty()).then_some(name);
+    if !db::clusters::rename(&state.pool, cluster_id, name).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    redirect("Name saved.");
+    Ok(())
+}
+
+fn redirect(message: &str) {
+    leptos_axum::redirect(&format!(
+        "/clusters?ok={}&at={}",
+        crate::domain::url::encode(message),
+        chrono::Utc::now().timestamp_millis()
+    ));
 }

@@ -1,11 +1,23 @@
 //! Builds the reply part of the Ticket page, the acceptance table and the draft settings from the database.
 
-use super::{
-    AcceptanceView, DraftSettings, DraftView, PromptVersionView, ReplyAssist, SimilarView,
-};
+use super::AcceptanceView;
+use super::DraftSettings;
+use super::DraftView;
+use super::PromptVersionView;
+use super::ReplyAssist;
+use super::SimilarView;
+use crate::domain::draft::DraftMethod;
+use crate::domain::role::CurrentUser;
+use crate::error::AppError;
 use crate::server::db;
-use crate::server::jobs::draft::{self, SIMILAR_K};
+use crate::server::db::drafts;
+use crate::server::db::drafts::Review;
+use crate::server::jobs::draft;
+use crate::server::jobs::draft::METHOD_KEY;
+use crate::server::jobs::draft::SIMILAR_K;
 use crate::server::llm::LlmClient;
+use crate::server::pipeline::respond::send;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 /// None when the ticket does not exist.
@@ -108,4 +120,134 @@ pub async fn settings(pool: &PgPool, llm: Option<&LlmClient>) -> anyhow::Result<
             })
             .collect(),
     })
+}
+
+/// What `api::send_draft` does for the user.
+pub async fn send_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    draft_id: i64,
+    body: String,
+) -> Result<(), AppError> {
+    let body = body.trim();
+    if body.is_empty() || body.len() > 20_000 {
+        return Err(AppError::Invalid("A reply needs 1 to 20,000 characters.".into()).respond());
+    }
+    let email = state.settings.mail.as_ref().map(|m| m.message_id());
+    match send::send_draft(
+        &state.pool,
+        ticket_id,
+        draft_id,
+        user.id,
+        body,
+        email.as_deref(),
+    )
+    .await?
+    {
+        Review::Done(to) => {
+            tracing::info!(user = %user.email, ticket_id, draft_id, "draft sent");
+            done(
+                ticket_id,
+                &send::sent_message(email.is_some(), to.as_deref()),
+            );
+            Ok(())
+        }
+        Review::NotPending => Err(AppError::Invalid(
+            "This draft was already sent or rejected; reload the ticket.".into(),
+        )
+        .respond()),
+    }
+}
+
+/// What `api::reject_draft` does for the user.
+pub async fn reject_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    draft_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.len() > 500 {
+        return Err(AppError::Invalid("Say why in 1 to 500 characters.".into()).respond());
+    }
+    match drafts::reject(&state.pool, ticket_id, draft_id, user.id, reason).await? {
+        Review::Done(_) => {
+            done(ticket_id, "Draft rejected.");
+            Ok(())
+        }
+        Review::NotPending => Err(AppError::Invalid(
+            "This draft was already sent or rejected; reload the ticket.".into(),
+        )
+        .respond()),
+    }
+}
+
+/// What `api::redraft` does for the user.
+pub async fn redraft(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
+    if db::drafts::escalated(&state.pool, ticket_id).await? {
+        return Err(AppError::Invalid(
+            "This ticket is escalated: write the reply yourself in the escalation panel.".into(),
+        )
+        .respond());
+    }
+    let Some(new) = draft::draft_for(&state.jobs, ticket_id, &user.name).await? else {
+        return Err(AppError::NotFound.respond());
+    };
+    db::drafts::replace_pending(&state.pool, ticket_id, &new).await?;
+    done(ticket_id, "New draft ready.");
+    Ok(())
+}
+
+/// What `api::set_draft_method` does for the user.
+pub async fn set_draft_method(
+    state: &AppState,
+    user: &CurrentUser,
+    method: String,
+) -> Result<(), AppError> {
+    let method = DraftMethod::parse(&method)
+        .ok_or_else(|| AppError::Invalid("Unknown draft method.".into()).respond())?;
+    db::app_settings::set(&state.pool, METHOD_KEY, &method, Some(user.id)).await?;
+    tracing::info!(user = %user.email, %method, "draft method chosen");
+    leptos_axum::redirect(&format!(
+        "/templates?at={}#drafts",
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
+}
+
+/// What `api::save_draft_prompt` does for the user.
+pub async fn save_draft_prompt(
+    state: &AppState,
+    user: &CurrentUser,
+    template: String,
+    note: String,
+) -> Result<(), AppError> {
+    let template = template.trim();
+    if template.is_empty() || template.len() > 20_000 {
+        return Err(AppError::Invalid("A prompt needs 1 to 20,000 characters.".into()).respond());
+    }
+    if !template.contains("{{body}}") {
+        return Err(AppError::Invalid(
+            "The prompt must include {{body}}, or the model never sees the ticket.".into(),
+        )
+        .respond());
+    }
+    let (_, version) =
+        db::prompts::insert(&state.pool, "draft", template, note.trim(), Some(user.id)).await?;
+    tracing::info!(user = %user.email, version, "draft prompt saved");
+    leptos_axum::redirect(&format!(
+        "/templates?at={}#drafts",
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
+}
+
+fn done(ticket_id: i64, message: &str) {
+    let message = crate::domain::url::encode(message);
+    let stamp = chrono::Utc::now().timestamp_millis();
+    leptos_axum::redirect(&format!(
+        "/tickets/{ticket_id}?reply_ok={message}&at={stamp}#reply"
+    ));
 }

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod page;
 pub mod panel;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use crate::domain::inbox::*;
 

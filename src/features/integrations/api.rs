@@ -23,44 +23,10 @@ pub async fn create_subscription(
     url: String,
     #[server(default)] events: Vec<String>,
 ) -> Result<Created, AppError> {
-    use super::EVENTS;
     use crate::domain::role::Area;
-    use crate::server::{auth, db, state::app_state, webhooks::sign};
+    use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Integrations)?;
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid(
-            "Name the subscription (up to 100 characters).".into(),
-        ));
-    }
-    let url = url.trim().to_string();
-    let parsed = reqwest::Url::parse(&url).ok();
-    if !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
-        return Err(AppError::Invalid(format!(
-            "{url:?} is not an http:// or https:// address."
-        )));
-    }
-    let mut chosen: Vec<String> = EVENTS
-        .iter()
-        .filter(|e| events.iter().any(|c| c == *e))
-        .map(|e| e.to_string())
-        .collect();
-    chosen.dedup();
-    if chosen.is_empty() {
-        return Err(AppError::Invalid("Choose at least one event.".into()));
-    }
-    let secret = sign::new_secret();
-    let id = db::webhooks::create(
-        &app_state()?.pool,
-        &name,
-        &url,
-        &chosen,
-        &secret,
-        Some(user.id),
-    )
-    .await?;
-    tracing::info!(user = %user.email, subscription = id, events = ?chosen, "webhook subscription created");
-    Ok(Created { name, secret })
+    super::server::create_subscription(&app_state()?, &user, name, url, events).await
 }
 
 #[server(endpoint = "integrations/activate")]
@@ -117,30 +83,9 @@ pub async fn replay_delivery(id: String) -> Result<(), AppError> {
 #[server(endpoint = "integrations/inbound")]
 pub async fn create_inbound(source: String) -> Result<Created, AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, db, state::app_state, webhooks::sign};
+    use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Integrations)?;
-    let source = source.trim().to_ascii_lowercase();
-    let valid = (1..=40).contains(&source.len())
-        && source
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !source.starts_with(['-', '_']);
-    if !valid {
-        return Err(AppError::Invalid(
-            "A source name is 1–40 lowercase letters, digits, '-' or '_', e.g. zapier.".into(),
-        ));
-    }
-    let secret = sign::new_secret();
-    if !db::webhooks::create_inbound(&app_state()?.pool, &source, &secret, Some(user.id)).await? {
-        return Err(AppError::Invalid(format!(
-            "There is already an inbound source named {source}."
-        )));
-    }
-    tracing::info!(user = %user.email, source = %source, "inbound webhook source created");
-    Ok(Created {
-        name: source,
-        secret,
-    })
+    super::server::create_inbound(&app_state()?, &user, source).await
 }
 
 #[server(endpoint = "integrations/inbound/delete")]

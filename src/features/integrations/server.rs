@@ -1,8 +1,12 @@
 //! Server side of the integrations page.
 
+use super::Created;
 use super::Integrations;
+use crate::domain::role::CurrentUser;
 use crate::error::AppError;
-
+use crate::server::db;
+use crate::server::state::AppState;
+use crate::server::webhooks::sign;
 use sqlx::PgPool;
 
 /// What `api::get_integrations` answers.
@@ -12,7 +16,6 @@ pub async fn integrations(
     delivery: Option<String>,
 ) -> Result<Integrations, AppError> {
     use super::{AttemptView, DeliveryView, InboundView, SubscriptionView, STATUSES};
-    use crate::server::db;
     let status = status.filter(|s| STATUSES.contains(&s.as_str()));
     let subscriptions = db::webhooks::list(pool)
         .await?
@@ -87,5 +90,73 @@ pub async fn integrations(
         status,
         attempts,
         inbound,
+    })
+}
+
+/// What `api::create_subscription` does for the user.
+pub async fn create_subscription(
+    state: &AppState,
+    user: &CurrentUser,
+    name: String,
+    url: String,
+    events: Vec<String>,
+) -> Result<Created, AppError> {
+    use super::EVENTS;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Invalid(
+            "Name the subscription (up to 100 characters).".into(),
+        ));
+    }
+    let url = url.trim().to_string();
+    let parsed = reqwest::Url::parse(&url).ok();
+    if !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
+        return Err(AppError::Invalid(format!(
+            "{url:?} is not an http:// or https:// address."
+        )));
+    }
+    let mut chosen: Vec<String> = EVENTS
+        .iter()
+        .filter(|e| events.iter().any(|c| c == *e))
+        .map(|e| e.to_string())
+        .collect();
+    chosen.dedup();
+    if chosen.is_empty() {
+        return Err(AppError::Invalid("Choose at least one event.".into()));
+    }
+    let secret = sign::new_secret();
+    let id =
+        db::webhooks::create(&state.pool, &name, &url, &chosen, &secret, Some(user.id)).await?;
+    tracing::info!(user = %user.email, subscription = id, events = ?chosen, "webhook subscription created");
+    Ok(Created { name, secret })
+}
+
+/// What `api::create_inbound` does for the user.
+pub async fn create_inbound(
+    state: &AppState,
+    user: &CurrentUser,
+    source: String,
+) -> Result<Created, AppError> {
+    let source = source.trim().to_ascii_lowercase();
+    let valid = (1..=40).contains(&source.len())
+        && source
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !source.starts_with(['-', '_']);
+    if !valid {
+        return Err(AppError::Invalid(
+            "A source name is 1–40 lowercase letters, digits, '-' or '_', e.g. zapier.".into(),
+        ));
+    }
+    let secret = sign::new_secret();
+    if !db::webhooks::create_inbound(&state.pool, &source, &secret, Some(user.id)).await? {
+        return Err(AppError::Invalid(format!(
+            "There is already an inbound source named {source}."
+        )));
+    }
+    tracing::info!(user = %user.email, source = %source, "inbound webhook source created");
+    Ok(Created {
+        name: source,
+        secret,
     })
 }

@@ -1,12 +1,19 @@
 //! Server-side assembly of the Prompts page: versions with their F1, diffs, trying a version.
 
 use super::*;
+use crate::domain::role::CurrentUser;
 use crate::domain::EngineKind;
+use crate::domain::SentimentLabel;
+use crate::error::AppError;
 use crate::server::db;
 use crate::server::llm;
-use crate::server::pipeline::sentiment::{engine, lexicon, load};
+use crate::server::pipeline::sentiment::engine;
+use crate::server::pipeline::sentiment::engine::TASK;
+use crate::server::pipeline::sentiment::lexicon;
+use crate::server::pipeline::sentiment::load;
 use crate::server::state::AppState;
-use similar::{ChangeTag, TextDiff};
+use similar::ChangeTag;
+use similar::TextDiff;
 
 pub async fn overview(
     state: &AppState,
@@ -132,6 +139,94 @@ pub async fn try_prompt(
             note: format!("The provider failed: {e}"),
         }),
     }
+}
+
+/// What `api::create_prompt` does for the user.
+pub async fn create_prompt(
+    state: &AppState,
+    user: &CurrentUser,
+    template: String,
+    note: String,
+) -> Result<(), AppError> {
+    let template = template.trim();
+    if template.is_empty() || template.len() > 20_000 {
+        return Err(AppError::Invalid(
+            "A prompt needs 1 to 20,000 characters.".into(),
+        ));
+    }
+    let (_, version) =
+        db::prompts::insert(&state.pool, TASK, template, note.trim(), Some(user.id)).await?;
+    tracing::info!(admin = %user.email, version, "prompt version created");
+    redirect_ok(&format!(
+        "Saved prompt version {version}. Evaluate it before making it active."
+    ));
+    Ok(())
+}
+
+/// What `api::add_example` does for the user.
+pub async fn add_example(
+    state: &AppState,
+    user: &CurrentUser,
+    text: String,
+    label: String,
+    source_run_id: Option<i64>,
+) -> Result<(), AppError> {
+    let label =
+        SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
+    let text = example_text(&text)?;
+    let pool = &state.pool;
+    db::prompts::add_example(
+        pool,
+        TASK,
+        text,
+        label.as_str(),
+        source_run_id,
+        Some(user.id),
+    )
+    .await?;
+    match source_run_id {
+        Some(run) => leptos_axum::redirect(&format!(
+            "/evaluation/runs/{run}?ok={}",
+            crate::domain::url::encode("Added as a few-shot example.")
+        )),
+        None => redirect_ok("Example added."),
+    }
+    Ok(())
+}
+
+/// What `api::edit_example` does for the user.
+pub async fn edit_example(
+    state: &AppState,
+    id: i64,
+    text: String,
+    label: String,
+) -> Result<(), AppError> {
+    let label =
+        SentimentLabel::parse(&label).ok_or_else(|| AppError::Invalid("Unknown label.".into()))?;
+    let text = example_text(&text)?;
+    if !db::prompts::edit_example(&state.pool, id, text, label.as_str()).await? {
+        return Err(AppError::NotFound);
+    }
+    redirect_ok("Example saved.");
+    Ok(())
+}
+
+/// A few-shot example's text, trimmed, or why it is refused.
+fn example_text(text: &str) -> Result<&str, AppError> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 5_000 {
+        return Err(AppError::Invalid(
+            "An example needs 1 to 5,000 characters.".into(),
+        ));
+    }
+    Ok(text)
+}
+
+pub fn redirect_ok(message: &str) {
+    leptos_axum::redirect(&format!(
+        "/prompts?ok={}",
+        crate::domain::url::encode(message)
+    ));
 }
 
 #[cfg(test)]

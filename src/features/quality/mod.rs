@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use crate::domain::quality::{FieldGap, LabelCheck, QualityReport};
 

@@ -1,15 +1,29 @@
 //! Server side of the Rules page: loading versions, live tests, backtests, editing the draft.
 
-use super::{HoursView, LiveTest, RulesOverview, RulesQuery, SlaRow, VersionView};
+use super::form::RuleForm;
+use super::HoursView;
+use super::LiveTest;
+use super::RulesOverview;
+use super::RulesQuery;
+use super::SlaRow;
+use super::VersionView;
 use crate::domain::escalation::highlight;
-use crate::domain::rules::{BacktestReport, Rule, RuleStats};
+use crate::domain::role::CurrentUser;
+use crate::domain::rules::BacktestReport;
+use crate::domain::rules::Rule;
+use crate::domain::rules::RuleStats;
+use crate::domain::sla::BusinessHours;
 use crate::domain::Priority;
+use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::rules::RuleVersionRow;
+use crate::server::db::sla::PolicyRow;
 use crate::server::db::sla::SlaSettings;
 use crate::server::jobs::escalate::facts;
-use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
+use crate::server::pipeline::escalation::CompiledRules;
+use crate::server::pipeline::escalation::TicketFacts;
 use crate::server::pipeline::sentiment::lexicon;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 /// Most tickets a backtest reads; the report says when the period was cut short.
@@ -201,4 +215,155 @@ pub async fn edit_draft(
 /// The next free rule id in a list.
 pub fn next_id(rules: &[Rule]) -> u32 {
     rules.iter().map(|r| r.id).max().unwrap_or(0) + 1
+}
+
+/// What `api::save_rule` does for the user.
+pub async fn save_rule(pool: &PgPool, user: &CurrentUser, form: RuleForm) -> Result<(), AppError> {
+    let outcome = edit_draft(pool, user.id, |rules| {
+        let id = form.rule_id.filter(|id| rules.iter().any(|r| r.id == *id));
+        let rule = form.to_rule(id.unwrap_or_else(|| next_id(rules)))?;
+        match rules.iter_mut().find(|r| Some(r.id) == id) {
+            Some(old) => *old = rule,
+            None => rules.push(rule),
+        }
+        Ok(())
+    })
+    .await?;
+    finish(outcome, &format!("Saved rule \"{}\"", form.name.trim()))
+}
+
+/// What `api::toggle_rule` does for the user.
+pub async fn toggle_rule(
+    state: &AppState,
+    user: &CurrentUser,
+    rule_id: u32,
+) -> Result<(), AppError> {
+    let outcome = edit_draft(&state.pool, user.id, |rules| {
+        let rule = rules
+            .iter_mut()
+            .find(|r| r.id == rule_id)
+            .ok_or("No such rule.")?;
+        rule.enabled = !rule.enabled;
+        Ok(())
+    })
+    .await?;
+    finish(outcome, "Rule switched")
+}
+
+/// What `api::delete_rule` does for the user.
+pub async fn delete_rule(
+    state: &AppState,
+    user: &CurrentUser,
+    rule_id: u32,
+) -> Result<(), AppError> {
+    let outcome = edit_draft(&state.pool, user.id, |rules| {
+        let before = rules.len();
+        rules.retain(|r| r.id != rule_id);
+        if rules.len() == before {
+            return Err("No such rule.".into());
+        }
+        Ok(())
+    })
+    .await?;
+    finish(outcome, "Rule deleted")
+}
+
+/// What `api::activate_rules` does for the user.
+pub async fn activate_rules(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let Some(row) = db::rules::get(pool, id).await? else {
+        return Err(AppError::NotFound.respond());
+    };
+    if let Err(e) = crate::server::pipeline::escalation::CompiledRules::check(&row.rules.0) {
+        return Err(AppError::Invalid(e.to_string()).respond());
+    }
+    match db::rules::activate(pool, id, user.id).await? {
+        Some(version) => {
+            tracing::info!(admin = %user.email, version, "rule version activated");
+            redirect_ok(&format!("Version {version} is now active."));
+            Ok(())
+        }
+        None => Err(AppError::Invalid("Only the draft can be activated.".into()).respond()),
+    }
+}
+
+/// What `api::save_sla` does for the user.
+pub async fn save_sla(
+    state: &AppState,
+    priority: String,
+    first_response_minutes: i32,
+    resolution_minutes: i32,
+    around_clock: Option<String>,
+) -> Result<(), AppError> {
+    if first_response_minutes <= 0 || resolution_minutes < first_response_minutes {
+        return Err(AppError::Invalid(
+            "Targets must be positive, and resolution no sooner than first response.".into(),
+        )
+        .respond());
+    }
+    let row = PolicyRow {
+        priority,
+        first_response_minutes,
+        resolution_minutes,
+        around_clock: around_clock.is_some(),
+    };
+    if !db::sla::update(&state.pool, &row).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    redirect_ok(&format!("SLA for {} saved.", row.priority));
+    Ok(())
+}
+
+/// What `api::save_hours` does for the user.
+pub async fn save_hours(
+    state: &AppState,
+    user: &CurrentUser,
+    start: String,
+    end: String,
+    utc_offset_minutes: i32,
+    days: Vec<String>,
+) -> Result<(), AppError> {
+    let minute = |t: &str| {
+        let (h, m) = t.trim().split_once(':')?;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 24 && m < 60).then_some(h * 60 + m)
+    };
+    let mut on = [false; 7];
+    for d in &days {
+        if let Some(slot) = d.parse::<usize>().ok().and_then(|i| on.get_mut(i)) {
+            *slot = true;
+        }
+    }
+    let hours = BusinessHours {
+        utc_offset_minutes,
+        days: on,
+        start_minute: minute(&start).unwrap_or(u32::MAX),
+        end_minute: minute(&end).unwrap_or(0),
+    };
+    if !hours.is_valid() {
+        return Err(AppError::Invalid(
+            "Business hours need a working day, HH:MM times with the start before the end, and an offset within ±14 h.".into(),
+        ).respond());
+    }
+    db::app_settings::set(&state.pool, db::sla::BUSINESS_HOURS, &hours, Some(user.id)).await?;
+    redirect_ok("Business hours saved.");
+    Ok(())
+}
+
+fn finish(outcome: Result<i32, String>, done: &str) -> Result<(), AppError> {
+    match outcome {
+        Ok(version) => {
+            redirect_ok(&format!("{done} in draft version {version}."));
+            Ok(())
+        }
+        Err(e) => Err(AppError::Invalid(e).respond()),
+    }
+}
+
+pub fn redirect_ok(message: &str) {
+    // The stamp makes every redirect a new URL, so the page reloads its data each time.
+    leptos_axum::redirect(&format!(
+        "/rules?ok={}&at={}",
+        crate::domain::url::encode(message),
+        chrono::Utc::now().timestamp_millis()
+    ));
 }

@@ -22,30 +22,8 @@ pub async fn save_template(
     body: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::domain::{role::Area, template::Template};
-    use crate::server::{auth, db, state::app_state};
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    let category = category.trim();
-    if category.is_empty() || category.chars().count() > 100 {
-        return Err(AppError::Invalid("A category needs 1 to 100 characters.".into()).respond());
-    }
-    Template::parse(&body).map_err(|e| AppError::Invalid(e.to_string()).respond())?;
-    let (_, version) = db::templates::insert(
-        &app_state()?.pool,
-        category,
-        body.trim_end(),
-        note.trim(),
-        Some(user.id),
-    )
-    .await?;
-    tracing::info!(user = %user.email, category, version, "reply template saved");
-    leptos_axum::redirect(&format!(
-        "/templates?category={}&ok={}&at={}",
-        crate::domain::url::encode(category),
-        crate::domain::url::encode(&format!(
-            "Saved version {version} of the \"{category}\" template."
-        )),
-        chrono::Utc::now().timestamp_millis()
-    ));
-    Ok(())
+    super::server::save_template(&app_state()?, &user, category, body, note).await
 }

@@ -1,9 +1,15 @@
 //! Builds the Templates page and fills templates from tickets.
 
-use super::{Preview, TemplateView, TemplatesOverview};
-use crate::domain::template::{Template, VARIABLES};
+use super::Preview;
+use super::TemplateView;
+use super::TemplatesOverview;
+use crate::domain::role::CurrentUser;
+use crate::domain::template::Template;
+use crate::domain::template::VARIABLES;
+use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::templates::TemplateRow;
+use crate::server::state::AppState;
 use sqlx::PgPool;
 
 fn view(r: TemplateRow) -> TemplateView {
@@ -82,4 +88,37 @@ pub async fn overview(
         editing,
         preview,
     })
+}
+
+/// What `api::save_template` does for the user.
+pub async fn save_template(
+    state: &AppState,
+    user: &CurrentUser,
+    category: String,
+    body: String,
+    note: String,
+) -> Result<(), AppError> {
+    let category = category.trim();
+    if category.is_empty() || category.chars().count() > 100 {
+        return Err(AppError::Invalid("A category needs 1 to 100 characters.".into()).respond());
+    }
+    Template::parse(&body).map_err(|e| AppError::Invalid(e.to_string()).respond())?;
+    let (_, version) = db::templates::insert(
+        &state.pool,
+        category,
+        body.trim_end(),
+        note.trim(),
+        Some(user.id),
+    )
+    .await?;
+    tracing::info!(user = %user.email, category, version, "reply template saved");
+    leptos_axum::redirect(&format!(
+        "/templates?category={}&ok={}&at={}",
+        crate::domain::url::encode(category),
+        crate::domain::url::encode(&format!(
+            "Saved version {version} of the \"{category}\" template."
+        )),
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
 }

@@ -3,5 +3,7 @@
 pub mod api;
 pub mod detail;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use crate::domain::ticket_view::*;

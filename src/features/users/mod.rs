@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use crate::domain::Role;
 use serde::{Deserialize, Serialize};

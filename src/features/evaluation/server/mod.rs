@@ -5,9 +5,12 @@ pub mod upload;
 
 use super::*;
 use crate::domain::metrics::Metrics;
+use crate::domain::role::CurrentUser;
 use crate::domain::EngineKind;
+use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::evaluations::RunRow;
+use crate::server::jobs;
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine;
 use crate::server::state::AppState;
@@ -210,4 +213,116 @@ pub async fn run_detail(
         can_tune,
         peers,
     }))
+}
+
+/// What `api::start_run` does for the user.
+pub async fn start_run(
+    state: &AppState,
+    user: &CurrentUser,
+    set_id: i64,
+    engine: String,
+) -> Result<(), AppError> {
+    let choice =
+        super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
+    match jobs::runs::start(&state.jobs, set_id, choice, Some(user.id)).await {
+        Ok(id) => leptos_axum::redirect(&format!("/evaluation/runs/{id}")),
+        Err(e) => back_with_error(&e),
+    }
+    Ok(())
+}
+
+/// What `api::train_model` does for the user.
+pub async fn train_model(
+    state: &AppState,
+    user: &CurrentUser,
+    set_id: i64,
+    features: String,
+) -> Result<(), AppError> {
+    if jobs::train::parse_features(&features).is_none() {
+        return Err(AppError::Invalid("Unknown feature set.".into()));
+    }
+    match jobs::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
+        Ok(_) => leptos_axum::redirect(&format!(
+            "/evaluation?ok={}",
+            crate::domain::url::encode(
+                "Training queued: the model and its evaluation run appear here when done."
+            )
+        )),
+        Err(e) => back_with_error(&e),
+    }
+    Ok(())
+}
+
+/// What `api::activate_engine` does for the user.
+pub async fn activate_engine(
+    state: &AppState,
+    user: &CurrentUser,
+    engine: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    let choice =
+        super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
+    let back = match back.as_deref() {
+        Some("/prompts") => "/prompts",
+        _ => "/evaluation",
+    };
+    let options = engine_options(state).await?;
+    let evaluated = options
+        .iter()
+        .any(|o| o.value == engine && (o.macro_f1.is_some() || engine == "lexicon"));
+    if !evaluated {
+        leptos_axum::redirect(&format!(
+            "{back}?error={}",
+            crate::domain::url::encode(
+                "Run an evaluation of this version on a gold set before making it active."
+            )
+        ));
+        return Ok(());
+    }
+    db::app_settings::set(
+        &state.pool,
+        db::app_settings::ACTIVE_SENTIMENT,
+        &choice,
+        Some(user.id),
+    )
+    .await?;
+    tracing::info!(admin = %user.email, engine, "active sentiment engine changed");
+    leptos_axum::redirect(&format!(
+        "{back}?ok={}",
+        crate::domain::url::encode("New tickets are now scored with this engine.")
+    ));
+    Ok(())
+}
+
+/// What `api::set_from_tickets` does for the user.
+pub async fn set_from_tickets(
+    state: &AppState,
+    user: &CurrentUser,
+    name: String,
+    limit: i64,
+) -> Result<(), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(AppError::Invalid(
+            "Give the set a name of up to 100 characters.".into(),
+        ));
+    }
+    let pool = &state.pool;
+    let set_id = db::labelled::ensure(pool, name, "tickets", Some(user.id)).await?;
+    let added =
+        db::labelled::add_from_tickets(pool, set_id, limit.clamp(1, 100_000), Some(user.id))
+            .await?;
+    leptos_axum::redirect(&format!(
+        "/evaluation?ok={}",
+        crate::domain::url::encode(&format!("{added} tickets added to {name}."))
+    ));
+    Ok(())
+}
+
+fn back_with_error(e: &anyhow::Error) {
+    tracing::warn!(error = ?e, "evaluation request refused");
+    leptos_axum::redirect(&format!(
+        "/evaluation?error={}",
+        crate::domain::url::encode(&user_message(e))
+    ));
 }

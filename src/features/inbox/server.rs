@@ -1,0 +1,121 @@
+//! Server side of the inbox page: what its server functions do once the role is checked.
+
+use crate::domain::role::CurrentUser;
+use crate::error::AppError;
+use crate::server::db;
+use crate::server::db::escalations;
+use crate::server::db::escalations::Claim;
+use crate::server::state::AppState;
+use sqlx::PgPool;
+
+/// What `api::claim` does for the user.
+pub async fn claim(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    match escalations::claim(&state.pool, ticket_id, user.id).await? {
+        Claim::Claimed => {
+            done(ticket_id, back.as_deref(), "Claimed: it is yours.");
+            Ok(())
+        }
+        Claim::Taken(name) => {
+            Err(AppError::Invalid(format!("{name} has already claimed this ticket.")).respond())
+        }
+        Claim::NotFound => Err(AppError::Invalid("This escalation is not open.".into()).respond()),
+    }
+}
+
+/// What `api::assign` does for the user.
+pub async fn assign(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ticket_id: i64,
+    assignee_id: Option<i64>,
+) -> Result<(), AppError> {
+    let assignee = match assignee_id {
+        Some(id) => {
+            let agents = db::inbox::agents(pool).await?;
+            let name = agents.into_iter().find(|(a, _)| *a == id).map(|(_, n)| n);
+            Some((
+                id,
+                name.ok_or_else(|| AppError::Invalid("No such active user.".into()).respond())?,
+            ))
+        }
+        None => None,
+    };
+    let who = assignee.as_ref().map(|(id, n)| (*id, n.as_str()));
+    if !db::escalations::assign(pool, ticket_id, user.id, who).await? {
+        return Err(AppError::Invalid("This escalation is not open.".into()).respond());
+    }
+    let message = match &assignee {
+        Some((_, name)) => format!("Assigned to {name}."),
+        None => "Back in the queue.".into(),
+    };
+    done(ticket_id, None, &message);
+    Ok(())
+}
+
+/// What `api::send_reply` does for the user.
+pub async fn send_reply(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    body: String,
+) -> Result<(), AppError> {
+    let body = text(&body, "A reply")?;
+    let pool = &state.pool;
+    if db::tickets::detail(pool, ticket_id, 0).await?.is_none() {
+        return Err(AppError::NotFound.respond());
+    }
+    let email = state.settings.mail.as_ref().map(|m| m.message_id());
+    let (_, to) = crate::server::pipeline::respond::send::send_agent_reply(
+        pool,
+        ticket_id,
+        user.id,
+        body,
+        email.as_deref(),
+    )
+    .await?;
+    let message =
+        crate::server::pipeline::respond::send::sent_message(email.is_some(), to.as_deref());
+    done(ticket_id, None, &message);
+    Ok(())
+}
+
+/// What `api::resolve` does for the user.
+pub async fn resolve(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    needed: String,
+    note: String,
+) -> Result<(), AppError> {
+    let verdict = needed != "no";
+    if !db::escalations::resolve(&state.pool, ticket_id, user.id, verdict, note.trim()).await? {
+        return Err(AppError::Invalid("This escalation is not open.".into()).respond());
+    }
+    done(ticket_id, None, "Resolved.");
+    Ok(())
+}
+
+pub fn text<'a>(body: &'a str, what: &str) -> Result<&'a str, AppError> {
+    let body = body.trim();
+    if body.is_empty() || body.len() > 20_000 {
+        return Err(AppError::Invalid(format!("{what} needs 1 to 20,000 characters.")).respond());
+    }
+    Ok(body)
+}
+
+pub fn done(ticket_id: i64, back: Option<&str>, message: &str) {
+    let message = crate::domain::url::encode(message);
+    // The stamp makes every redirect a new URL, so the page reloads its data each time.
+    let stamp = chrono::Utc::now().timestamp_millis();
+    match back {
+        Some("inbox") => leptos_axum::redirect(&format!("/inbox?ok={message}&at={stamp}")),
+        _ => leptos_axum::redirect(&format!(
+            "/tickets/{ticket_id}?ok={message}&at={stamp}#escalation"
+        )),
+    }
+}

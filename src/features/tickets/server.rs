@@ -1,0 +1,56 @@
+//! Server side of the tickets page: what its server functions do once the role is checked.
+
+use super::TicketList;
+use super::TicketQuery;
+use crate::domain::role::CurrentUser;
+use crate::domain::SentimentLabel;
+use crate::error::AppError;
+use crate::server::db;
+use crate::server::state::AppState;
+
+/// What `api::list_tickets` does for the user.
+pub async fn list_tickets(state: &AppState, query: TicketQuery) -> Result<TicketList, AppError> {
+    let (rows, next_cursor) = db::tickets::list(&state.pool, &query, PAGE_SIZE).await?;
+    let total = db::tickets::count(&state.pool, &query).await?;
+    let products = db::tickets::products(&state.pool).await?;
+    let cluster = match query.cluster {
+        Some(id) => db::clusters::label(&state.pool, id).await?,
+        None => None,
+    };
+    Ok(TicketList {
+        cluster,
+        rows,
+        total,
+        next_cursor,
+        products,
+    })
+}
+
+/// What `api::correct_sentiment` does for the user.
+pub async fn correct_sentiment(
+    state: &AppState,
+    user: &CurrentUser,
+    ticket_id: i64,
+    label: String,
+) -> Result<(), AppError> {
+    let label = SentimentLabel::parse(&label)
+        .ok_or_else(|| AppError::Invalid("Unknown sentiment.".into()))?;
+    let pool = &state.pool;
+    let set_id = db::labelled::ensure(
+        pool,
+        db::labelled::CORRECTIONS_SET,
+        "corrections",
+        Some(user.id),
+    )
+    .await?;
+    db::labelled::correct_ticket(pool, set_id, ticket_id, label.as_str(), user.id).await?;
+    tracing::info!(user = %user.email, ticket_id, %label, "sentiment corrected");
+    leptos_axum::redirect(&format!(
+        "/tickets/{ticket_id}?ok=Saved&at={}",
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
+}
+
+/// Rows per page of the ticket list.
+pub const PAGE_SIZE: i64 = 50;

@@ -1,0 +1,51 @@
+//! Server side of the tokens page: what its server functions do once the role is checked.
+
+use super::CreatedToken;
+use super::TokenView;
+use crate::domain::role::CurrentUser;
+use crate::error::AppError;
+use crate::server::auth;
+use crate::server::db;
+use crate::server::state::AppState;
+
+/// What `api::list_tokens` does for the user.
+pub async fn list_tokens(state: &AppState, user: &CurrentUser) -> Result<Vec<TokenView>, AppError> {
+    let rows = db::api_tokens::of_user(&state.pool, user.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        })
+        .collect())
+}
+
+/// What `api::create_token` does for the user.
+pub async fn create_token(
+    state: &AppState,
+    user: &CurrentUser,
+    name: String,
+) -> Result<CreatedToken, AppError> {
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Invalid(
+            "Name the token (up to 100 characters), e.g. after the system that will use it.".into(),
+        ));
+    }
+    let token = format!("tl_{}", crate::server::random::token());
+    let prefix: String = token.chars().take(10).collect();
+    db::api_tokens::insert(
+        &state.pool,
+        user.id,
+        &name,
+        &auth::token_hash(&token),
+        &prefix,
+    )
+    .await?;
+    tracing::info!(user = %user.email, token = %prefix, "API token created");
+    Ok(CreatedToken { name, token })
+}
