@@ -19,9 +19,6 @@ pub(crate) mod cat {
     pub const BILLING: usize = 0;
     pub const REFUND: usize = 1;
     pub const SHIPPING: usize = 2;
-    pub const ACCOUNT: usize = 3;
-    pub const SOFTWARE: usize = 6;
-    pub const CANCELLATION: usize = 9;
 }
 
 /// One product: its line, relative ticket volume and list price in dollars.

@@ -3,8 +3,8 @@
 use super::phrasing::TEXTS;
 use super::slots::Slots;
 use super::tone;
+use super::vocabulary::one;
 use crate::domain::{Channel, SentimentLabel};
-use rand::seq::SliceRandom;
 use rand::Rng;
 
 /// What the text has to express.
@@ -18,18 +18,13 @@ pub(crate) struct Voice {
     pub channel: Channel,
 }
 
-/// Picks one entry of a non-empty bank (empty banks yield "").
-fn one<'a>(rng: &mut impl Rng, bank: &[&'a str]) -> &'a str {
-    bank.choose(rng).copied().unwrap_or("")
-}
-
 /// The subject line.
 pub(crate) fn subject(rng: &mut impl Rng, voice: &Voice, slots: &Slots) -> String {
-    let plain = slots.fill(one(rng, TEXTS[voice.category].subjects));
+    let plain = slots.fill(one(rng, &TEXTS[voice.category].subjects));
     let decoration = match voice.sentiment {
         SentimentLabel::Negative if voice.escalate && rng.gen_bool(0.5) => "URGENT: {s}",
-        SentimentLabel::Negative if rng.gen_bool(0.3) => one(rng, tone::SUBJECT_NEGATIVE),
-        SentimentLabel::Positive if rng.gen_bool(0.3) => one(rng, tone::SUBJECT_POSITIVE),
+        SentimentLabel::Negative if rng.gen_bool(0.3) => one(rng, &tone::SUBJECT_NEGATIVE),
+        SentimentLabel::Positive if rng.gen_bool(0.3) => one(rng, &tone::SUBJECT_POSITIVE),
         _ => "{s}",
     };
     decoration.replace("{s}", &plain)
@@ -40,7 +35,7 @@ pub(crate) fn body(rng: &mut impl Rng, voice: &Voice, slots: &Slots) -> String {
     let text = TEXTS[voice.category];
     // (keep-rank, sentence): when there are more than five, the highest ranks are dropped first.
     let mut parts: Vec<(u8, String)> = Vec::with_capacity(8);
-    let mut opener = slots.fill(one(rng, text.openers));
+    let mut opener = slots.fill(one(rng, &text.openers));
     let strong = rng.gen_bool(0.45);
     let negative = voice.sentiment == SentimentLabel::Negative;
     if negative && strong && rng.gen_bool(0.35) && opener.ends_with('.') {
@@ -56,49 +51,49 @@ pub(crate) fn body(rng: &mut impl Rng, voice: &Voice, slots: &Slots) -> String {
         SentimentLabel::Negative => {
             let first = rng.gen_bool(0.25);
             if first {
-                parts.push((0, slots.fill(one(rng, tone_bank))));
+                parts.push((0, slots.fill(one(rng, &tone_bank))));
             }
             parts.push((0, opener));
             if rng.gen_bool(0.5) {
-                parts.push((4, slots.fill(one(rng, text.details))));
+                parts.push((4, slots.fill(one(rng, &text.details))));
             }
             add_context(rng, voice, slots, &mut parts);
             if !first {
-                parts.push((0, slots.fill(one(rng, tone_bank))));
+                parts.push((0, slots.fill(one(rng, &tone_bank))));
             }
             if rng.gen_bool(0.2) {
-                parts.push((5, slots.fill(one(rng, tone::NEGATIVE_MILD))));
+                parts.push((5, slots.fill(one(rng, &tone::NEGATIVE_MILD))));
             }
             if rng.gen_bool(0.5) {
-                parts.push((3, slots.fill(one(rng, text.asks))));
+                parts.push((3, slots.fill(one(rng, &text.asks))));
             }
         }
         SentimentLabel::Neutral => {
             parts.push((0, opener));
             if rng.gen_bool(0.6) {
-                parts.push((4, slots.fill(one(rng, text.details))));
+                parts.push((4, slots.fill(one(rng, &text.details))));
             }
             add_context(rng, voice, slots, &mut parts);
             if rng.gen_bool(0.35) {
-                parts.push((5, slots.fill(one(rng, tone::NEUTRAL))));
+                parts.push((5, slots.fill(one(rng, &tone::NEUTRAL))));
             }
             if rng.gen_bool(0.75) {
-                parts.push((3, slots.fill(one(rng, text.asks))));
+                parts.push((3, slots.fill(one(rng, &text.asks))));
             }
         }
         SentimentLabel::Positive => {
-            let praise = slots.fill(one(rng, tone::POSITIVE));
+            let praise = slots.fill(one(rng, &tone::POSITIVE));
             let praise_first = rng.gen_bool(0.7);
             if praise_first {
                 parts.push((0, praise.clone()));
             }
             parts.push((0, opener));
             if rng.gen_bool(0.3) {
-                parts.push((4, slots.fill(one(rng, text.details))));
+                parts.push((4, slots.fill(one(rng, &text.details))));
             }
             add_context(rng, voice, slots, &mut parts);
             if rng.gen_bool(0.8) {
-                parts.push((3, slots.fill(one(rng, text.asks))));
+                parts.push((3, slots.fill(one(rng, &text.asks))));
             }
             if !praise_first {
                 parts.push((0, praise));
@@ -130,7 +125,7 @@ pub(crate) fn body(rng: &mut impl Rng, voice: &Voice, slots: &Slots) -> String {
 /// Follow-up remark and incident cause, when they apply.
 fn add_context(rng: &mut impl Rng, voice: &Voice, slots: &Slots, parts: &mut Vec<(u8, String)>) {
     if voice.follow_up && voice.sentiment != SentimentLabel::Positive {
-        parts.push((2, slots.fill(one(rng, tone::FOLLOW_UPS))));
+        parts.push((2, slots.fill(one(rng, &tone::FOLLOW_UPS))));
     }
     if let Some(causes) = voice.causes {
         parts.push((1, slots.fill(one(rng, causes))));
@@ -148,7 +143,7 @@ fn frame(rng: &mut impl Rng, voice: &Voice, slots: &Slots, text: &str) -> String
     };
     let mut out = String::with_capacity(text.len() + 48);
     if rng.gen_bool(greet) {
-        out.push_str(one(rng, tone::GREETINGS));
+        out.push_str(one(rng, &tone::GREETINGS));
         out.push_str("\n\n");
     }
     out.push_str(text);
@@ -159,7 +154,7 @@ fn frame(rng: &mut impl Rng, voice: &Voice, slots: &Slots, text: &str) -> String
             tone::SIGN_OFFS
         };
         out.push_str("\n\n");
-        out.push_str(&slots.fill(one(rng, bank)));
+        out.push_str(&slots.fill(one(rng, &bank)));
     }
     out
 }

@@ -9,11 +9,10 @@ mod lifecycle;
 mod mix;
 mod people;
 mod phrasing;
-mod phrasing_devices;
-mod phrasing_orders;
 mod replies;
 mod slots;
 mod tone;
+mod vocabulary;
 
 #[cfg(test)]
 mod tests;

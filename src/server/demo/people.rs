@@ -1,93 +1,14 @@
 //! Who writes in and who answers: a skewed customer pool (computed, not stored) and the agents.
 
+use super::vocabulary::Words;
 use rand::Rng;
 
-const FIRST: &[&str] = &[
-    "Emma", "Liam", "Olivia", "Noah", "Ava", "Ethan", "Sophia", "Mason", "Isabella", "Lucas",
-    "Mia", "Logan", "Amelia", "James", "Harper", "Benjamin", "Evelyn", "Elijah", "Abigail",
-    "Oliver", "Emily", "Jacob", "Ella", "Daniel", "Chloe", "Henry", "Grace", "Samuel", "Zoe",
-    "David", "Hannah", "Joseph", "Aria", "Carter", "Layla", "Owen", "Nora", "Wyatt", "Lily",
-    "Gabriel", "Priya", "Arjun", "Mei", "Hiroshi", "Fatima", "Omar", "Sofia", "Mateo", "Ingrid",
-    "Lars", "Chiara", "Marco", "Aisha", "Kwame", "Elena", "Ivan", "Leila", "Tomas", "Nadia",
-    "Rafael",
-];
+const FIRST: Words = Words("people/first names");
 
-const LAST: &[&str] = &[
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Rodriguez",
-    "Martinez",
-    "Hernandez",
-    "Lopez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Thompson",
-    "White",
-    "Harris",
-    "Clark",
-    "Lewis",
-    "Robinson",
-    "Walker",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Scott",
-    "Green",
-    "Baker",
-    "Adams",
-    "Nelson",
-    "Patel",
-    "Sharma",
-    "Chen",
-    "Wang",
-    "Kim",
-    "Nguyen",
-    "Tanaka",
-    "Silva",
-    "Rossi",
-    "Muller",
-    "Schmidt",
-    "Novak",
-    "Kowalski",
-    "Jensen",
-    "Larsen",
-    "Dubois",
-    "Moreau",
-    "Costa",
-    "Haddad",
-    "Okafor",
-    "Mensah",
-    "Ivanova",
-    "Hughes",
-    "Murphy",
-];
+const LAST: Words = Words("people/last names");
 
 /// Support agents who sign the replies.
-pub(crate) const AGENTS: &[&str] = &[
-    "Maya",
-    "Jonas",
-    "Priscilla",
-    "Devin",
-    "Aiko",
-    "Samir",
-    "Beatriz",
-    "Conor",
-    "Ruth",
-    "Felix",
-];
+pub(crate) const AGENTS: Words = Words("people/agents");
 
 /// A customer, derived from the pool seed and a customer number.
 #[derive(Debug, Clone, PartialEq)]

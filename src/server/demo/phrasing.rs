@@ -1,132 +1,73 @@
-//! What customers write: sentence banks in category order and each product line's vocabulary.
+//! What customers write: sentence banks in category order and each product line's vocabulary
+//! (`data/demo/tickets.txt` and `details.txt`).
 
-use super::phrasing_devices as devices;
-use super::phrasing_orders as orders;
+use super::vocabulary::{Pairs, Words};
 
 /// The sentence banks of one category, in [`super::catalog::CATEGORIES`] order.
+#[derive(Clone, Copy)]
 pub(crate) struct CategoryText {
-    pub subjects: &'static [&'static str],
+    pub subjects: Words,
     /// The sentence that states the problem; every ticket has one.
-    pub openers: &'static [&'static str],
+    pub openers: Words,
     /// Extra facts the customer adds.
-    pub details: &'static [&'static str],
+    pub details: Words,
     /// What the customer asks for.
-    pub asks: &'static [&'static str],
+    pub asks: Words,
 }
 
-pub(crate) const TEXTS: [&CategoryText; 10] = [
-    &orders::BILLING,
-    &orders::REFUND,
-    &orders::SHIPPING,
-    &devices::ACCOUNT,
-    &devices::CONNECTIVITY,
-    &devices::HARDWARE,
-    &devices::SOFTWARE,
-    &devices::SETUP,
-    &devices::FEATURE,
-    &orders::CANCELLATION,
+/// The banks of a category in `data/demo/tickets.txt`.
+macro_rules! category_text {
+    ($name:literal) => {
+        CategoryText {
+            subjects: Words(concat!("tickets/", $name, ": subjects")),
+            openers: Words(concat!("tickets/", $name, ": openers")),
+            details: Words(concat!("tickets/", $name, ": details")),
+            asks: Words(concat!("tickets/", $name, ": asks")),
+        }
+    };
+}
+
+pub(crate) const TEXTS: [CategoryText; 10] = [
+    category_text!("billing"),
+    category_text!("refund"),
+    category_text!("shipping"),
+    category_text!("account access"),
+    category_text!("connectivity"),
+    category_text!("hardware defect"),
+    category_text!("software bug"),
+    category_text!("setup"),
+    category_text!("feature request"),
+    category_text!("cancellation"),
 ];
 
 /// Per product line (catalogue order): how a connection is named (adjective, target).
-pub(crate) const CONNECTIONS: [&[(&str, &str)]; 6] = [
-    &[
-        ("Wi-Fi", "my Wi-Fi"),
-        ("Wi-Fi", "the router"),
-        ("network", "my home network"),
-    ],
-    &[("Bluetooth", "my phone"), ("Bluetooth", "my laptop")],
-    &[("Bluetooth", "my phone"), ("Bluetooth", "the Pulse app")],
-    &[
-        ("Wi-Fi", "my Wi-Fi"),
-        ("Wi-Fi", "the docking station"),
-        ("Bluetooth", "my headphones"),
-    ],
-    &[
-        ("Wi-Fi", "my Wi-Fi"),
-        ("5G", "the mobile network"),
-        ("Bluetooth", "my car"),
-    ],
-    &[("server", "the server"), ("network", "the service")],
+pub(crate) const CONNECTIONS: [Pairs; 6] = [
+    Pairs("details/connections: Smart Home"),
+    Pairs("details/connections: Audio"),
+    Pairs("details/connections: Wearables"),
+    Pairs("details/connections: Computing"),
+    Pairs("details/connections: Mobile"),
+    Pairs("details/connections: Software & Subscriptions"),
 ];
 
 /// Per product line: parts that break.
-pub(crate) const PARTS: [&[&str]; 6] = [
-    &[
-        "power adapter",
-        "status LED",
-        "mounting bracket",
-        "motion sensor",
-        "reset button",
-    ],
-    &[
-        "left earbud",
-        "right earbud",
-        "charging case",
-        "headband",
-        "volume button",
-    ],
-    &[
-        "display",
-        "heart-rate sensor",
-        "strap clasp",
-        "charging puck",
-        "side button",
-    ],
-    &["keyboard", "hinge", "trackpad", "battery", "USB-C port"],
-    &[
-        "screen",
-        "USB-C port",
-        "rear camera",
-        "battery",
-        "power button",
-    ],
-    &["license key", "download"],
+pub(crate) const PARTS: [Words; 6] = [
+    Words("details/parts: Smart Home"),
+    Words("details/parts: Audio"),
+    Words("details/parts: Wearables"),
+    Words("details/parts: Computing"),
+    Words("details/parts: Mobile"),
+    Words("details/parts: Software & Subscriptions"),
 ];
 
 /// Per product line: features customers ask for.
-pub(crate) const FEATURES: [&[&str]; 6] = [
-    &[
-        "a vacation mode",
-        "schedules based on sunset",
-        "scene support for multiple rooms",
-        "a local-only mode without the cloud",
-        "energy usage reports",
-    ],
-    &[
-        "a custom equaliser",
-        "multipoint pairing with three devices",
-        "a low-latency gaming mode",
-        "an adjustable noise cancelling level",
-        "battery level on the case",
-    ],
-    &[
-        "a sleep score history",
-        "custom watch faces",
-        "offline maps",
-        "swim lap detection",
-        "a silent alarm",
-    ],
-    &[
-        "a battery care mode",
-        "a backlit keyboard option",
-        "more ports on the dock",
-        "a quieter fan profile",
-        "pen support",
-    ],
-    &[
-        "a one-handed mode",
-        "call recording",
-        "a dual-SIM schedule",
-        "a longer software update promise",
-        "a night mode for the camera",
-    ],
-    &[
-        "offline downloads",
-        "a family plan",
-        "shared folders",
-        "a dark theme",
-        "yearly billing with a discount",
-    ],
+pub(crate) const FEATURES: [Words; 6] = [
+    Words("details/features: Smart Home"),
+    Words("details/features: Audio"),
+    Words("details/features: Wearables"),
+    Words("details/features: Computing"),
+    Words("details/features: Mobile"),
+    Words("details/features: Software & Subscriptions"),
 ];
 
 #[cfg(test)]

@@ -3,19 +3,13 @@
 use super::catalog::{cat, LINES, PRODUCTS};
 use super::people::{Customer, AGENTS};
 use super::phrasing::{CONNECTIONS, FEATURES, PARTS};
+use super::vocabulary::{one, Words};
 use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-const SYSTEMS: &[&str] = &[
-    "Android 14",
-    "Android 13",
-    "iOS 17",
-    "iOS 18",
-    "Windows 11",
-    "macOS 14",
-];
-const CODE_PREFIXES: &[&str] = &["E", "ERR-", "0x", "HD-", "C"];
+const SYSTEMS: Words = Words("details/systems");
+const CODE_PREFIXES: Words = Words("details/error code prefixes");
 
 /// Everything a template may mention; the same values are used by the ticket and its reply.
 #[derive(Debug, Clone)]
@@ -52,10 +46,6 @@ fn digits(rng: &mut impl Rng, n: u32) -> String {
     )
 }
 
-fn pick(rng: &mut impl Rng, bank: &[&'static str]) -> &'static str {
-    bank.choose(rng).copied().unwrap_or("")
-}
-
 impl Slots {
     /// Draws the details of a ticket about `product` in `category`, created on `created`.
     pub fn draw(
@@ -77,13 +67,13 @@ impl Slots {
             .copied()
             .unwrap_or(("Wi-Fi", "my Wi-Fi"));
         let date = created - Duration::days(rng.gen_range(1..40));
-        let code = format!("{}{}", pick(rng, CODE_PREFIXES), rng.gen_range(100..9999));
+        let code = format!("{}{}", one(rng, &CODE_PREFIXES), rng.gen_range(100..9999));
         Slots {
             product: prod.name,
             first: customer.first,
             name: customer.name.clone(),
             email: customer.email.clone(),
-            agent: pick(rng, AGENTS),
+            agent: one(rng, &AGENTS),
             order: format!("#HD-{}", digits(rng, 6)),
             invoice: format!("INV-{}", digits(rng, 7)),
             amount: format!("${price:.2}"),
@@ -100,11 +90,11 @@ impl Slots {
             tracking: format!("1Z{}", digits(rng, 10)),
             serial: format!("SN{:08X}", rng.gen::<u32>()),
             step: rng.gen_range(2..=6).to_string(),
-            os: pick(rng, SYSTEMS),
+            os: one(rng, &SYSTEMS),
             net,
             target,
-            part: pick(rng, PARTS[line]),
-            feature: pick(rng, FEATURES[line]),
+            part: one(rng, &PARTS[line]),
+            feature: one(rng, &FEATURES[line]),
             thing: if LINES[line].subscription {
                 "subscription"
             } else {

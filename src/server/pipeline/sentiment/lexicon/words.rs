@@ -1,10 +1,10 @@
-//! The valence table: `lexicon.txt` (word or phrase, tab, valence in -4..=4) parsed once into a map.
+//! The valence table: `data/sentiment_lexicon.txt` (word or phrase, tab, valence in -4..=4) parsed once into a map.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The data file, one `entry<TAB>valence` per line; `#` starts a comment line.
-const LEXICON_TXT: &str = include_str!("lexicon.txt");
+const LEXICON_TXT: &str = include_str!("../../../../../data/sentiment_lexicon.txt");
 
 /// Longest phrase in the table, in words.
 pub const MAX_PHRASE_WORDS: usize = 4;
