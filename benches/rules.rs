@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::time::Duration;
 use ticketlens::domain::rules::{Combine, Condition, Rule, Severity};
 use ticketlens::domain::Priority;
-use ticketlens::server::demo::{self, DemoConfig};
 use ticketlens::server::pipeline::escalation::{CompiledRules, TicketFacts};
+use ticketlens::server::tools::demo::{self, DemoConfig};
 
 const TICKETS: usize = 2_000;
 const KEYWORD_RULES: usize = 150;

@@ -3,7 +3,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     ticketlens::server::telemetry::init();
-    match ticketlens::server::cli::run().await {
+    match ticketlens::server::tools::cli::run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");

@@ -18,3 +18,20 @@ export async function login(page: Page, email: string, next = "/") {
 export async function waitForHydration(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "1");
 }
+
+/**
+ * Waits until the worker has no job queued or running (read from `/metrics`, open to loopback),
+ * so that the step after it has the machine's cores to itself: on two cores a training that
+ * starts while re-categorising, clustering and quality checks still run can take minutes.
+ */
+export async function waitForIdleWorker(page: Page, timeout = 240_000) {
+  await expect(async () => {
+    const res = await page.request.get("/metrics");
+    expect(res.ok()).toBeTruthy();
+    const busy = (await res.text())
+      .split("\n")
+      .filter((l) => l.startsWith("ticketlens_jobs{") && /state="(queued|running)"/.test(l))
+      .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
+    expect(busy).toBe(0);
+  }).toPass({ timeout, intervals: [2_000] });
+}

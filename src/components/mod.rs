@@ -1,9 +1,11 @@
 //! Shared UI pieces: the page frame with role-aware navigation, badges, errors and formatting.
 
+mod class_table;
 pub mod filter_bar;
 mod layout;
 mod loaded;
 
+pub use class_table::ClassTable;
 pub use filter_bar::{FilterBar, FilterChoices};
 pub use layout::Layout;
 pub use loaded::loaded;

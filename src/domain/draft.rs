@@ -27,6 +27,43 @@ pub struct Draft {
     pub fallback: Option<String>,
 }
 
+/// What agents did with the drafts of one method and version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Acceptance {
+    pub method: String,
+    pub version: String,
+    pub drafted: i64,
+    pub pending: i64,
+    pub sent_unchanged: i64,
+    pub sent_edited: i64,
+    pub rejected: i64,
+    /// Mean edit distance of sent drafts over their generated length (0 = unchanged).
+    pub mean_edit_ratio: Option<f64>,
+    pub mean_edit_distance: Option<f64>,
+}
+
+/// The pipeline's reply for a ticket as an agent sees it: its pending draft, else the newest one
+/// reviewed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DraftView {
+    pub id: i64,
+    pub method: String,
+    pub version: String,
+    pub body: String,
+    pub original_body: Option<String>,
+    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(json))]
+    pub sources: Vec<DraftSource>,
+    pub fallback: Option<String>,
+    pub edit_distance: Option<i32>,
+    pub reject_reason: Option<String>,
+    pub reviewer: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 impl DraftMethod {
     pub const ALL: [DraftMethod; 3] = [
         DraftMethod::Template,

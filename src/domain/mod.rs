@@ -17,6 +17,7 @@ pub mod template;
 pub mod ticket;
 pub mod ticket_view;
 pub mod url;
+pub mod webhooks;
 
 pub use engine::{EngineChoice, EngineKind};
 pub use role::Role;

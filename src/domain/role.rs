@@ -216,6 +216,27 @@ pub fn server_fn_area(endpoint: &str) -> Option<Option<Area>> {
         .map(|(_, area)| *area)
 }
 
+/// The logged-in user as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A token in the list: never the token itself, only its first characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,13 +253,4 @@ mod tests {
         assert!(!Area::Integrations.allows(Role::Manager));
         assert_eq!(Role::parse("Manager"), Some(Role::Manager));
     }
-}
-
-/// The logged-in user as the UI sees them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
 }

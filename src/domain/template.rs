@@ -4,6 +4,19 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// One version of a category's reply template, as stored and as the Templates page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TemplateVersion {
+    pub id: i64,
+    pub category: String,
+    pub version: i32,
+    pub body: String,
+    pub note: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub author: Option<String>,
+}
+
 /// The variables a template may use, with what each is filled with when the ticket lacks it.
 pub const VARIABLES: [(&str, &str); 6] = [
     ("customer_name", "there"),

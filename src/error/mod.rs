@@ -67,6 +67,16 @@ impl AppError {
         self
     }
 
+    /// `text` trimmed, or `Invalid(message)` (answered with 400) when it is empty or longer than
+    /// `max` characters.
+    pub fn check_text<'a>(text: &'a str, max: usize, message: &str) -> Result<&'a str, AppError> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > max {
+            return Err(AppError::Invalid(message.to_string()).respond());
+        }
+        Ok(text)
+    }
+
     /// Logs the whole cause chain of an internal failure and hides it from the client.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         let err = err.into();

@@ -2,14 +2,10 @@
 
 pub mod api;
 pub mod auth;
-pub mod bench;
 pub mod charts;
-pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod db;
-pub mod demo;
-pub mod eval;
 pub mod export;
 pub mod health;
 pub mod import;
@@ -20,8 +16,8 @@ pub mod metrics;
 pub mod pg;
 pub mod pipeline;
 pub mod random;
-pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tools;
 pub mod webhooks;

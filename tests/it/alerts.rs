@@ -6,9 +6,9 @@ use crate::common;
 use chrono::{Datelike, Duration, NaiveDate};
 use common::{fresh_pool, spawn_app};
 use sqlx::PgPool;
-use ticketlens::server::demo::{incidents, DemoConfig, Incident};
 use ticketlens::server::jobs::alerts;
-use ticketlens::server::seed::load_demo;
+use ticketlens::server::tools::demo::{incidents, DemoConfig, Incident};
+use ticketlens::server::tools::seed::load_demo;
 
 /// A stored alert with its names.
 #[derive(Debug, sqlx::FromRow)]

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 use ticketlens::server::jobs::{analyse, backfill, JobContext, ANALYSE};
 use ticketlens::server::pipeline::sentiment::engine::Engine;
-use ticketlens::server::{db, demo::DemoConfig, seed};
+use ticketlens::server::{db, tools::demo::DemoConfig, tools::seed};
 
 async fn context(url: &str) -> JobContext {
     let pool = db::connect(url, 5).await.unwrap();

@@ -324,8 +324,9 @@ async fn agents_send_edit_or_reject_drafts_once_and_acceptance_counts_each() {
     assert!(first_response.is_some());
 
     let acceptance = db::drafts::acceptance(&app.pool).await.unwrap();
-    let total =
-        |pick: fn(&db::drafts::AcceptanceRow) -> i64| acceptance.iter().map(pick).sum::<i64>();
+    let total = |pick: fn(&ticketlens::domain::draft::Acceptance) -> i64| {
+        acceptance.iter().map(pick).sum::<i64>()
+    };
     assert_eq!(total(|r| r.drafted), 3);
     assert_eq!(total(|r| r.sent_unchanged), 1);
     assert_eq!(total(|r| r.sent_edited), 1);

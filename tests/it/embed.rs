@@ -203,12 +203,12 @@ fn neighbour_overlap(got: &[Vec<f32>], want: &[Vec<f32>], k: usize) -> f64 {
 
 #[test]
 fn on_1000_demo_tickets_both_onnx_precisions_agree_with_the_reference() {
-    let config = ticketlens::server::demo::DemoConfig {
+    let config = ticketlens::server::tools::demo::DemoConfig {
         tickets: 1000,
         seed: 7,
         end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
     };
-    let texts: Vec<String> = ticketlens::server::demo::generate(&config)
+    let texts: Vec<String> = ticketlens::server::tools::demo::generate(&config)
         .map(|t| format!("{}\n{}", t.subject, t.body))
         .collect();
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();

@@ -1,22 +1,21 @@
-//! Escalation end to end against a real database: the analysis job escalates by every rule kind, rules are versioned, backtests count by hand, claims race, and escalated tickets never get an automatic reply.
+//! Escalation end to end against a real database: keyword rules escalate once and block automatic replies, rule versions apply to new tickets, and two agents claiming at once (facts-based rules and backtests are in `escalation_facts` and `escalation_backtest`).
 
 use crate::common;
 use chrono::{DateTime, Duration, Utc};
 use common::{spawn_app, TestApp};
 use ticketlens::domain::rules::{Combine, Condition, Rule, Severity};
-use ticketlens::domain::Priority;
-use ticketlens::features::rules::server as rules_page;
 use ticketlens::server::db;
 use ticketlens::server::db::escalations::Claim;
+use ticketlens::server::pipeline::escalation::workflow;
 
 /// A ticket to insert; the insert trigger queues its analysis.
-struct T<'a> {
-    text: &'a str,
-    priority: &'a str,
-    status: &'a str,
-    customer: Option<&'a str>,
-    created: DateTime<Utc>,
-    gold: Option<bool>,
+pub(crate) struct T<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) priority: &'a str,
+    pub(crate) status: &'a str,
+    pub(crate) customer: Option<&'a str>,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) gold: Option<bool>,
 }
 
 impl Default for T<'_> {
@@ -32,7 +31,7 @@ impl Default for T<'_> {
     }
 }
 
-async fn ticket(app: &TestApp, t: T<'_>) -> i64 {
+pub(crate) async fn ticket(app: &TestApp, t: T<'_>) -> i64 {
     let customer: Option<i64> = match t.customer {
         Some(name) => Some(
             sqlx::query_scalar(
@@ -64,7 +63,7 @@ async fn ticket(app: &TestApp, t: T<'_>) -> i64 {
     .unwrap()
 }
 
-async fn escalated(app: &TestApp, id: i64) -> Option<(String, i32)> {
+pub(crate) async fn escalated(app: &TestApp, id: i64) -> Option<(String, i32)> {
     sqlx::query_as("SELECT queue, rule_version FROM escalations WHERE ticket_id = $1")
         .bind(id)
         .fetch_optional(&app.pool)
@@ -72,7 +71,7 @@ async fn escalated(app: &TestApp, id: i64) -> Option<(String, i32)> {
         .unwrap()
 }
 
-fn rule(id: u32, name: &str, combine: Combine, conditions: Vec<Condition>) -> Rule {
+pub(crate) fn rule(id: u32, name: &str, combine: Combine, conditions: Vec<Condition>) -> Rule {
     Rule {
         id,
         name: name.into(),
@@ -85,7 +84,7 @@ fn rule(id: u32, name: &str, combine: Combine, conditions: Vec<Condition>) -> Ru
 }
 
 /// Replaces the rules with a new active version; returns its number.
-async fn activate(app: &TestApp, rules: Vec<Rule>) -> i32 {
+pub(crate) async fn activate(app: &TestApp, rules: Vec<Rule>) -> i32 {
     let admin = app.user_id("admin@example.com").await;
     let draft = db::rules::ensure_draft(&app.pool, admin).await.unwrap();
     assert!(db::rules::save_draft(&app.pool, draft.id, &rules, "test")
@@ -227,268 +226,6 @@ async fn new_rule_versions_apply_to_new_tickets_and_negation_is_respected() {
 }
 
 #[tokio::test]
-async fn repeat_contact_vip_priority_sentiment_and_sla_rules_escalate_from_stored_facts() {
-    let app = spawn_app(0).await;
-    activate(
-        &app,
-        vec![
-            rule(
-                1,
-                "Repeat",
-                Combine::Any,
-                vec![Condition::RepeatContact {
-                    tickets: 3,
-                    days: 7,
-                }],
-            ),
-            rule(
-                2,
-                "Vip",
-                Combine::All,
-                vec![
-                    Condition::Vip,
-                    Condition::PriorityIn {
-                        priorities: vec![Priority::High],
-                    },
-                ],
-            ),
-            rule(
-                3,
-                "Angry",
-                Combine::Any,
-                vec![Condition::SentimentAtMost { threshold: -0.5 }],
-            ),
-            rule(
-                4,
-                "Sla",
-                Combine::All,
-                vec![
-                    Condition::PriorityIn {
-                        priorities: vec![Priority::Urgent],
-                    },
-                    Condition::SlaRisk { percent: 80 },
-                ],
-            ),
-        ],
-    )
-    .await;
-    let now = Utc::now();
-    let days_ago = |d: i64| now - Duration::days(d);
-    // Three tickets in a week from one customer: the third escalates; an older one does not count.
-    ticket(
-        &app,
-        T {
-            customer: Some("jo"),
-            created: days_ago(30),
-            ..T::default()
-        },
-    )
-    .await;
-    let first = ticket(
-        &app,
-        T {
-            customer: Some("jo"),
-            created: days_ago(5),
-            ..T::default()
-        },
-    )
-    .await;
-    ticket(
-        &app,
-        T {
-            customer: Some("jo"),
-            created: days_ago(3),
-            ..T::default()
-        },
-    )
-    .await;
-    let third = ticket(
-        &app,
-        T {
-            customer: Some("jo"),
-            created: days_ago(1),
-            ..T::default()
-        },
-    )
-    .await;
-    sqlx::query("INSERT INTO customers (source, external_ref, vip) VALUES ('test', 'boss', true)")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let vip_low = ticket(
-        &app,
-        T {
-            customer: Some("boss"),
-            priority: "low",
-            ..T::default()
-        },
-    )
-    .await;
-    let vip_high = ticket(
-        &app,
-        T {
-            customer: Some("boss"),
-            priority: "high",
-            ..T::default()
-        },
-    )
-    .await;
-    let angry = ticket(
-        &app,
-        T {
-            text: "This is terrible, awful, the worst service ever!!!",
-            ..T::default()
-        },
-    )
-    .await;
-    // Urgent policies run around the clock with 60 minutes to respond: 2 hours is 200%.
-    let late = ticket(
-        &app,
-        T {
-            priority: "urgent",
-            created: now - Duration::hours(2),
-            ..T::default()
-        },
-    )
-    .await;
-    let fresh = ticket(
-        &app,
-        T {
-            priority: "urgent",
-            created: now - Duration::minutes(10),
-            ..T::default()
-        },
-    )
-    .await;
-    app.run_jobs().await;
-
-    assert_eq!(escalated(&app, first).await, None);
-    assert_eq!(
-        escalated(&app, third).await.map(|e| e.0),
-        Some("repeat".into())
-    );
-    assert_eq!(escalated(&app, vip_low).await, None);
-    assert_eq!(
-        escalated(&app, vip_high).await.map(|e| e.0),
-        Some("vip".into())
-    );
-    assert_eq!(
-        escalated(&app, angry).await.map(|e| e.0),
-        Some("angry".into())
-    );
-    assert_eq!(escalated(&app, late).await.map(|e| e.0), Some("sla".into()));
-    assert_eq!(escalated(&app, fresh).await, None);
-    let (created, due): (DateTime<Utc>, DateTime<Utc>) = sqlx::query_as(
-        "SELECT t.created_at, e.first_response_due FROM escalations e JOIN tickets t ON t.id = e.ticket_id
-         WHERE e.ticket_id = $1",
-    )
-    .bind(late)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(due - created, Duration::minutes(60));
-}
-
-#[tokio::test]
-async fn backtest_counts_match_a_hand_checked_fixture() {
-    let app = spawn_app(0).await;
-    let now = Utc::now();
-    let recent = |h: i64| now - Duration::hours(h);
-    let fixture = [
-        ("I will call my lawyer", Some(true)),       // Legal: TP
-        ("my lawyer says refund me", Some(true)),    // Legal + Refund: TP for both
-        ("refund please", Some(false)),              // Refund: FP
-        ("the lawyer in me is amused", Some(false)), // Legal: FP
-        ("cancel everything now", Some(true)),       // missed by both: FN
-        ("thanks for the refund", None),             // Refund fires, unlabelled
-        ("all good", Some(false)),                   // nothing: TN
-    ];
-    for (i, (text, gold)) in fixture.iter().enumerate() {
-        ticket(
-            &app,
-            T {
-                text,
-                gold: *gold,
-                status: "resolved",
-                created: recent(i as i64 + 1),
-                ..T::default()
-            },
-        )
-        .await;
-    }
-    // Outside the 10-day window: never counted.
-    ticket(
-        &app,
-        T {
-            text: "lawyer",
-            gold: Some(true),
-            created: now - Duration::days(20),
-            ..T::default()
-        },
-    )
-    .await;
-    let rules = vec![
-        rule(
-            1,
-            "Legal",
-            Combine::Any,
-            vec![Condition::Keywords {
-                terms: vec!["lawyer".into()],
-            }],
-        ),
-        rule(
-            2,
-            "Refund",
-            Combine::Any,
-            vec![Condition::Keywords {
-                terms: vec!["refund".into()],
-            }],
-        ),
-    ];
-    let sla = db::sla::settings(&app.pool).await.unwrap();
-    let report = rules_page::backtest(&app.pool, 9, &rules, 10, &sla)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (report.tickets, report.labelled, report.known_escalations),
-        (7, 6, 3)
-    );
-    let t = &report.total;
-    assert_eq!(
-        (
-            t.fired,
-            t.true_positives,
-            t.false_positives,
-            t.false_negatives
-        ),
-        (5, 2, 2, 1)
-    );
-    let legal = &report.rules[0];
-    assert_eq!(
-        (
-            legal.fired,
-            legal.true_positives,
-            legal.false_positives,
-            legal.false_negatives
-        ),
-        (3, 2, 1, 1)
-    );
-    assert_eq!(legal.precision(), Some(2.0 / 3.0));
-    let refund = &report.rules[1];
-    assert_eq!(
-        (
-            refund.fired,
-            refund.true_positives,
-            refund.false_positives,
-            refund.false_negatives
-        ),
-        (3, 1, 1, 2)
-    );
-    assert_eq!(refund.recall(), Some(1.0 / 3.0));
-}
-
-#[tokio::test]
 async fn two_agents_claiming_at_once_exactly_one_wins_and_the_other_learns_who() {
     let app = spawn_app(0).await;
     let mut ids = Vec::new();
@@ -509,8 +246,8 @@ async fn two_agents_claiming_at_once_exactly_one_wins_and_the_other_learns_who()
     let manager = app.user_id("manager@example.com").await;
     for id in ids {
         let (a, b) = tokio::join!(
-            db::escalations::claim(&app.pool, id, agent),
-            db::escalations::claim(&app.pool, id, manager)
+            workflow::claim(&app.pool, id, agent),
+            workflow::claim(&app.pool, id, manager)
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         let winners = [&a, &b].iter().filter(|c| ***c == Claim::Claimed).count();

@@ -212,7 +212,7 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
 
 #[tokio::test]
 async fn demo_csv_round_trips_through_the_ticketlens_layout() {
-    use ticketlens::server::demo::{self, DemoConfig};
+    use ticketlens::server::tools::demo::{self, DemoConfig};
     let pool = fresh_pool().await;
     let cfg = DemoConfig {
         tickets: 1500,
@@ -221,7 +221,7 @@ async fn demo_csv_round_trips_through_the_ticketlens_layout() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.csv");
-    ticketlens::server::bench::write_demo_csv(&cfg, &path).unwrap();
+    ticketlens::server::tools::bench::write_demo_csv(&cfg, &path).unwrap();
     let r = run(&pool, std::fs::File::open(&path).unwrap(), None).await;
     assert_eq!(
         (r.format.as_str(), r.inserted, r.skipped),

@@ -4,7 +4,7 @@
 use crate::common::{fresh_database, model_dir};
 use std::process::Stdio;
 use std::time::Duration;
-use ticketlens::server::{db, demo::DemoConfig, seed};
+use ticketlens::server::{db, tools::demo::DemoConfig, tools::seed};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Starts `ticketlens worker` connecting as `name` (serving `/metrics` on `metrics_port` when

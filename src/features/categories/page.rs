@@ -2,7 +2,7 @@
 
 use super::api::{load_categories, ActivateCategoryModel, TrainCategories};
 use super::{CategoriesOverview, CategoryModelView};
-use crate::components::{action_error, fmt_count, fmt_time, loaded, Badge};
+use crate::components::{action_error, fmt_count, fmt_time, loaded, Badge, ClassTable};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -118,21 +118,6 @@ fn Models(models: Vec<CategoryModelView>, active: Option<i64>) -> impl IntoView 
 fn Details(m: CategoryModelView, active: Option<i64>) -> impl IntoView {
     let activate = ServerAction::<ActivateCategoryModel>::new();
     let is_active = Some(m.id) == active;
-    let classes = m
-        .per_class
-        .iter()
-        .map(|c| {
-            view! {
-                <tr>
-                    <td>{c.label.clone()}</td>
-                    <td class="num">{format!("{:.3}", c.precision)}</td>
-                    <td class="num">{format!("{:.3}", c.recall)}</td>
-                    <td class="num">{format!("{:.3}", c.f1)}</td>
-                    <td class="num">{c.support}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <section class="card" data-testid="category-model">
             <h2>{format!("Model v{} ({})", m.version, m.engine)}</h2>
@@ -152,10 +137,7 @@ fn Details(m: CategoryModelView, active: Option<i64>) -> impl IntoView {
                     {action_error(activate.value())}
                 }.into_any()
             }}
-            <table class="grid">
-                <thead><tr><th>"Category"</th><th>"Precision"</th><th>"Recall"</th><th>"F1"</th><th>"Held-out tickets"</th></tr></thead>
-                <tbody>{classes}</tbody>
-            </table>
+            <ClassTable classes=m.per_class.clone() label="Category" support="Held-out tickets" class="grid"/>
             {m.confusion_svg.clone().map(|svg| view! { <figure class="chart" data-testid="category-confusion" inner_html=svg></figure> })}
         </section>
     }

@@ -128,10 +128,7 @@ pub async fn correct_category(
     ticket_id: i64,
     category: String,
 ) -> Result<(), AppError> {
-    let category = category.trim();
-    if category.is_empty() || category.chars().count() > 100 {
-        return Err(AppError::Invalid("A category needs 1 to 100 characters.".into()).respond());
-    }
+    let category = AppError::check_text(&category, 100, "A category needs 1 to 100 characters.")?;
     db::categories::correct(&state.pool, ticket_id, category, user.id).await?;
     tracing::info!(user = %user.email, ticket_id, category, "category corrected");
     leptos_axum::redirect(&format!(

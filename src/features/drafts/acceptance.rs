@@ -1,7 +1,7 @@
 //! The draft acceptance table shown beside the evaluation runs: per method and version, how often agents sent drafts unchanged, edited or rejected them.
 
 use super::api::load_acceptance;
-use super::AcceptanceView;
+use super::Acceptance;
 use crate::components::loaded;
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ fn share(n: i64, of: i64) -> String {
 }
 
 #[component]
-fn Table(rows: Vec<AcceptanceView>) -> impl IntoView {
+fn Table(rows: Vec<Acceptance>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No drafts yet."</p> }.into_any();
     }

@@ -1,6 +1,6 @@
 //! Server functions for drafts: load the reply part of a ticket, send, reject or redraft, acceptance, settings.
 
-use super::{AcceptanceView, DraftSettings, ReplyAssist};
+use super::{Acceptance, DraftSettings, ReplyAssist};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -42,7 +42,7 @@ pub async fn redraft(ticket_id: i64) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "drafts/acceptance")]
-pub async fn load_acceptance() -> Result<Vec<AcceptanceView>, AppError> {
+pub async fn load_acceptance() -> Result<Vec<Acceptance>, AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     auth::require(Area::Evaluation)?;

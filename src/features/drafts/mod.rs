@@ -7,8 +7,9 @@ pub mod panel;
 pub mod server;
 pub mod settings;
 
-use crate::domain::draft::DraftSource;
+pub use crate::domain::draft::{Acceptance, DraftView};
 use chrono::{DateTime, Utc};
+
 use serde::{Deserialize, Serialize};
 
 /// A resolved ticket near the one shown.
@@ -22,24 +23,6 @@ pub struct SimilarView {
     pub csat: Option<i16>,
 }
 
-/// The pipeline's reply for a ticket: pending, or as it was sent or rejected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DraftView {
-    pub id: i64,
-    pub method: String,
-    pub version: String,
-    pub body: String,
-    pub original_body: Option<String>,
-    pub status: String,
-    pub sources: Vec<DraftSource>,
-    pub fallback: Option<String>,
-    pub edit_distance: Option<i32>,
-    pub reject_reason: Option<String>,
-    pub reviewer: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub reviewed_at: Option<DateTime<Utc>>,
-}
-
 /// What the reply part of the Ticket page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplyAssist {
@@ -51,20 +34,6 @@ pub struct ReplyAssist {
     pub no_draft: Option<String>,
     /// The method new drafts use.
     pub method: String,
-}
-
-/// Acceptance of one method and version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AcceptanceView {
-    pub method: String,
-    pub version: String,
-    pub drafted: i64,
-    pub pending: i64,
-    pub sent_unchanged: i64,
-    pub sent_edited: i64,
-    pub rejected: i64,
-    pub mean_edit_ratio: Option<f64>,
-    pub mean_edit_distance: Option<f64>,
 }
 
 /// One version of the draft prompt.

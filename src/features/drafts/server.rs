@@ -1,8 +1,7 @@
 //! Builds the reply part of the Ticket page, the acceptance table and the draft settings from the database.
 
-use super::AcceptanceView;
+use super::Acceptance;
 use super::DraftSettings;
-use super::DraftView;
 use super::PromptVersionView;
 use super::ReplyAssist;
 use super::SimilarView;
@@ -26,10 +25,7 @@ pub async fn assist(
     ticket_id: i64,
     same_product: bool,
 ) -> anyhow::Result<Option<ReplyAssist>> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
-        .bind(ticket_id)
-        .fetch_optional(pool)
-        .await?;
+    let status = db::tickets::status(pool, ticket_id).await?;
     let Some(status) = status else {
         return Ok(None);
     };
@@ -45,23 +41,7 @@ pub async fn assist(
             csat: s.csat,
         })
         .collect();
-    let draft = db::drafts::of_ticket(pool, ticket_id)
-        .await?
-        .map(|d| DraftView {
-            id: d.id,
-            method: d.method,
-            version: d.version.unwrap_or_default(),
-            body: d.body,
-            original_body: d.original_body,
-            status: d.status,
-            sources: d.sources.0,
-            fallback: d.fallback,
-            edit_distance: d.edit_distance,
-            reject_reason: d.reject_reason,
-            reviewer: d.reviewer,
-            created_at: d.created_at,
-            reviewed_at: d.reviewed_at,
-        });
+    let draft = db::drafts::of_ticket(pool, ticket_id).await?;
     let no_draft = if draft.is_some() {
         None
     } else if db::drafts::escalated(pool, ticket_id).await? {
@@ -86,22 +66,8 @@ pub async fn assist(
     }))
 }
 
-pub async fn acceptance(pool: &PgPool) -> anyhow::Result<Vec<AcceptanceView>> {
-    Ok(db::drafts::acceptance(pool)
-        .await?
-        .into_iter()
-        .map(|r| AcceptanceView {
-            method: r.method,
-            version: r.version,
-            drafted: r.drafted,
-            pending: r.pending,
-            sent_unchanged: r.sent_unchanged,
-            sent_edited: r.sent_edited,
-            rejected: r.rejected,
-            mean_edit_ratio: r.mean_edit_ratio,
-            mean_edit_distance: r.mean_edit_distance,
-        })
-        .collect())
+pub async fn acceptance(pool: &PgPool) -> anyhow::Result<Vec<Acceptance>> {
+    Ok(db::drafts::acceptance(pool).await?)
 }
 
 pub async fn settings(pool: &PgPool, llm: Option<&LlmClient>) -> anyhow::Result<DraftSettings> {
@@ -130,10 +96,7 @@ pub async fn send_draft(
     draft_id: i64,
     body: String,
 ) -> Result<(), AppError> {
-    let body = body.trim();
-    if body.is_empty() || body.len() > 20_000 {
-        return Err(AppError::Invalid("A reply needs 1 to 20,000 characters.".into()).respond());
-    }
+    let body = AppError::check_text(&body, 20_000, "A reply needs 1 to 20,000 characters.")?;
     let email = state.settings.mail.as_ref().map(|m| m.message_id());
     match send::send_draft(
         &state.pool,
@@ -168,10 +131,7 @@ pub async fn reject_draft(
     draft_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.len() > 500 {
-        return Err(AppError::Invalid("Say why in 1 to 500 characters.".into()).respond());
-    }
+    let reason = AppError::check_text(&reason, 500, "Say why in 1 to 500 characters.")?;
     match drafts::reject(&state.pool, ticket_id, draft_id, user.id, reason).await? {
         Review::Done(_) => {
             done(ticket_id, "Draft rejected.");
@@ -224,10 +184,8 @@ pub async fn save_draft_prompt(
     template: String,
     note: String,
 ) -> Result<(), AppError> {
-    let template = template.trim();
-    if template.is_empty() || template.len() > 20_000 {
-        return Err(AppError::Invalid("A prompt needs 1 to 20,000 characters.".into()).respond());
-    }
+    let template =
+        AppError::check_text(&template, 20_000, "A prompt needs 1 to 20,000 characters.")?;
     if !template.contains("{{body}}") {
         return Err(AppError::Invalid(
             "The prompt must include {{body}}, or the model never sees the ticket.".into(),

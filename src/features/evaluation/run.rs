@@ -3,7 +3,7 @@
 use super::api::load_run;
 use super::page::fmt_score;
 use super::{Miss, RunDetail};
-use crate::components::{fmt_count, loaded};
+use crate::components::{fmt_count, loaded, ClassTable};
 use crate::features::prompts::api::AddExample;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -43,21 +43,6 @@ pub fn RunPage() -> impl IntoView {
 fn Run(r: RunDetail) -> impl IntoView {
     let s = r.summary.clone();
     let running = matches!(s.status.as_str(), "queued" | "running");
-    let classes = r
-        .classes
-        .iter()
-        .map(|c| {
-            view! {
-                <tr>
-                    <td>{c.label.clone()}</td>
-                    <td class="num">{format!("{:.3}", c.precision)}</td>
-                    <td class="num">{format!("{:.3}", c.recall)}</td>
-                    <td class="num">{format!("{:.3}", c.f1)}</td>
-                    <td class="num">{c.support}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     let per_item = if s.completed > 0 {
         r.latency_ms as f64 / s.completed as f64
     } else {
@@ -75,10 +60,7 @@ fn Run(r: RunDetail) -> impl IntoView {
                 <p data-testid="run-metrics">
                     {format!("Accuracy {} · macro-F1 {} · weighted F1 {}", fmt_score(s.accuracy), fmt_score(s.macro_f1), fmt_score(r.weighted_f1))}
                 </p>
-                <table class="grid compact">
-                    <thead><tr><th>"Class"</th><th>"Precision"</th><th>"Recall"</th><th>"F1"</th><th>"Support"</th></tr></thead>
-                    <tbody>{classes}</tbody>
-                </table>
+                <ClassTable classes=r.classes.clone() label="Class" support="Support" class="grid compact"/>
                 <p class="muted">
                     {format!("Latency {} ms in all ({per_item:.1} ms per item) · tokens {} in, {} out · {} items fell back to the offline engine",
                         fmt_count(r.latency_ms), fmt_count(r.prompt_tokens), fmt_count(r.completion_tokens), r.fallbacks)}

@@ -70,13 +70,7 @@ pub async fn resolve(ticket_id: i64, needed: String, note: String) -> Result<(),
 #[server(endpoint = "escalation/reopen")]
 pub async fn reopen(ticket_id: i64) -> Result<(), AppError> {
     use crate::domain::role::Area;
-    use crate::server::{auth, db, state::app_state};
+    use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Inbox)?;
-    if !db::escalations::reopen(&app_state()?.pool, ticket_id, user.id).await? {
-        return Err(
-            AppError::Invalid("Only a resolved escalation can be reopened.".into()).respond(),
-        );
-    }
-    super::server::done(ticket_id, None, "Reopened.");
-    Ok(())
+    super::server::reopen(&app_state()?, &user, ticket_id).await
 }

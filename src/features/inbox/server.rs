@@ -3,7 +3,6 @@
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
 use crate::server::db;
-use crate::server::db::escalations;
 use crate::server::db::escalations::Claim;
 use crate::server::state::AppState;
 use sqlx::PgPool;
@@ -15,7 +14,9 @@ pub async fn claim(
     ticket_id: i64,
     back: Option<String>,
 ) -> Result<(), AppError> {
-    match escalations::claim(&state.pool, ticket_id, user.id).await? {
+    match crate::server::pipeline::escalation::workflow::claim(&state.pool, ticket_id, user.id)
+        .await?
+    {
         Claim::Claimed => {
             done(ticket_id, back.as_deref(), "Claimed: it is yours.");
             Ok(())
@@ -46,7 +47,8 @@ pub async fn assign(
         None => None,
     };
     let who = assignee.as_ref().map(|(id, n)| (*id, n.as_str()));
-    if !db::escalations::assign(pool, ticket_id, user.id, who).await? {
+    if !crate::server::pipeline::escalation::workflow::assign(pool, ticket_id, user.id, who).await?
+    {
         return Err(AppError::Invalid("This escalation is not open.".into()).respond());
     }
     let message = match &assignee {
@@ -93,19 +95,28 @@ pub async fn resolve(
     note: String,
 ) -> Result<(), AppError> {
     let verdict = needed != "no";
-    if !db::escalations::resolve(&state.pool, ticket_id, user.id, verdict, note.trim()).await? {
+    if !crate::server::pipeline::escalation::workflow::resolve(
+        &state.pool,
+        ticket_id,
+        user.id,
+        verdict,
+        note.trim(),
+    )
+    .await?
+    {
         return Err(AppError::Invalid("This escalation is not open.".into()).respond());
     }
     done(ticket_id, None, "Resolved.");
     Ok(())
 }
 
+/// A note or reply of 1 to 20,000 characters, trimmed.
 pub fn text<'a>(body: &'a str, what: &str) -> Result<&'a str, AppError> {
-    let body = body.trim();
-    if body.is_empty() || body.len() > 20_000 {
-        return Err(AppError::Invalid(format!("{what} needs 1 to 20,000 characters.")).respond());
-    }
-    Ok(body)
+    AppError::check_text(
+        body,
+        20_000,
+        &format!("{what} needs 1 to 20,000 characters."),
+    )
 }
 
 pub fn done(ticket_id: i64, back: Option<&str>, message: &str) {
@@ -118,4 +129,17 @@ pub fn done(ticket_id: i64, back: Option<&str>, message: &str) {
             "/tickets/{ticket_id}?ok={message}&at={stamp}#escalation"
         )),
     }
+}
+
+/// What `api::reopen` does for the user.
+pub async fn reopen(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
+    if !crate::server::pipeline::escalation::workflow::reopen(&state.pool, ticket_id, user.id)
+        .await?
+    {
+        return Err(
+            AppError::Invalid("Only a resolved escalation can be reopened.".into()).respond(),
+        );
+    }
+    done(ticket_id, None, "Reopened.");
+    Ok(())
 }

@@ -9,36 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::domain::events::EVENTS;
+pub use crate::domain::webhooks::{DeliveryView, InboundView, SubscriptionView};
 
 /// Delivery states the log can be filtered by.
 pub const STATUSES: [&str; 3] = ["pending", "delivered", "dead"];
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubscriptionView {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub events: Vec<String>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub pending: i64,
-    pub delivered: i64,
-    pub dead: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryView {
-    pub id: String,
-    pub subscription: String,
-    pub kind: String,
-    pub event_id: i64,
-    pub status: String,
-    pub attempts: i32,
-    pub last_code: Option<i32>,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub next_attempt_at: DateTime<Utc>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptView {
@@ -49,13 +23,6 @@ pub struct AttemptView {
     pub status_code: Option<i32>,
     pub response_excerpt: Option<String>,
     pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InboundView {
-    pub source: String,
-    pub created_at: DateTime<Utc>,
-    pub tickets: i64,
 }
 
 /// Everything the page shows.

@@ -15,39 +15,10 @@ pub async fn integrations(
     status: Option<String>,
     delivery: Option<String>,
 ) -> Result<Integrations, AppError> {
-    use super::{AttemptView, DeliveryView, InboundView, SubscriptionView, STATUSES};
+    use super::{AttemptView, STATUSES};
     let status = status.filter(|s| STATUSES.contains(&s.as_str()));
-    let subscriptions = db::webhooks::list(pool)
-        .await?
-        .into_iter()
-        .map(|s| SubscriptionView {
-            id: s.id,
-            name: s.name,
-            url: s.url,
-            events: s.events,
-            active: s.active,
-            created_at: s.created_at,
-            pending: s.pending,
-            delivered: s.delivered,
-            dead: s.dead,
-        })
-        .collect();
-    let deliveries = db::webhooks::recent(pool, status.as_deref(), 50)
-        .await?
-        .into_iter()
-        .map(|d| DeliveryView {
-            id: d.id,
-            subscription: d.subscription,
-            kind: d.kind,
-            event_id: d.event_id,
-            status: d.status,
-            attempts: d.attempts,
-            last_code: d.last_code,
-            last_error: d.last_error,
-            created_at: d.created_at,
-            next_attempt_at: d.next_attempt_at,
-        })
-        .collect();
+    let subscriptions = db::webhooks::list(pool).await?;
+    let deliveries = db::webhooks::recent(pool, status.as_deref(), 50).await?;
     let attempts = match delivery.filter(|d| !d.is_empty()) {
         Some(id) => {
             let log = db::webhooks::attempts(pool, &id)
@@ -75,15 +46,7 @@ pub async fn integrations(
         }
         None => None,
     };
-    let inbound = db::webhooks::inbound(pool)
-        .await?
-        .into_iter()
-        .map(|i| InboundView {
-            source: i.source,
-            created_at: i.created_at,
-            tickets: i.tickets,
-        })
-        .collect();
+    let inbound = db::webhooks::inbound(pool).await?;
     Ok(Integrations {
         subscriptions,
         deliveries,
@@ -102,12 +65,8 @@ pub async fn create_subscription(
     events: Vec<String>,
 ) -> Result<Created, AppError> {
     use super::EVENTS;
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid(
-            "Name the subscription (up to 100 characters).".into(),
-        ));
-    }
+    let name = AppError::check_text(&name, 100, "Name the subscription (up to 100 characters).")?
+        .to_string();
     let url = url.trim().to_string();
     let parsed = reqwest::Url::parse(&url).ok();
     if !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {

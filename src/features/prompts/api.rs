@@ -60,11 +60,7 @@ pub async fn try_prompt(prompt_id: Option<i64>, text: String) -> Result<TryResul
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     auth::require(Area::Tuning)?;
-    let text = text.trim().to_string();
-    if text.is_empty() || text.len() > 10_000 {
-        return Err(AppError::Invalid(
-            "Paste 1 to 10,000 characters to try.".into(),
-        ));
-    }
+    let text =
+        AppError::check_text(&text, 10_000, "Paste 1 to 10,000 characters to try.")?.to_string();
     Ok(super::server::try_prompt(&app_state()?, prompt_id, text).await?)
 }

@@ -148,12 +148,8 @@ pub async fn create_prompt(
     template: String,
     note: String,
 ) -> Result<(), AppError> {
-    let template = template.trim();
-    if template.is_empty() || template.len() > 20_000 {
-        return Err(AppError::Invalid(
-            "A prompt needs 1 to 20,000 characters.".into(),
-        ));
-    }
+    let template =
+        AppError::check_text(&template, 20_000, "A prompt needs 1 to 20,000 characters.")?;
     let (_, version) =
         db::prompts::insert(&state.pool, TASK, template, note.trim(), Some(user.id)).await?;
     tracing::info!(admin = %user.email, version, "prompt version created");
@@ -213,12 +209,7 @@ pub async fn edit_example(
 
 /// A few-shot example's text, trimmed, or why it is refused.
 fn example_text(text: &str) -> Result<&str, AppError> {
-    let text = text.trim();
-    if text.is_empty() || text.len() > 5_000 {
-        return Err(AppError::Invalid(
-            "An example needs 1 to 5,000 characters.".into(),
-        ));
-    }
+    let text = AppError::check_text(text, 5_000, "An example needs 1 to 5,000 characters.")?;
     Ok(text)
 }
 

@@ -6,31 +6,21 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+pub use crate::domain::template::TemplateVersion;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TemplateView {
-    pub id: i64,
-    pub category: String,
-    pub version: i32,
-    pub body: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-    pub author: Option<String>,
-}
+use serde::{Deserialize, Serialize};
 
 /// Everything the Templates page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TemplatesOverview {
     /// The newest version of each category's template.
-    pub current: Vec<TemplateView>,
+    pub current: Vec<TemplateVersion>,
     /// Categories known from tickets and models, offered when adding a template.
     pub categories: Vec<String>,
     /// The variables a template may use.
     pub variables: Vec<String>,
     /// Versions of the category being edited, newest first.
-    pub history: Vec<TemplateView>,
+    pub history: Vec<TemplateVersion>,
     pub editing: Option<String>,
     pub preview: Option<Result<Preview, String>>,
 }

@@ -1,7 +1,7 @@
 //! Templates page view: current template per category, the editor with its history, a preview on a ticket.
 
 use super::api::{load_templates, SaveTemplate};
-use super::{TemplateView, TemplatesOverview};
+use super::{TemplateVersion, TemplatesOverview};
 use crate::components::{action_error, fmt_time, loaded, textarea_text};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -96,7 +96,7 @@ fn Templates(o: TemplatesOverview) -> impl IntoView {
 }
 
 #[component]
-fn History(versions: Vec<TemplateView>) -> impl IntoView {
+fn History(versions: Vec<TemplateVersion>) -> impl IntoView {
     (!versions.is_empty()).then(|| {
         let rows = versions
             .into_iter()

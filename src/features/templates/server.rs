@@ -1,28 +1,14 @@
 //! Builds the Templates page and fills templates from tickets.
 
 use super::Preview;
-use super::TemplateView;
 use super::TemplatesOverview;
 use crate::domain::role::CurrentUser;
 use crate::domain::template::Template;
 use crate::domain::template::VARIABLES;
 use crate::error::AppError;
 use crate::server::db;
-use crate::server::db::templates::TemplateRow;
 use crate::server::state::AppState;
 use sqlx::PgPool;
-
-fn view(r: TemplateRow) -> TemplateView {
-    TemplateView {
-        id: r.id,
-        category: r.category,
-        version: r.version,
-        body: r.body,
-        note: r.note,
-        created_at: r.created_at,
-        author: r.author,
-    }
-}
 
 /// The template for a ticket's category, filled; Err with a message for people.
 pub async fn preview(
@@ -65,11 +51,7 @@ pub async fn overview(
 ) -> anyhow::Result<TemplatesOverview> {
     let editing = category.filter(|c| !c.trim().is_empty());
     let history = match &editing {
-        Some(c) => db::templates::versions(pool, c)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect(),
+        Some(c) => db::templates::versions(pool, c).await?,
         None => Vec::new(),
     };
     let preview = match preview_ticket {
@@ -77,11 +59,7 @@ pub async fn overview(
         None => None,
     };
     Ok(TemplatesOverview {
-        current: db::templates::current(pool)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect(),
+        current: db::templates::current(pool).await?,
         categories: db::categories::known(pool).await?,
         variables: VARIABLES.iter().map(|(v, _)| v.to_string()).collect(),
         history,
@@ -98,10 +76,7 @@ pub async fn save_template(
     body: String,
     note: String,
 ) -> Result<(), AppError> {
-    let category = category.trim();
-    if category.is_empty() || category.chars().count() > 100 {
-        return Err(AppError::Invalid("A category needs 1 to 100 characters.".into()).respond());
-    }
+    let category = AppError::check_text(&category, 100, "A category needs 1 to 100 characters.")?;
     Template::parse(&body).map_err(|e| AppError::Invalid(e.to_string()).respond())?;
     let (_, version) = db::templates::insert(
         &state.pool,

@@ -10,18 +10,7 @@ use crate::server::state::AppState;
 
 /// What `api::list_tokens` does for the user.
 pub async fn list_tokens(state: &AppState, user: &CurrentUser) -> Result<Vec<TokenView>, AppError> {
-    let rows = db::api_tokens::of_user(&state.pool, user.id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| TokenView {
-            id: t.id,
-            name: t.name,
-            prefix: t.prefix,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-            revoked_at: t.revoked_at,
-        })
-        .collect())
+    Ok(db::api_tokens::of_user(&state.pool, user.id).await?)
 }
 
 /// What `api::create_token` does for the user.
@@ -30,12 +19,12 @@ pub async fn create_token(
     user: &CurrentUser,
     name: String,
 ) -> Result<CreatedToken, AppError> {
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid(
-            "Name the token (up to 100 characters), e.g. after the system that will use it.".into(),
-        ));
-    }
+    let name = AppError::check_text(
+        &name,
+        100,
+        "Name the token (up to 100 characters), e.g. after the system that will use it.",
+    )?
+    .to_string();
     let token = format!("tl_{}", crate::server::random::token());
     let prefix: String = token.chars().take(10).collect();
     db::api_tokens::insert(

@@ -250,7 +250,7 @@ pub async fn claim(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let me = user.require(Area::Inbox)?;
-    match db::escalations::claim(&state.pool, id, me.id).await? {
+    match crate::server::pipeline::escalation::workflow::claim(&state.pool, id, me.id).await? {
         Claim::Claimed => Ok(StatusCode::NO_CONTENT),
         Claim::Taken(name) => Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -300,7 +300,15 @@ pub async fn resolve(
     let me = user.require(Area::Inbox)?;
     let note = input.note.unwrap_or_default();
     let verdict = input.needed.unwrap_or(true);
-    if db::escalations::resolve(&state.pool, id, me.id, verdict, note.trim()).await? {
+    if crate::server::pipeline::escalation::workflow::resolve(
+        &state.pool,
+        id,
+        me.id,
+        verdict,
+        note.trim(),
+    )
+    .await?
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_open())
@@ -319,7 +327,7 @@ pub async fn reopen(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let me = user.require(Area::Inbox)?;
-    if db::escalations::reopen(&state.pool, id, me.id).await? {
+    if crate::server::pipeline::escalation::workflow::reopen(&state.pool, id, me.id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::new(

@@ -5,12 +5,9 @@ use plotters::prelude::*;
 
 /// A line with points of (training examples, macro-F1), on a logarithmic x axis.
 pub fn learning_curve(points: &[(usize, f64)], title: &str) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 280)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    super::svg((560, 280), title, |root| {
         let max_n = points.iter().map(|p| p.0).max().unwrap_or(1).max(2) as f64;
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(48)
@@ -41,9 +38,8 @@ pub fn learning_curve(points: &[(usize, f64)], title: &str) -> anyhow::Result<St
                 )
             }))
             .map_err(|e| anyhow!("{e}"))?;
-        root.present().map_err(|e| anyhow!("{e}"))?;
-    }
-    Ok(super::titled(svg, title))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

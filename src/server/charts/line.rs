@@ -9,13 +9,10 @@ pub fn daily_volume(points: &[(NaiveDate, i64)], title: &str) -> anyhow::Result<
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return super::empty(960, 280, title);
     };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 280)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    super::svg((960, 280), title, |root| {
         let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
         let span = (last.0 - first.0).num_days().max(1) as i32;
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(48)
@@ -45,9 +42,8 @@ pub fn daily_volume(points: &[(NaiveDate, i64)], title: &str) -> anyhow::Result<
                 RGBColor(37, 99, 235).stroke_width(2),
             ))
             .map_err(|e| anyhow!("{e}"))?;
-        root.present().map_err(|e| anyhow!("{e}"))?;
-    }
-    Ok(super::titled(svg, title))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

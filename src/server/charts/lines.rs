@@ -27,17 +27,14 @@ pub fn over_time(
     if buckets.is_empty() || series.is_empty() {
         return super::empty(960, 320, title);
     }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 320)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    super::svg((960, 320), title, |root| {
         let max = series
             .iter()
             .flat_map(|s| s.1.iter().flatten())
             .fold(0.0f64, |a, &b| a.max(b))
             .max(1.0);
         let last = buckets.len().saturating_sub(1).max(1) as i32;
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(52)
@@ -79,9 +76,8 @@ pub fn over_time(
             .position(SeriesLabelPosition::UpperLeft)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
-        root.present().map_err(|e| anyhow!("{e}"))?;
-    }
-    Ok(super::titled(svg, title))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -31,20 +31,34 @@ pub fn label_style(
         .pos(Pos::new(h, VPos::Center))
 }
 
-/// A `width` × `height` chart that only says there is nothing to draw yet.
-pub fn empty(width: u32, height: u32, title: &str) -> anyhow::Result<String> {
+/// The area a chart draws on.
+pub type Area<'a> =
+    plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Draws a `size` SVG on white with `draw`, and titles it for screen readers.
+pub fn svg(
+    size: (u32, u32),
+    title: &str,
+    draw: impl FnOnce(&Area) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
     use plotters::prelude::*;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
-        root.fill(&WHITE).map_err(|e| fail(&e))?;
-        let at = (width as i32 / 2 - 60, height as i32 / 2 - 10);
-        root.draw(&Text::new("No tickets yet", at, ("sans-serif", 16)))
-            .map_err(|e| fail(&e))?;
-        root.present().map_err(|e| fail(&e))?;
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
+        draw(&root)?;
+        root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(titled(svg, title))
+}
+
+/// A `width` × `height` chart that only says there is nothing to draw yet.
+pub fn empty(width: u32, height: u32, title: &str) -> anyhow::Result<String> {
+    svg((width, height), title, |root| {
+        let at = (width as i32 / 2 - 60, height as i32 / 2 - 10);
+        let text = plotters::element::Text::new("No tickets yet", at, ("sans-serif", 16));
+        root.draw(&text).map_err(|e| anyhow::anyhow!("{e}"))
+    })
 }
 
 /// Adds an accessible title and role to a plotters SVG document.

@@ -31,10 +31,7 @@ pub fn clusters(
     labels: &[String],
     title: &str,
 ) -> anyhow::Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (720, 480)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+    super::svg((720, 480), title, |root| {
         if points.is_empty() {
             root.draw(&Text::new(
                 "No clusters yet",
@@ -42,9 +39,7 @@ pub fn clusters(
                 ("sans-serif", 16),
             ))
             .map_err(|e| anyhow!("{e}"))?;
-            root.present().map_err(|e| anyhow!("{e}"))?;
-            drop(root);
-            return Ok(super::titled(svg, title));
+            return Ok(());
         }
         let range = |f: fn(&(usize, f32, f32)) -> f32| {
             let (lo, hi) = points
@@ -54,7 +49,7 @@ pub fn clusters(
             let pad = ((hi - lo) * 0.05).max(1e-3);
             (lo - pad)..(hi + pad)
         };
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(40)
@@ -90,9 +85,8 @@ pub fn clusters(
             .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
-        root.present().map_err(|e| anyhow!("{e}"))?;
-    }
-    Ok(super::titled(svg, title))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -270,3 +270,11 @@ pub async fn last_run(db: impl PgExecutor<'_>) -> sqlx::Result<(Option<String>, 
     .await?;
     Ok(row.unwrap_or((None, false)))
 }
+
+/// Locks the alerts against a concurrent detection run until the transaction ends.
+pub async fn lock(tx: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("LOCK TABLE alerts IN EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

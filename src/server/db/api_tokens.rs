@@ -1,19 +1,8 @@
 //! SQL for API tokens: the hash of each bearer token mapped to its user until it is revoked.
 
 use super::users::UserRow;
-use chrono::{DateTime, Utc};
-use sqlx::{FromRow, PgExecutor};
-
-/// A token as its owner sees it in the list (never the token itself).
-#[derive(Debug, Clone, PartialEq, FromRow)]
-pub struct TokenRow {
-    pub id: i64,
-    pub name: String,
-    pub prefix: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
+use crate::domain::role::TokenView;
+use sqlx::PgExecutor;
 
 pub async fn insert(
     db: impl PgExecutor<'_>,
@@ -35,7 +24,7 @@ pub async fn insert(
 }
 
 /// The tokens of a user, newest first (revoked ones included, marked).
-pub async fn of_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<TokenRow>> {
+pub async fn of_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<TokenView>> {
     sqlx::query_as(
         "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
          WHERE user_id = $1 ORDER BY created_at DESC, id DESC",

@@ -1,10 +1,9 @@
 //! SQL for reply drafts: store one per ticket, send or reject it once, and the acceptance figures per method and version.
 
-use crate::domain::draft::Draft;
-use crate::domain::draft::DraftSource;
+use crate::domain::draft::{Acceptance, Draft, DraftView};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
-use sqlx::{FromRow, PgExecutor, PgPool};
+use sqlx::{PgExecutor, PgPool};
 
 /// Stores `draft` as the ticket's pending draft unless it already has one, or already got a
 /// pipeline reply (sent or rejected); returns the new row's id.
@@ -57,28 +56,9 @@ pub async fn replace_pending(
     Ok(id)
 }
 
-/// The pipeline reply of a ticket that an agent sees: its pending draft, else the newest one
-/// reviewed.
-#[derive(Debug, Clone, FromRow)]
-pub struct DraftRow {
-    pub id: i64,
-    pub method: String,
-    pub version: Option<String>,
-    pub body: String,
-    pub original_body: Option<String>,
-    pub status: String,
-    pub sources: Json<Vec<DraftSource>>,
-    pub fallback: Option<String>,
-    pub edit_distance: Option<i32>,
-    pub reject_reason: Option<String>,
-    pub reviewer: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub reviewed_at: Option<DateTime<Utc>>,
-}
-
-pub async fn of_ticket(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Option<DraftRow>> {
+pub async fn of_ticket(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Option<DraftView>> {
     sqlx::query_as(
-        "SELECT r.id, r.method, r.version, r.body, r.original_body, r.status, r.sources,
+        "SELECT r.id, r.method, COALESCE(r.version, '') AS version, r.body, r.original_body, r.status, r.sources,
                 r.fallback, r.edit_distance, r.reject_reason, u.name AS reviewer, r.created_at,
                 r.reviewed_at
          FROM responses r LEFT JOIN users u ON u.id = r.author_id
@@ -164,22 +144,7 @@ pub async fn reject(
     })
 }
 
-/// What agents did with the drafts of one method and version.
-#[derive(Debug, Clone, PartialEq, FromRow)]
-pub struct AcceptanceRow {
-    pub method: String,
-    pub version: String,
-    pub drafted: i64,
-    pub pending: i64,
-    pub sent_unchanged: i64,
-    pub sent_edited: i64,
-    pub rejected: i64,
-    /// Mean edit distance of sent drafts over their generated length (0 = unchanged).
-    pub mean_edit_ratio: Option<f64>,
-    pub mean_edit_distance: Option<f64>,
-}
-
-pub async fn acceptance(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<AcceptanceRow>> {
+pub async fn acceptance(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Acceptance>> {
     sqlx::query_as(
         "SELECT method, COALESCE(version, '') AS version, count(*) AS drafted,
                 count(*) FILTER (WHERE status = 'draft') AS pending,

@@ -202,3 +202,25 @@ pub async fn enqueue_again(
     .await
     .map(|_| ())
 }
+
+/// Queues a `kind` job for each of `ticket_ids` that is still open and not escalated (drafts:
+/// an escalated ticket gets no automatic reply).
+pub async fn enqueue_for_open(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    ticket_ids: &[i64],
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key)
+         SELECT $2, jsonb_build_object('ticket_id', t.id), $2 || ':' || t.id
+         FROM tickets t
+         WHERE t.id = ANY($1) AND t.status IN ('open', 'pending')
+           AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(ticket_ids)
+    .bind(kind)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}

@@ -1,16 +1,10 @@
-//! SQL for replies to tickets: agents' replies now, the pipeline's drafts later.
+//! SQL for replies to tickets: agents' own replies, automatic ones, and the first response.
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgPool};
 
-/// What every sent reply records: the first response on the ticket and on its escalation (when
-/// not recorded yet) and the reply in the activity trail.
-pub async fn replied(
-    tx: &mut sqlx::PgConnection,
-    ticket_id: i64,
-    user_id: i64,
-    body: &str,
-) -> sqlx::Result<()> {
+/// Records the first response on the ticket and on its escalation, when not recorded yet.
+pub async fn first_response(tx: &mut sqlx::PgConnection, ticket_id: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE tickets SET first_response_at = greatest(now(), created_at)
          WHERE id = $1 AND first_response_at IS NULL",
@@ -25,7 +19,7 @@ pub async fn replied(
     .bind(ticket_id)
     .execute(&mut *tx)
     .await?;
-    super::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
+    Ok(())
 }
 
 /// Stores an agent's reply as sent by hand; returns its id.

@@ -1,21 +1,10 @@
 //! SQL for reply templates: immutable versions per category, the newest in use, and the facts a template is filled with.
 
-use chrono::{DateTime, Utc};
+use crate::domain::template::TemplateVersion;
 use sqlx::{FromRow, PgExecutor};
 
 /// The category whose template is used when a category has none.
 pub const FALLBACK: &str = "*";
-
-#[derive(Debug, Clone, FromRow)]
-pub struct TemplateRow {
-    pub id: i64,
-    pub category: String,
-    pub version: i32,
-    pub body: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-    pub author: Option<String>,
-}
 
 const COLUMNS: &str = "t.id, t.category, t.version, t.body, t.note, t.created_at, u.name AS author";
 
@@ -42,7 +31,7 @@ pub async fn insert(
 }
 
 /// The newest version of every category's template, fallback first.
-pub async fn current(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<TemplateRow>> {
+pub async fn current(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<TemplateVersion>> {
     sqlx::query_as(&format!(
         "SELECT DISTINCT ON (t.category) {COLUMNS}
          FROM reply_templates t LEFT JOIN users u ON u.id = t.created_by
@@ -53,7 +42,10 @@ pub async fn current(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<TemplateRow>> 
 }
 
 /// Every version of one category's template, newest first.
-pub async fn versions(db: impl PgExecutor<'_>, category: &str) -> sqlx::Result<Vec<TemplateRow>> {
+pub async fn versions(
+    db: impl PgExecutor<'_>,
+    category: &str,
+) -> sqlx::Result<Vec<TemplateVersion>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reply_templates t LEFT JOIN users u ON u.id = t.created_by
          WHERE t.category = $1 ORDER BY t.version DESC"
@@ -67,7 +59,7 @@ pub async fn versions(db: impl PgExecutor<'_>, category: &str) -> sqlx::Result<V
 pub async fn for_category(
     db: impl PgExecutor<'_>,
     category: Option<&str>,
-) -> sqlx::Result<Option<TemplateRow>> {
+) -> sqlx::Result<Option<TemplateVersion>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reply_templates t LEFT JOIN users u ON u.id = t.created_by
          WHERE t.category = $1 OR t.category = '{FALLBACK}'

@@ -307,6 +307,14 @@ pub async fn detail(
     }))
 }
 
+/// A ticket's status as stored, or None when it does not exist.
+pub async fn status(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

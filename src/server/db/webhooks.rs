@@ -1,23 +1,10 @@
 //! SQL for outbound webhooks: subscriptions, fanning events out to deliveries, claiming due deliveries, the attempt log, replay.
 
+use crate::domain::webhooks::{DeliveryView, InboundView, SubscriptionView};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgExecutor, PgPool};
 use std::time::Duration;
-
-/// A subscription with its delivery counts.
-#[derive(Debug, Clone, FromRow)]
-pub struct Subscription {
-    pub id: i64,
-    pub name: String,
-    pub url: String,
-    pub events: Vec<String>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub pending: i64,
-    pub delivered: i64,
-    pub dead: i64,
-}
 
 /// Adds a subscription; returns its id.
 pub async fn create(
@@ -42,7 +29,7 @@ pub async fn create(
 }
 
 /// Every subscription, newest first.
-pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Subscription>> {
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<SubscriptionView>> {
     sqlx::query_as(
         "SELECT s.id, s.name, s.url, s.events, s.active, s.created_at,
                 count(d.id) FILTER (WHERE d.status = 'pending') AS pending,
@@ -206,27 +193,12 @@ pub async fn finish_attempt(
     tx.commit().await
 }
 
-/// A delivery as the Integrations page lists it.
-#[derive(Debug, Clone, FromRow)]
-pub struct Delivery {
-    pub id: String,
-    pub subscription: String,
-    pub kind: String,
-    pub event_id: i64,
-    pub status: String,
-    pub attempts: i32,
-    pub last_code: Option<i32>,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub next_attempt_at: DateTime<Utc>,
-}
-
 /// The newest `limit` deliveries, of one status when `status` is some.
 pub async fn recent(
     db: impl PgExecutor<'_>,
     status: Option<&str>,
     limit: i64,
-) -> sqlx::Result<Vec<Delivery>> {
+) -> sqlx::Result<Vec<DeliveryView>> {
     sqlx::query_as(
         "SELECT d.id, s.name AS subscription, e.kind, e.id AS event_id, d.status, d.attempts,
                 d.last_code, d.last_error, d.created_at, d.next_attempt_at
@@ -303,15 +275,6 @@ pub async fn send_test(pool: &PgPool, id: i64) -> sqlx::Result<Option<String>> {
     Ok(Some(delivery))
 }
 
-/// A source posting tickets to the inbound webhook.
-#[derive(Debug, Clone, FromRow)]
-pub struct Inbound {
-    pub source: String,
-    pub created_at: DateTime<Utc>,
-    /// Tickets it has created so far.
-    pub tickets: i64,
-}
-
 /// Adds an inbound source with its signing secret; false when the name is taken.
 pub async fn create_inbound(
     db: impl PgExecutor<'_>,
@@ -332,7 +295,7 @@ pub async fn create_inbound(
 }
 
 /// Every inbound source with its ticket count.
-pub async fn inbound(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Inbound>> {
+pub async fn inbound(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<InboundView>> {
     sqlx::query_as(
         "SELECT i.source, i.created_at,
                 (SELECT count(*) FROM tickets t WHERE t.source = i.source) AS tickets

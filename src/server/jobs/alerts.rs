@@ -58,9 +58,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<Outcome> {
         found.extend(alerts::new_cluster_findings(&recency, share, end));
     }
     let mut tx = pool.begin().await?;
-    sqlx::query("LOCK TABLE alerts IN EXCLUSIVE MODE")
-        .execute(&mut *tx)
-        .await?;
+    db::alerts::lock(&mut tx).await?;
     let stored = db::alerts::stored(&mut *tx).await?;
     let found_n = found.len();
     let plan = alerts::plan(&stored, found);

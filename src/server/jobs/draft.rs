@@ -18,19 +18,7 @@ const HISTORY: i64 = 5;
 
 /// Queues a draft for each of `ticket_ids` that is still open and not escalated.
 pub async fn enqueue_for(db: impl PgExecutor<'_>, ticket_ids: &[i64]) -> sqlx::Result<u64> {
-    sqlx::query(
-        "INSERT INTO jobs (kind, payload, dedupe_key)
-         SELECT $2, jsonb_build_object('ticket_id', t.id), $2 || ':' || t.id
-         FROM tickets t
-         WHERE t.id = ANY($1) AND t.status IN ('open', 'pending')
-           AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id)
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(ticket_ids)
-    .bind(DRAFT)
-    .execute(db)
-    .await
-    .map(|r| r.rows_affected())
+    crate::server::db::jobs::enqueue_for_open(db, DRAFT, ticket_ids).await
 }
 
 /// The method the admin chose (retrieval until one is chosen).

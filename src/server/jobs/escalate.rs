@@ -67,7 +67,9 @@ pub async fn decide(
     Ok(Decided { decisions, due })
 }
 
-/// Opens inbox entries for the escalated tickets of a batch that are still open.
+/// Opens inbox entries for the escalated tickets of a batch that are still open, each with an
+/// "escalated" activity and an `escalation.created` event; tickets already escalated are left
+/// alone.
 pub async fn open(tx: &mut PgConnection, decided: &Decided) -> anyhow::Result<()> {
     let items: Vec<NewEscalation> = decided
         .due
@@ -81,9 +83,29 @@ pub async fn open(tx: &mut PgConnection, decided: &Decided) -> anyhow::Result<()
             })
         })
         .collect();
-    let opened = db::escalations::open(&mut *tx, &items).await?;
-    if !opened.is_empty() {
-        tracing::info!(count = opened.len(), "tickets escalated to the inbox");
+    let mut opened = 0;
+    for item in &items {
+        let Some(id) = db::escalations::insert(&mut *tx, item).await? else {
+            continue;
+        };
+        let d = item.decision;
+        let names: Vec<&str> = d.fired.iter().map(|f| f.name.as_str()).collect();
+        db::activity::add(&mut *tx, id, None, "escalated", &names.join(", ")).await?;
+        let payload = serde_json::json!({
+            "ticket_id": id,
+            "queue": item.queue(),
+            "severity": d.severity.map(|s| s.as_str()),
+            "rule_version": d.rule_version,
+            "rules": names,
+            "first_response_due": item.first_response_due,
+            "resolution_due": item.resolution_due,
+        });
+        let key = format!("escalation.created:{id}");
+        db::events::record(&mut *tx, "escalation.created", Some(id), &payload, &key).await?;
+        opened += 1;
+    }
+    if opened > 0 {
+        tracing::info!(count = opened, "tickets escalated to the inbox");
     }
     Ok(())
 }

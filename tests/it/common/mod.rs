@@ -27,10 +27,33 @@ async fn server_url() -> &'static str {
         let pg = EmbeddedPostgres::start(&bin, &dir, 54339).await.expect(
             "tests need PostgreSQL: set TICKETLENS_TEST_DATABASE_URL or run scripts/setup.sh",
         );
-        // Left running for the other test binaries; scripts/test.sh stops it.
+        stop_when_done(&dir);
         pg.url("postgres")
     })
     .await
+}
+
+/// Stops the PostgreSQL these tests started once this process has exited, whatever way it
+/// exits: a detached shell waits for our pid, then runs `ticketlens db stop` on the data folder.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the shell must outlive this process to stop PostgreSQL after it"
+)]
+fn stop_when_done(data_dir: &std::path::Path) {
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; exec \"$0\" db stop",
+        pid = std::process::id()
+    );
+    std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_ticketlens")])
+        .env("TICKETLENS_DATA_DIR", data_dir)
+        .env("TICKETLENS_PG_PORT", "54339")
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("cannot start the shell that stops the test PostgreSQL");
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -187,7 +210,7 @@ pub async fn spawn_app_on(
         .output_name("ticketlens")
         .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let first_run = ticketlens::server::seed::first_run;
+    let first_run = ticketlens::server::tools::seed::first_run;
     let app = ticketlens::server::startup::Application::build(settings, options, first_run)
         .await
         .unwrap();

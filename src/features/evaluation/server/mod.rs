@@ -301,12 +301,7 @@ pub async fn set_from_tickets(
     name: String,
     limit: i64,
 ) -> Result<(), AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(AppError::Invalid(
-            "Give the set a name of up to 100 characters.".into(),
-        ));
-    }
+    let name = AppError::check_text(&name, 100, "Give the set a name of up to 100 characters.")?;
     let pool = &state.pool;
     let set_id = db::labelled::ensure(pool, name, "tickets", Some(user.id)).await?;
     let added =

@@ -5,6 +5,7 @@ pub mod decide;
 pub mod matcher;
 mod regexes;
 pub mod text;
+pub mod workflow;
 
 pub use compiled::{CompiledRules, RuleError};
 pub use decide::TicketFacts;

@@ -9,9 +9,10 @@ pub use llm::{fill_slots, llm_draft};
 pub use crate::domain::draft::Draft;
 use crate::domain::draft::{DraftMethod, DraftSource};
 use crate::domain::template::Template;
+use crate::domain::template::TemplateVersion;
 use crate::server::db::prompts::PromptRow;
 use crate::server::db::similar::SimilarTicket;
-use crate::server::db::templates::{TemplateRow, TicketFacts};
+use crate::server::db::templates::TicketFacts;
 use crate::server::llm::LlmClient;
 use anyhow::Context;
 
@@ -35,7 +36,7 @@ pub struct DraftInput {
     pub facts: TicketFacts,
     pub body: String,
     /// The template for the ticket's category (or the `*` fallback).
-    pub template: TemplateRow,
+    pub template: TemplateVersion,
     /// Resolved tickets nearest first.
     pub similar: Vec<SimilarTicket>,
     pub history: Vec<HistoryLine>,

@@ -22,7 +22,7 @@ pub async fn send_draft(
     };
     let distance = crate::domain::draft::edit_distance(&original, body) as i32;
     db::drafts::mark_sent(&mut tx, draft_id, user_id, body, distance).await?;
-    db::responses::replied(&mut tx, ticket_id, user_id, body).await?;
+    replied(&mut tx, ticket_id, user_id, body).await?;
     let to = queue_email(&mut tx, draft_id, email).await?;
     tx.commit().await?;
     Ok(Review::Done(to))
@@ -38,10 +38,22 @@ pub async fn send_agent_reply(
 ) -> sqlx::Result<(i64, Option<String>)> {
     let mut tx = pool.begin().await?;
     let id = db::responses::insert_agent_reply(&mut tx, ticket_id, author_id, body).await?;
-    db::responses::replied(&mut tx, ticket_id, author_id, body).await?;
+    replied(&mut tx, ticket_id, author_id, body).await?;
     let to = queue_email(&mut tx, id, email).await?;
     tx.commit().await?;
     Ok((id, to))
+}
+
+/// What every sent reply records: the first response on the ticket and its escalation, and the
+/// reply in the activity trail.
+async fn replied(
+    tx: &mut sqlx::PgConnection,
+    ticket_id: i64,
+    user_id: i64,
+    body: &str,
+) -> sqlx::Result<()> {
+    db::responses::first_response(tx, ticket_id).await?;
+    db::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
 }
 
 /// What the agent is told about a sent reply.

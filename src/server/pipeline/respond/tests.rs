@@ -12,7 +12,7 @@ fn input(similar: Vec<SimilarTicket>) -> DraftInput {
             category: Some("refund".into()),
         },
         body: "I returned the earbuds two weeks ago and the refund is still missing.".into(),
-        template: TemplateRow {
+        template: TemplateVersion {
             id: 7,
             category: "refund".into(),
             version: 2,

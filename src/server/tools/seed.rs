@@ -5,8 +5,8 @@ use crate::server::auth::password;
 use crate::server::config::Settings;
 use crate::server::db;
 use crate::server::db::ticket_writer::TicketWriter;
-use crate::server::demo::{self, DemoConfig};
 use crate::server::import::writers::WriterPool;
+use crate::server::tools::demo::{self, DemoConfig};
 use sqlx::PgPool;
 
 /// The demo accounts: e-mail, name, role.

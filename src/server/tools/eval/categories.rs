@@ -3,12 +3,12 @@
 
 use crate::server::config::Settings;
 use crate::server::db::analysis::joined_text;
-use crate::server::demo::{self, DemoConfig};
 use crate::server::import::formats::{Format, Header, MapContext, Mapped, Row};
 use crate::server::pipeline::category::{
     self, signal, CategoryEngine, CategoryExample, CategoryModel,
 };
 use crate::server::pipeline::embed::Embedder;
+use crate::server::tools::demo::{self, DemoConfig};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

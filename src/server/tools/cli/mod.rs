@@ -1,12 +1,15 @@
 //! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`, `analyse`, `worker`, `eval`, `bench`.
 
+mod commands;
+
+use commands::{db_command, import_file, progress, serve, serve_metrics, with_db};
+
 use crate::domain::Role;
 use crate::server::config::Settings;
-use crate::server::demo::DemoConfig;
-use crate::server::import::{formats::Format, ImportOptions};
+use crate::server::import::formats::Format;
 use crate::server::jobs::{backfill, worker, JobContext};
-use crate::server::startup::{Application, Database};
-use crate::server::{auth, bench, db, seed};
+use crate::server::tools::demo::DemoConfig;
+use crate::server::{auth, db, tools::bench, tools::seed};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -74,16 +77,16 @@ enum Command {
         metrics_addr: Option<std::net::SocketAddr>,
     },
     /// Evaluate a sentiment engine on a labelled file and print the metrics.
-    Eval(crate::server::eval::cli::EvalArgs),
+    Eval(crate::server::tools::eval::cli::EvalArgs),
     /// Train and measure both category engines on a labelled ticket file or demo tickets.
-    EvalCategories(crate::server::eval::categories::CategoryEvalArgs),
+    EvalCategories(crate::server::tools::eval::categories::CategoryEvalArgs),
     /// Check the data quality of every imported source (or one) and print the findings.
     CheckQuality {
         #[arg(long)]
         source: Option<String>,
     },
     /// Count demo incidents found and false alarms raised by spike detection on generated data.
-    EvalAlerts(crate::server::eval::alerts::AlertEvalArgs),
+    EvalAlerts(crate::server::tools::eval::alerts::AlertEvalArgs),
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -232,11 +235,11 @@ pub async fn run() -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Eval(args) => crate::server::eval::cli::run(args, &settings).await,
+        Command::Eval(args) => crate::server::tools::eval::cli::run(args, &settings).await,
         Command::EvalCategories(args) => {
-            crate::server::eval::categories::run(args, &settings).await
+            crate::server::tools::eval::categories::run(args, &settings).await
         }
-        Command::EvalAlerts(args) => crate::server::eval::alerts::run(args),
+        Command::EvalAlerts(args) => crate::server::tools::eval::alerts::run(args),
         Command::CheckQuality { source } => {
             with_db(&settings, |pool| async move {
                 let sources = match source {
@@ -278,155 +281,4 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Bench { what } => bench::run(what, &settings).await,
     }
-}
-
-async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let conf =
-        leptos::prelude::get_configuration(None).context("cannot read the Leptos configuration")?;
-    let app = Application::build(settings, conf.leptos_options, seed::first_run).await?;
-    println!(
-        "TicketLens is ready at http://{}",
-        app.state.leptos_options.site_addr
-    );
-    app.run_until_stopped().await
-}
-
-/// Serves `/metrics` on `addr` in the background, for a worker process.
-async fn serve_metrics(
-    addr: std::net::SocketAddr,
-    pool: sqlx::PgPool,
-    settings: &Settings,
-) -> anyhow::Result<()> {
-    use crate::server::metrics::{router, MetricsState};
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} for /metrics"))?;
-    let app = router(MetricsState {
-        pool,
-        token: settings.metrics_token.clone(),
-        health: None,
-    })
-    .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = ?e, "the /metrics server stopped");
-        }
-    });
-    println!("metrics at http://{addr}/metrics");
-    Ok(())
-}
-
-/// Opens (and migrates) the database, runs `f`, and stops an embedded server we started.
-async fn with_db<F, Fut>(settings: &Settings, f: F) -> anyhow::Result<()>
-where
-    F: FnOnce(sqlx::PgPool) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
-{
-    let database = Database::open(settings).await?;
-    let result = async {
-        let pool = db::connect(&database.url, 4).await?;
-        db::migrate(&pool).await?;
-        let result = f(pool.clone()).await;
-        pool.close().await;
-        result
-    }
-    .await;
-    // Also on failure: an embedded server started for this command must not outlive it.
-    database.close().await;
-    result
-}
-
-async fn import_file(
-    pool: &sqlx::PgPool,
-    file: &std::path::Path,
-    format: Option<Format>,
-    source: Option<String>,
-) -> anyhow::Result<()> {
-    let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress(size, "bytes");
-    let reader = bar.wrap_read(std::io::BufReader::with_capacity(1 << 20, f));
-    let opts = ImportOptions {
-        file_name: file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        format,
-        source,
-        user_id: None,
-    };
-    let report = crate::server::jobs::import::run(pool, reader, opts).await?;
-    bar.finish_and_clear();
-    println!(
-        "import #{} ({}): {} rows read, {} imported, {} already present, {} skipped",
-        report.import_id,
-        report.format,
-        report.rows_read,
-        report.inserted,
-        report.duplicates,
-        report.skipped
-    );
-    for (reason, n) in &report.reasons {
-        println!("  skipped {n:>6}: {reason}");
-    }
-    for (line, reason) in report.errors.iter().take(20) {
-        println!("  line {line}: {reason}");
-    }
-    if report.errors.len() > 20 {
-        println!(
-            "  … {} more bad rows on the Data page",
-            report.errors.len() - 20
-        );
-    }
-    Ok(())
-}
-
-async fn db_command(settings: &Settings, action: DbAction) -> anyhow::Result<()> {
-    use crate::server::config::DatabaseSettings;
-    let DatabaseSettings::Embedded {
-        bin_dir,
-        data_dir,
-        port,
-        ..
-    } = &settings.database
-    else {
-        anyhow::bail!("DATABASE_URL is set: the embedded server is not in use");
-    };
-    use crate::server::pg::EmbeddedPostgres;
-    match action {
-        DbAction::Start => {
-            let pg = EmbeddedPostgres::start(bin_dir, data_dir, *port).await?;
-            println!("{}", pg.url("postgres"));
-        }
-        DbAction::Stop => EmbeddedPostgres::stop_if_running(bin_dir, data_dir).await?,
-        DbAction::Reset { yes } => {
-            anyhow::ensure!(
-                yes,
-                "this deletes every ticket in the database: pass --yes to confirm"
-            );
-            let database = Database::open(settings).await?;
-            let result = async {
-                db::recreate_database(&database.url).await?;
-                let pool = db::connect(&database.url, 2).await?;
-                db::migrate(&pool).await?;
-                pool.close().await;
-                anyhow::Ok(())
-            }
-            .await;
-            let url = database.url.clone();
-            database.close().await;
-            result?;
-            println!("database reset: {url}");
-        }
-    }
-    Ok(())
-}
-
-fn progress(len: u64, unit: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(len);
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)");
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
-        bar.set_style(style);
-    }
-    bar
 }

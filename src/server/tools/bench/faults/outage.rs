@@ -1,9 +1,9 @@
 //! Stopping PostgreSQL for a while under load: pages and API writes keep coming from concurrent clients; the app must answer 503 meanwhile, recover by itself and lose no acknowledged write.
 
 use super::{wait_until, Check};
-use crate::server::bench::analytics::data;
 use crate::server::pg::EmbeddedPostgres;
-use crate::server::{auth, db, seed};
+use crate::server::tools::bench::analytics::data;
+use crate::server::{auth, db, tools::seed};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

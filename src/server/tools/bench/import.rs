@@ -2,9 +2,9 @@
 
 use crate::server::config::{DatabaseSettings, Settings};
 use crate::server::db;
-use crate::server::demo::{self, DemoConfig};
 use crate::server::import::formats::ticketlens::{record, COLUMNS};
 use crate::server::startup::Database;
+use crate::server::tools::demo::{self, DemoConfig};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -2,7 +2,7 @@
 
 use crate::domain::alerts::detect::{spike_findings, Finding, Subject};
 use crate::domain::alerts::spikes::SpikeParams;
-use crate::server::demo::{self, DemoConfig, Incident};
+use crate::server::tools::demo::{self, DemoConfig, Incident};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 

@@ -5,7 +5,7 @@ use crate::domain::draft::DraftMethod;
 use crate::server::config::Settings;
 use crate::server::jobs::{backfill, draft, JobContext};
 use crate::server::startup::Database;
-use crate::server::{db, seed};
+use crate::server::{db, tools::seed};
 use std::time::Instant;
 
 pub async fn run(tickets: usize, samples: i64, settings: &Settings) -> anyhow::Result<()> {

@@ -165,8 +165,8 @@ impl Slots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::demo::people::CustomerPool;
-    use crate::server::demo::phrasing::TEXTS;
+    use crate::server::tools::demo::people::CustomerPool;
+    use crate::server::tools::demo::phrasing::TEXTS;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 

@@ -4,7 +4,7 @@ use super::analytics::data;
 use super::oha::{self, Target};
 use crate::server::config::Settings;
 use crate::server::startup::Database;
-use crate::server::{db, seed};
+use crate::server::{db, tools::seed};
 
 #[derive(clap::Args)]
 pub struct LoadArgs {

@@ -3,7 +3,7 @@
 use super::receiver::{self, Receiver};
 use super::{wait_until, Check};
 use crate::server::jobs::{draft::DRAFT, ANALYSE};
-use crate::server::{db, seed};
+use crate::server::{db, tools::seed};
 use anyhow::Context;
 use sqlx::PgPool;
 use std::path::Path;

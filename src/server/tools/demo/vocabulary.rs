@@ -8,11 +8,11 @@ use std::sync::LazyLock;
 
 /// The files: `[section]` headers, one entry per line, `#` comment lines; `\n` is a line break.
 const FILES: [(&str, &str); 5] = [
-    ("people", include_str!("../../../data/demo/people.txt")),
-    ("tone", include_str!("../../../data/demo/tone.txt")),
-    ("tickets", include_str!("../../../data/demo/tickets.txt")),
-    ("replies", include_str!("../../../data/demo/replies.txt")),
-    ("details", include_str!("../../../data/demo/details.txt")),
+    ("people", include_str!("../../../../data/demo/people.txt")),
+    ("tone", include_str!("../../../../data/demo/tone.txt")),
+    ("tickets", include_str!("../../../../data/demo/tickets.txt")),
+    ("replies", include_str!("../../../../data/demo/replies.txt")),
+    ("details", include_str!("../../../../data/demo/details.txt")),
 ];
 
 /// Every list by `file/section`, in file order.

@@ -4,8 +4,8 @@
 use super::analyse::demo_config;
 use super::peak_rss_mb;
 use crate::server::config::{EmbedRuntime, Settings};
-use crate::server::demo;
 use crate::server::pipeline::embed::{self, BenchReport, Embedder};
+use crate::server::tools::demo;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 use super::analyse::demo_config;
 use crate::server::config::Settings;
 use crate::server::startup::Database;
-use crate::server::{db, seed};
+use crate::server::{db, tools::seed};
 use anyhow::Context;
 use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};

@@ -2,10 +2,10 @@
 
 use super::peak_rss_mb;
 use crate::server::config::Settings;
-use crate::server::demo::DemoConfig;
 use crate::server::jobs::{backfill, JobContext};
 use crate::server::startup::Database;
-use crate::server::{db, seed};
+use crate::server::tools::demo::DemoConfig;
+use crate::server::{db, tools::seed};
 use anyhow::Context;
 
 pub(super) fn demo_config(tickets: usize) -> anyhow::Result<DemoConfig> {
