@@ -13,7 +13,7 @@ use sqlx::PgPool;
 /// Alerts shown per list.
 pub const LIMIT: i64 = 200;
 
-/// What `api::get_alerts` answers.
+/// The Alerts page for `filter`: current and earlier alerts, and the last detection run.
 pub async fn alerts(pool: &PgPool, filter: AnalyticsFilter) -> Result<Alerts, AppError> {
     use super::CURRENT_DAYS;
     let choices = FilterChoices::load(pool).await?;
@@ -42,7 +42,7 @@ pub async fn alerts(pool: &PgPool, filter: AnalyticsFilter) -> Result<Alerts, Ap
     })
 }
 
-/// What `api::detect_alerts` does for the user.
+/// Queues a detection run now.
 pub async fn detect_alerts(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
     alerts::enqueue(&state.pool, std::time::Duration::ZERO).await?;
     tracing::info!(user = %user.email, "alert detection queued");

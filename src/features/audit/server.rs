@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::server::db;
 use crate::server::state::AppState;
 
-/// What `api::get_audit` does for the user.
+/// The newest 300 entries, of one area (`rules`, `users`, …) when `area` is given.
 pub async fn audit(state: &AppState, area: Option<String>) -> Result<Vec<AuditEntry>, AppError> {
     let prefix = area
         .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_lowercase()))

@@ -1,9 +1,8 @@
 //! Server side of logging in and out: throttling, password check, session rotation, the cookie.
 
 use crate::error::AppError;
-use crate::server::auth;
-use crate::server::db;
 use crate::server::state::AppState;
+use crate::server::{auth, db};
 use leptos::prelude::expect_context;
 
 /// Checks the password, starts a session and redirects to `next`; see `api::login`.

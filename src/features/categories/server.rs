@@ -1,7 +1,6 @@
 //! Builds the Categories page from stored models: figures, signal verdicts, the confusion matrix.
 
-use super::CategoriesOverview;
-use super::CategoryModelView;
+use super::{CategoriesOverview, CategoryModelView};
 use crate::domain::metrics::Metrics;
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
@@ -77,7 +76,7 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
     })
 }
 
-/// What `api::train_categories` does for the user.
+/// Queues training of one engine on the labelled tickets.
 pub async fn train_categories(
     state: &AppState,
     user: &CurrentUser,
@@ -100,7 +99,7 @@ pub async fn train_categories(
     Ok(())
 }
 
-/// What `api::activate_category_model` does for the user.
+/// Makes a model the one that classifies tickets, and re-classifies the analysed ones with it.
 pub async fn activate_category_model(
     pool: &PgPool,
     user: &CurrentUser,
@@ -121,7 +120,7 @@ pub async fn activate_category_model(
     Ok(())
 }
 
-/// What `api::correct_category` does for the user.
+/// Records an agent's category for a ticket; it wins over the imported label in training.
 pub async fn correct_category(
     state: &AppState,
     user: &CurrentUser,

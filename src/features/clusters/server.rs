@@ -1,15 +1,11 @@
 //! Builds the Clusters page from the latest run.
 
-use super::ClusterView;
-use super::ClustersOverview;
-use super::RunView;
+use super::{ClusterView, ClustersOverview, RunView};
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
 use crate::server::charts::scatter;
 use crate::server::db;
-use crate::server::jobs::cluster;
-use crate::server::jobs::cluster::CLUSTER;
-use crate::server::jobs::cluster::K_RANGE;
+use crate::server::jobs::cluster::{self, CLUSTER, K_RANGE};
 use crate::server::state::AppState;
 use sqlx::PgPool;
 
@@ -100,7 +96,7 @@ pub async fn overview(pool: &PgPool, can_tune: bool) -> anyhow::Result<ClustersO
     })
 }
 
-/// What `api::run_clustering` does for the user.
+/// Queues a clustering run; an empty `k` lets the silhouette choose.
 pub async fn run_clustering(
     state: &AppState,
     user: &CurrentUser,
@@ -125,7 +121,7 @@ pub async fn run_clustering(
     Ok(())
 }
 
-/// What `api::name_cluster` does for the user.
+/// Names a cluster for people (at most 80 characters); an empty name clears it.
 pub async fn name_cluster(
     state: &AppState,
     user: &CurrentUser,

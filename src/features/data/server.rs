@@ -13,7 +13,7 @@ use axum::Extension;
 use http::StatusCode;
 use sqlx::PgPool;
 
-/// What `api::load_data_page` answers.
+/// Recent imports, and the report of `selected` (or of the newest) with up to 200 bad rows.
 pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverview, AppError> {
     use super::{ImportDetail, ImportSummary};
     use crate::server::db;

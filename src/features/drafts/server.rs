@@ -1,19 +1,12 @@
 //! Builds the reply part of the Ticket page, the acceptance table and the draft settings from the database.
 
-use super::Acceptance;
-use super::DraftSettings;
-use super::PromptVersionView;
-use super::ReplyAssist;
-use super::SimilarView;
+use super::{Acceptance, DraftSettings, PromptVersionView, ReplyAssist, SimilarView};
 use crate::domain::draft::DraftMethod;
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
 use crate::server::db;
-use crate::server::db::drafts;
-use crate::server::db::drafts::Review;
-use crate::server::jobs::draft;
-use crate::server::jobs::draft::METHOD_KEY;
-use crate::server::jobs::draft::SIMILAR_K;
+use crate::server::db::drafts::{self, Review};
+use crate::server::jobs::draft::{self, METHOD_KEY, SIMILAR_K};
 use crate::server::llm::LlmClient;
 use crate::server::pipeline::respond::send;
 use crate::server::state::AppState;
@@ -88,7 +81,7 @@ pub async fn settings(pool: &PgPool, llm: Option<&LlmClient>) -> anyhow::Result<
     })
 }
 
-/// What `api::send_draft` does for the user.
+/// Sends the draft as the agent edited it; the edit distance from the generated text is kept.
 pub async fn send_draft(
     state: &AppState,
     user: &CurrentUser,
@@ -123,7 +116,7 @@ pub async fn send_draft(
     }
 }
 
-/// What `api::reject_draft` does for the user.
+/// Rejects a pending draft with the agent's reason; a draft already sent or rejected is refused.
 pub async fn reject_draft(
     state: &AppState,
     user: &CurrentUser,
@@ -144,7 +137,7 @@ pub async fn reject_draft(
     }
 }
 
-/// What `api::redraft` does for the user.
+/// Replaces the pending draft with a new one by the current method, signed by the agent.
 pub async fn redraft(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
     if db::drafts::escalated(&state.pool, ticket_id).await? {
         return Err(AppError::Invalid(
@@ -160,7 +153,7 @@ pub async fn redraft(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Re
     Ok(())
 }
 
-/// What `api::set_draft_method` does for the user.
+/// Chooses how new drafts are written: template, retrieval or LLM.
 pub async fn set_draft_method(
     state: &AppState,
     user: &CurrentUser,
@@ -177,7 +170,7 @@ pub async fn set_draft_method(
     Ok(())
 }
 
-/// What `api::save_draft_prompt` does for the user.
+/// Saves a new version of the draft prompt; it is used from the next draft on.
 pub async fn save_draft_prompt(
     state: &AppState,
     user: &CurrentUser,

@@ -158,7 +158,7 @@ pub fn channel_priority(
     })
 }
 
-/// What `api::get_heatmaps` answers.
+/// The three heatmaps for `filter` in `measure` (count, negative share or escalation rate).
 pub async fn heatmaps(
     pool: &PgPool,
     filter: AnalyticsFilter,

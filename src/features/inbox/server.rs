@@ -7,7 +7,7 @@ use crate::server::db::escalations::Claim;
 use crate::server::state::AppState;
 use sqlx::PgPool;
 
-/// What `api::claim` does for the user.
+/// Takes an unassigned escalation; of two agents at once, one wins and the other is told who.
 pub async fn claim(
     state: &AppState,
     user: &CurrentUser,
@@ -28,7 +28,7 @@ pub async fn claim(
     }
 }
 
-/// What `api::assign` does for the user.
+/// Gives the ticket back to the queue, or to another agent (`assignee_id`).
 pub async fn assign(
     pool: &PgPool,
     user: &CurrentUser,
@@ -59,7 +59,7 @@ pub async fn assign(
     Ok(())
 }
 
-/// What `api::send_reply` does for the user.
+/// Stores the agent's reply and e-mails it to the customer when SMTP is configured.
 pub async fn send_reply(
     state: &AppState,
     user: &CurrentUser,
@@ -86,7 +86,7 @@ pub async fn send_reply(
     Ok(())
 }
 
-/// What `api::resolve` does for the user.
+/// Resolves the escalation and the ticket; `needed` is the agent's verdict for backtests.
 pub async fn resolve(
     state: &AppState,
     user: &CurrentUser,
@@ -131,7 +131,7 @@ pub fn done(ticket_id: i64, back: Option<&str>, message: &str) {
     }
 }
 
-/// What `api::reopen` does for the user.
+/// Reopens a resolved escalation and its ticket.
 pub async fn reopen(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
     if !crate::server::pipeline::escalation::workflow::reopen(&state.pool, ticket_id, user.id)
         .await?

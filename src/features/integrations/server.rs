@@ -1,7 +1,6 @@
 //! Server side of the integrations page.
 
-use super::Created;
-use super::Integrations;
+use super::{Created, Integrations};
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
 use crate::server::db;
@@ -9,7 +8,7 @@ use crate::server::state::AppState;
 use crate::server::webhooks::sign;
 use sqlx::PgPool;
 
-/// What `api::get_integrations` answers.
+/// The page's data; `delivery` picks a delivery whose attempt log is shown.
 pub async fn integrations(
     pool: &PgPool,
     status: Option<String>,
@@ -56,7 +55,7 @@ pub async fn integrations(
     })
 }
 
-/// What `api::create_subscription` does for the user.
+/// Subscribes `url` to `events`; answers the signing secret, shown this once.
 pub async fn create_subscription(
     state: &AppState,
     user: &CurrentUser,
@@ -90,7 +89,7 @@ pub async fn create_subscription(
     Ok(Created { name, secret })
 }
 
-/// What `api::create_inbound` does for the user.
+/// Adds a source that may post tickets to `/hooks/inbound/{source}`; answers its signing secret.
 pub async fn create_inbound(
     state: &AppState,
     user: &CurrentUser,

@@ -129,7 +129,8 @@ pub fn figures(now: &Sums, before: &Sums, medians: Medians, days: i64) -> Vec<Fi
     ]
 }
 
-/// What `api::get_overview` answers.
+/// The Overview for `filter`: headline figures against the previous period, the daily volume
+/// chart, breakdowns by channel, priority and category, and the current alerts.
 pub async fn overview(pool: &PgPool, filter: AnalyticsFilter) -> Result<Overview, AppError> {
     use crate::components::FilterChoices;
     use crate::domain::alerts::CURRENT_DAYS;

@@ -2,18 +2,13 @@
 
 use super::*;
 use crate::domain::role::CurrentUser;
-use crate::domain::EngineKind;
-use crate::domain::SentimentLabel;
+use crate::domain::{EngineKind, SentimentLabel};
 use crate::error::AppError;
-use crate::server::db;
-use crate::server::llm;
-use crate::server::pipeline::sentiment::engine;
-use crate::server::pipeline::sentiment::engine::TASK;
-use crate::server::pipeline::sentiment::lexicon;
-use crate::server::pipeline::sentiment::load;
+use crate::server::pipeline::sentiment::engine::{self, TASK};
+use crate::server::pipeline::sentiment::{lexicon, load};
 use crate::server::state::AppState;
-use similar::ChangeTag;
-use similar::TextDiff;
+use crate::server::{db, llm};
+use similar::{ChangeTag, TextDiff};
 
 pub async fn overview(
     state: &AppState,
@@ -141,7 +136,7 @@ pub async fn try_prompt(
     }
 }
 
-/// What `api::create_prompt` does for the user.
+/// Stores a new prompt version (versions are never edited).
 pub async fn create_prompt(
     state: &AppState,
     user: &CurrentUser,
@@ -159,7 +154,7 @@ pub async fn create_prompt(
     Ok(())
 }
 
-/// What `api::add_example` does for the user.
+/// Adds a few-shot example (from the form, or from a misclassified item of a run).
 pub async fn add_example(
     state: &AppState,
     user: &CurrentUser,
@@ -190,7 +185,7 @@ pub async fn add_example(
     Ok(())
 }
 
-/// What `api::edit_example` does for the user.
+/// Changes the text or label of a few-shot example.
 pub async fn edit_example(
     state: &AppState,
     id: i64,

@@ -8,7 +8,8 @@ use crate::server::jobs::quality;
 use crate::server::state::AppState;
 use sqlx::PgPool;
 
-/// What `api::get_quality` does for the user.
+/// The Data quality page: the stored report of every checked source, and the sources not checked
+/// yet.
 pub async fn quality(pool: &PgPool) -> Result<QualityOverview, AppError> {
     let reports = db::quality::reports(pool).await?;
     let pending = db::quality::sources(pool)
@@ -19,7 +20,7 @@ pub async fn quality(pool: &PgPool) -> Result<QualityOverview, AppError> {
     Ok(QualityOverview { reports, pending })
 }
 
-/// What `api::check_source` does for the user.
+/// Queues a check of one source.
 pub async fn check_source(
     state: &AppState,
     user: &CurrentUser,

@@ -1,27 +1,18 @@
 //! Server side of the Rules page: loading versions, live tests, backtests, editing the draft.
 
 use super::form::RuleForm;
-use super::HoursView;
-use super::LiveTest;
-use super::RulesOverview;
-use super::RulesQuery;
-use super::SlaRow;
-use super::VersionView;
+use super::{HoursView, LiveTest, RulesOverview, RulesQuery, SlaRow, VersionView};
 use crate::domain::escalation::highlight;
 use crate::domain::role::CurrentUser;
-use crate::domain::rules::BacktestReport;
-use crate::domain::rules::Rule;
-use crate::domain::rules::RuleStats;
+use crate::domain::rules::{BacktestReport, Rule, RuleStats};
 use crate::domain::sla::BusinessHours;
 use crate::domain::Priority;
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::rules::RuleVersionRow;
-use crate::server::db::sla::PolicyRow;
-use crate::server::db::sla::SlaSettings;
+use crate::server::db::sla::{PolicyRow, SlaSettings};
 use crate::server::jobs::escalate::facts;
-use crate::server::pipeline::escalation::CompiledRules;
-use crate::server::pipeline::escalation::TicketFacts;
+use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
 use crate::server::pipeline::sentiment::lexicon;
 use crate::server::state::AppState;
 use sqlx::PgPool;
@@ -217,7 +208,7 @@ pub fn next_id(rules: &[Rule]) -> u32 {
     rules.iter().map(|r| r.id).max().unwrap_or(0) + 1
 }
 
-/// What `api::save_rule` does for the user.
+/// Adds a rule to the draft, or replaces the rule with the same id.
 pub async fn save_rule(pool: &PgPool, user: &CurrentUser, form: RuleForm) -> Result<(), AppError> {
     let outcome = edit_draft(pool, user.id, |rules| {
         let id = form.rule_id.filter(|id| rules.iter().any(|r| r.id == *id));
@@ -232,7 +223,7 @@ pub async fn save_rule(pool: &PgPool, user: &CurrentUser, form: RuleForm) -> Res
     finish(outcome, &format!("Saved rule \"{}\"", form.name.trim()))
 }
 
-/// What `api::toggle_rule` does for the user.
+/// Switches a rule of the draft version on or off.
 pub async fn toggle_rule(
     state: &AppState,
     user: &CurrentUser,
@@ -250,7 +241,7 @@ pub async fn toggle_rule(
     finish(outcome, "Rule switched")
 }
 
-/// What `api::delete_rule` does for the user.
+/// Removes a rule from the draft version.
 pub async fn delete_rule(
     state: &AppState,
     user: &CurrentUser,
@@ -268,7 +259,7 @@ pub async fn delete_rule(
     finish(outcome, "Rule deleted")
 }
 
-/// What `api::activate_rules` does for the user.
+/// Makes the draft the active version: every worker compiles it before its next batch.
 pub async fn activate_rules(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let Some(row) = db::rules::get(pool, id).await? else {
         return Err(AppError::NotFound.respond());
@@ -286,7 +277,7 @@ pub async fn activate_rules(pool: &PgPool, user: &CurrentUser, id: i64) -> Resul
     }
 }
 
-/// What `api::save_sla` does for the user.
+/// Changes the SLA targets of one priority.
 pub async fn save_sla(
     state: &AppState,
     priority: String,
@@ -313,7 +304,7 @@ pub async fn save_sla(
     Ok(())
 }
 
-/// What `api::save_hours` does for the user.
+/// Sets the team's business hours (weekdays, opening times, UTC offset).
 pub async fn save_hours(
     state: &AppState,
     user: &CurrentUser,

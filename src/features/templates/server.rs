@@ -1,10 +1,8 @@
 //! Builds the Templates page and fills templates from tickets.
 
-use super::Preview;
-use super::TemplatesOverview;
+use super::{Preview, TemplatesOverview};
 use crate::domain::role::CurrentUser;
-use crate::domain::template::Template;
-use crate::domain::template::VARIABLES;
+use crate::domain::template::{Template, VARIABLES};
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::state::AppState;
@@ -68,7 +66,7 @@ pub async fn overview(
     })
 }
 
-/// What `api::save_template` does for the user.
+/// Saves a new version of a category's template; unknown variables are refused with their place.
 pub async fn save_template(
     state: &AppState,
     user: &CurrentUser,

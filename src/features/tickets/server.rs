@@ -1,14 +1,14 @@
 //! Server side of the tickets page: what its server functions do once the role is checked.
 
-use super::TicketList;
-use super::TicketQuery;
+use super::{TicketList, TicketQuery};
 use crate::domain::role::CurrentUser;
 use crate::domain::SentimentLabel;
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::state::AppState;
 
-/// What `api::list_tickets` does for the user.
+/// One page of tickets matching `query`, with the total, the next page's cursor and the products
+/// to filter by.
 pub async fn list_tickets(state: &AppState, query: TicketQuery) -> Result<TicketList, AppError> {
     let (rows, next_cursor) = db::tickets::list(&state.pool, &query, PAGE_SIZE).await?;
     let total = db::tickets::count(&state.pool, &query).await?;
@@ -26,7 +26,8 @@ pub async fn list_tickets(state: &AppState, query: TicketQuery) -> Result<Ticket
     })
 }
 
-/// What `api::correct_sentiment` does for the user.
+/// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set
+/// "Agent corrections".
 pub async fn correct_sentiment(
     state: &AppState,
     user: &CurrentUser,

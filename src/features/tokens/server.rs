@@ -1,19 +1,17 @@
 //! Server side of the tokens page: what its server functions do once the role is checked.
 
-use super::CreatedToken;
-use super::TokenView;
+use super::{CreatedToken, TokenView};
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
-use crate::server::auth;
-use crate::server::db;
 use crate::server::state::AppState;
+use crate::server::{auth, db};
 
-/// What `api::list_tokens` does for the user.
+/// The user's own API tokens, newest first.
 pub async fn list_tokens(state: &AppState, user: &CurrentUser) -> Result<Vec<TokenView>, AppError> {
     Ok(db::api_tokens::of_user(&state.pool, user.id).await?)
 }
 
-/// What `api::create_token` does for the user.
+/// Creates a token carrying the user's role; its secret is in the answer and nowhere else.
 pub async fn create_token(
     state: &AppState,
     user: &CurrentUser,

@@ -4,11 +4,10 @@ use super::UserSummary;
 use crate::domain::role::CurrentUser;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::server::auth;
-use crate::server::db;
 use crate::server::state::AppState;
+use crate::server::{auth, db};
 
-/// What `api::list_users` does for the user.
+/// Every user with their role and whether they are active.
 pub async fn list_users(state: &AppState) -> Result<Vec<UserSummary>, AppError> {
     let rows = db::users::list(&state.pool).await?;
     Ok(rows
@@ -23,7 +22,7 @@ pub async fn list_users(state: &AppState) -> Result<Vec<UserSummary>, AppError> 
         .collect())
 }
 
-/// What `api::create_user` does for the user.
+/// Creates a user; redirects back with a message either way (works without JavaScript).
 pub async fn create_user(
     state: &AppState,
     admin: &CurrentUser,
@@ -69,7 +68,7 @@ pub async fn create_user(
     Ok(())
 }
 
-/// What `api::update_user` does for the user.
+/// Changes a user's role or deactivates them (ending their sessions). The last active admin stays.
 pub async fn update_user(
     state: &AppState,
     admin: &CurrentUser,
@@ -92,7 +91,7 @@ pub async fn update_user(
     Ok(())
 }
 
-/// What `api::reset_password` does for the user.
+/// Sets a new password for a user and ends their sessions.
 pub async fn reset_password(
     state: &AppState,
     admin: &CurrentUser,

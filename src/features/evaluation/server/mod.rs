@@ -8,12 +8,11 @@ use crate::domain::metrics::Metrics;
 use crate::domain::role::CurrentUser;
 use crate::domain::EngineKind;
 use crate::error::AppError;
-use crate::server::db;
 use crate::server::db::evaluations::RunRow;
-use crate::server::jobs;
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine;
 use crate::server::state::AppState;
+use crate::server::{db, jobs};
 use sqlx::PgPool;
 
 /// A message safe to show: our own explanations pass, database and I/O details stay in the log.
@@ -215,7 +214,7 @@ pub async fn run_detail(
     }))
 }
 
-/// What `api::start_run` does for the user.
+/// Queues an evaluation run and opens its page.
 pub async fn start_run(
     state: &AppState,
     user: &CurrentUser,
@@ -231,7 +230,7 @@ pub async fn start_run(
     Ok(())
 }
 
-/// What `api::train_model` does for the user.
+/// Queues training of a local model on a set's train split.
 pub async fn train_model(
     state: &AppState,
     user: &CurrentUser,
@@ -253,7 +252,8 @@ pub async fn train_model(
     Ok(())
 }
 
-/// What `api::activate_engine` does for the user.
+/// Makes an engine the one new tickets are scored with. Models and prompt versions qualify only
+/// once they have a finished evaluation run.
 pub async fn activate_engine(
     state: &AppState,
     user: &CurrentUser,
@@ -294,7 +294,7 @@ pub async fn activate_engine(
     Ok(())
 }
 
-/// What `api::set_from_tickets` does for the user.
+/// Creates a labelled set from imported tickets that carry a gold sentiment.
 pub async fn set_from_tickets(
     state: &AppState,
     user: &CurrentUser,
