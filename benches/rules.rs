@@ -97,6 +97,8 @@ fn facts(text: &str) -> TicketFacts<'_> {
         text,
         priority: Priority::Medium,
         sentiment: Some(0.0),
+        first_sentiment: Some(0.0),
+        unanswered: 1,
         vip: false,
         repeat: Vec::new(),
         sla_used: None,

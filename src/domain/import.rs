@@ -44,6 +44,8 @@ pub struct ImportReport {
     pub rows_read: u64,
     pub inserted: u64,
     pub duplicates: u64,
+    /// Messages stored beside the tickets (follow-ups and replies of threads).
+    pub messages: u64,
     /// Rows that were not tickets (ignored) plus rows with errors.
     pub skipped: u64,
     /// Reason -> count, for both ignored and bad rows.

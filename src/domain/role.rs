@@ -205,6 +205,8 @@ pub const API_ROUTES: &[(&str, &str, Area)] = &[
     ("POST", "/api/v1/tickets", Area::Tickets),
     ("GET", "/api/v1/tickets", Area::Tickets),
     ("GET", "/api/v1/tickets/{id}", Area::Tickets),
+    ("GET", "/api/v1/tickets/{id}/messages", Area::Tickets),
+    ("POST", "/api/v1/tickets/{id}/messages", Area::Tickets),
 ];
 
 /// The area guarding server function `endpoint`: `Some(None)` for a public one, `None` for an

@@ -78,6 +78,10 @@ pub enum Condition {
     SlaRisk { percent: u32 },
     /// The customer is marked VIP.
     Vip,
+    /// The latest customer message scores at least `by` (0 to 2) below the first one.
+    SentimentDrop { by: f32 },
+    /// At least `messages` customer messages since the last agent reply (or since the start).
+    Unanswered { messages: u32 },
 }
 
 impl Condition {
@@ -98,6 +102,10 @@ impl Condition {
                 format!("{percent}% of the first-response target used")
             }
             Condition::Vip => "VIP customer".into(),
+            Condition::SentimentDrop { by } => format!("sentiment dropped by ≥ {by:.2}"),
+            Condition::Unanswered { messages } => {
+                format!("{messages}+ customer messages without an agent reply")
+            }
         }
     }
 }
@@ -152,6 +160,12 @@ fn condition_ok(c: &Condition) -> Result<(), String> {
         }
         Condition::SlaRisk { percent } if *percent == 0 || *percent > 1000 => {
             Err("SLA risk needs a percentage from 1 to 1000".into())
+        }
+        Condition::SentimentDrop { by } if !(*by > 0.0 && *by <= 2.0) => {
+            Err("a sentiment drop must be more than 0 and at most 2".into())
+        }
+        Condition::Unanswered { messages } if *messages == 0 || *messages > 100 => {
+            Err("unanswered messages must be from 1 to 100".into())
         }
         _ => Ok(()),
     }

@@ -18,13 +18,14 @@ pub struct TemplateVersion {
 }
 
 /// The variables a template may use, with what each is filled with when the ticket lacks it.
-pub const VARIABLES: [(&str, &str); 6] = [
+pub const VARIABLES: [(&str, &str); 7] = [
     ("customer_name", "there"),
     ("product", "your product"),
     ("ticket_id", ""),
     ("agent_name", "the support team"),
     ("category", "your request"),
     ("subject", "your request"),
+    ("latest_message", "your message"),
 ];
 
 /// One piece of a parsed template.

@@ -1,6 +1,7 @@
 //! Browsing tickets: the filters a URL can carry, the list rows and the full ticket (read by the
 //! SQL layer, shown by the Tickets pages, returned by the REST API).
 
+use super::message::{MessageView, Trajectory};
 use super::url::encode;
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -188,6 +189,12 @@ pub struct TicketDetail {
     pub correction: Option<String>,
     /// The predicted category and an agent's correction.
     pub category_view: CategoryView,
+    /// Every message in time order, the opening one included.
+    pub thread: Vec<MessageView>,
+    /// How the customer's mood moved, once messages are scored.
+    pub trajectory: Option<Trajectory>,
+    /// The trajectory drawn, when there are two or more scored customer messages.
+    pub trajectory_svg: Option<String>,
 }
 
 /// A ticket's predicted category, the model behind it, and an agent's correction.

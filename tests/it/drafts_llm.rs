@@ -105,7 +105,7 @@ async fn llm_drafts_use_the_prompt_context_and_fall_back_when_the_provider_fails
 
     let d = draft(&app, open).await;
     assert_eq!(d["method"], "llm");
-    assert_eq!(d["version"], format!("prompt v1 · openai:{MODEL}"));
+    assert_eq!(d["version"], format!("prompt v2 · openai:{MODEL}"));
     assert_eq!(d["body"], "Hi Ana, your refund is on its way. Sam");
     let kinds: Vec<&str> = d["sources"]
         .as_array()

@@ -113,39 +113,47 @@ async fn reimporting_the_same_file_creates_no_duplicates() {
 }
 
 #[tokio::test]
-async fn twcs_layout_keeps_first_customer_tweets_and_flags_broken_records() {
+async fn twcs_layout_threads_conversations_and_flags_broken_records() {
     let pool = fresh_pool().await;
     let r = run(&pool, fixture("twcs_small.csv"), None).await;
     assert_eq!(r.format, "twcs");
-    // Tweets 11 and 12 start threads; 10 is the brand's reply, 13 a follow-up; the bare \r\r in
-    // tweet 14 splits its record (as in the real file) into two broken rows.
-    assert_eq!(r.inserted, 2, "{r:#?}");
-    assert_eq!(
-        r.reasons.get("brand reply, not a customer ticket"),
-        Some(&1)
-    );
-    assert_eq!(
-        r.reasons.get("follow-up tweet inside a conversation"),
-        Some(&1)
-    );
+    // Tweets 11 and 12 open conversations; 10 is the brand's reply to 11 (its agent reply) and
+    // 13 the customer's follow-up to 10 (a later message); the bare \r\r in tweet 14 splits its
+    // record (as in the real file) into two broken rows.
+    assert_eq!((r.inserted, r.messages), (2, 1), "{r:#?}");
     assert!(
         !r.errors.is_empty(),
         "the broken record must be reported: {r:#?}"
     );
+    let thread: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT m.kind, m.external_id FROM messages m JOIN tickets t ON t.id = m.ticket_id
+         WHERE t.external_id = '11' ORDER BY m.created_at, m.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = thread.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["customer", "agent", "customer"], "{thread:?}");
+    assert_eq!(thread[2].1.as_deref(), Some("13"));
     let product: String = sqlx::query_scalar("SELECT p.name FROM tickets t JOIN products p ON p.id = t.product_id WHERE external_id = '11'")
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(product, "AcmeCares");
-    // The summary of reasons is kept for the Data page.
-    let reasons: serde_json::Value =
-        sqlx::query_scalar("SELECT reasons FROM imports WHERE id = $1")
+    // The counts and the summary of reasons are kept for the Data page.
+    let (reasons, messages): (serde_json::Value, i64) =
+        sqlx::query_as("SELECT reasons, messages FROM imports WHERE id = $1")
             .bind(r.import_id)
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(reasons["brand reply, not a customer ticket"], 1);
-    assert_eq!(reasons["follow-up tweet inside a conversation"], 1);
+    let counted: u64 = reasons
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!((counted, messages), (r.skipped, 1), "{reasons}");
 }
 
 #[tokio::test]
@@ -290,11 +298,19 @@ async fn imports_the_shared_public_data_sets() {
     };
     let r = run(&pool, std::io::BufReader::new(file), None).await;
     assert_eq!(r.format, "twcs");
-    assert!(r.inserted > 1000, "{r:?}");
+    assert!(r.inserted > 1000 && r.messages > 1000, "{r:?}");
     assert!(
         !r.errors.is_empty(),
         "tweet 3399's broken record must be reported"
     );
+    // Every tweet is a message of some conversation, or skipped with its reason.
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.source = 'twcs'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored as u64 + r.skipped, r.rows_read, "{r:?}");
 }
 
 #[tokio::test]

@@ -16,6 +16,8 @@ mod audit;
 mod auth;
 mod categories;
 mod clusters;
+mod conversation_rules;
+mod conversations;
 mod drafts;
 mod drafts_llm;
 mod email;

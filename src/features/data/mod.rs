@@ -19,6 +19,8 @@ pub struct ImportSummary {
     pub rows_read: i64,
     pub inserted: i64,
     pub duplicates: i64,
+    /// Messages stored beside the tickets (threads).
+    pub messages: i64,
     pub skipped: i64,
     pub failure: Option<String>,
     /// Why rows were skipped, with counts, most frequent first.

@@ -61,6 +61,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
                     <td>{i.format}</td>
                     <td class="nowrap">{fmt_time(&i.started_at)}</td>
                     <td class="num">{fmt_count(i.inserted)}</td>
+                    <td class="num">{fmt_count(i.messages)}</td>
                     <td class="num">{fmt_count(i.duplicates)}</td>
                     <td class="num">{fmt_count(i.skipped)}</td>
                     <td>{if i.failure.is_some() { "failed" } else if i.finished { "done" } else { "running" }}</td>
@@ -73,7 +74,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
         <section>
             <h2>"Recent imports"</h2>
             <table class="grid">
-                <thead><tr><th>"Import"</th><th>"File"</th><th>"Layout"</th><th>"Started"</th><th>"Imported"</th><th>"Duplicates"</th><th>"Skipped"</th><th>"State"</th></tr></thead>
+                <thead><tr><th>"Import"</th><th>"File"</th><th>"Layout"</th><th>"Started"</th><th>"Tickets"</th><th>"Messages"</th><th>"Duplicates"</th><th>"Skipped"</th><th>"State"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <ExportLink href="/export/imports.csv".to_string()/>
@@ -94,8 +95,8 @@ fn Report(s: ImportDetail) -> impl IntoView {
             <h2>{format!("Import #{}: {}", i.id, i.file_name)}</h2>
             <p>
                 {format!(
-                    "{} rows read: {} imported, {} already present, {} skipped.",
-                    fmt_count(i.rows_read), fmt_count(i.inserted), fmt_count(i.duplicates), fmt_count(i.skipped)
+                    "{} rows read: {} tickets and {} further messages imported, {} already present, {} skipped.",
+                    fmt_count(i.rows_read), fmt_count(i.inserted), fmt_count(i.messages), fmt_count(i.duplicates), fmt_count(i.skipped)
                 )}
             </p>
             {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}

@@ -27,6 +27,7 @@ pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverv
         rows_read: r.rows_read,
         inserted: r.inserted,
         duplicates: r.duplicates,
+        messages: r.messages,
         skipped: r.skipped,
         failure: r.failure,
         reasons: {

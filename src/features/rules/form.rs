@@ -25,6 +25,8 @@ pub struct RuleForm {
     pub repeat_days: String,
     pub sla_percent: String,
     pub vip: Option<String>,
+    pub sentiment_drop: String,
+    pub unanswered: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -88,6 +90,12 @@ impl RuleForm {
         if self.vip.is_some() {
             conditions.push(Condition::Vip);
         }
+        if let Some(by) = number::<f32>(&self.sentiment_drop, "Sentiment drop")? {
+            conditions.push(Condition::SentimentDrop { by });
+        }
+        if let Some(messages) = number::<u32>(&self.unanswered, "Unanswered messages")? {
+            conditions.push(Condition::Unanswered { messages });
+        }
         let rule = Rule {
             id,
             name: self.name.trim().to_string(),
@@ -141,6 +149,8 @@ impl RuleForm {
                 }
                 Condition::SlaRisk { percent } => form.sla_percent = percent.to_string(),
                 Condition::Vip => form.vip = Some("on".into()),
+                Condition::SentimentDrop { by } => form.sentiment_drop = by.to_string(),
+                Condition::Unanswered { messages } => form.unanswered = messages.to_string(),
                 Condition::PriorityIn { .. } => {}
             }
         }

@@ -125,6 +125,8 @@ async fn live_test(
             text: &text,
             priority,
             sentiment: Some(sentiment),
+            first_sentiment: Some(sentiment),
+            unanswered: 1,
             vip: false,
             repeat: Vec::new(),
             sla_used: None,

@@ -32,12 +32,15 @@ pub async fn preview(
             )))
         }
     };
+    let thread = crate::server::db::messages::thread(pool, ticket_id).await?;
+    let latest =
+        crate::server::pipeline::respond::thread::latest_customer(&thread).unwrap_or_default();
     Ok(Ok(Preview {
         ticket_id,
         subject: facts.subject.clone(),
         template_category: row.category.clone(),
         template_version: row.version,
-        text: crate::server::pipeline::respond::fill(&template, &facts, agent),
+        text: crate::server::pipeline::respond::fill(&template, &facts, &latest, agent),
     }))
 }
 

@@ -17,10 +17,7 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     auth::require(Area::Tickets)?;
-    let state = app_state()?;
-    crate::server::db::ticket_detail::load(&state.pool, id, 20)
-        .await?
-        .ok_or(AppError::NotFound)
+    super::server::ticket(&app_state()?, id).await
 }
 
 /// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set

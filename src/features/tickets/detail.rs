@@ -1,6 +1,7 @@
 //! The Ticket page: the whole ticket, its timestamps and outcome, escalation, similar tickets and the reply draft, and the customer's other tickets.
 
 use super::api::{get_ticket, CorrectSentiment};
+use super::thread::Thread;
 use super::{CategoryView, TicketDetail};
 use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
 use crate::features::categories::api::CorrectCategory;
@@ -31,9 +32,6 @@ pub fn TicketPage() -> impl IntoView {
 
 #[component]
 fn Ticket(t: TicketDetail) -> impl IntoView {
-    let (show_reply, set_show_reply) = signal(false);
-    let reply = t.agent_reply.clone();
-    let has_reply = reply.is_some();
     let history = t
         .history
         .iter()
@@ -54,20 +52,12 @@ fn Ticket(t: TicketDetail) -> impl IntoView {
         <h1 data-testid="ticket-subject">{t.subject.clone()}</h1>
         <div class="ticket">
             <article class="card">
-                <div class="body">{t.body.clone()}</div>
-                <Show when=move || has_reply>
-                    <button type="button" class="link" on:click=move |_| set_show_reply.update(|v| *v = !*v)>
-                        {move || if show_reply.get() { "Hide the agent's reply" } else { "Show the agent's reply" }}
-                    </button>
-                </Show>
-                // Without JavaScript the reply is always shown; with it, the button toggles it.
-                <noscript>
-                    {reply.clone().map(|r| view! { <h2>"Agent's reply"</h2> <div class="body reply">{r}</div> })}
-                </noscript>
-                <Show when=move || show_reply.get()>
-                    <h2>"Agent's reply"</h2>
-                    <div class="body reply" data-testid="agent-reply">{reply.clone()}</div>
-                </Show>
+                <Thread
+                    thread=t.thread.clone()
+                    customer=t.customer.clone()
+                    trajectory=t.trajectory
+                    svg=t.trajectory_svg.clone()
+                />
             </article>
             <aside class="card facts">
                 <dl>

@@ -5,5 +5,6 @@ pub mod detail;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod thread;
 
 pub use crate::domain::ticket_view::*;

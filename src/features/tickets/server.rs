@@ -1,6 +1,6 @@
 //! Server side of the tickets page: what its server functions do once the role is checked.
 
-use super::{TicketList, TicketQuery};
+use super::{TicketDetail, TicketList, TicketQuery};
 use crate::domain::role::CurrentUser;
 use crate::domain::SentimentLabel;
 use crate::error::AppError;
@@ -24,6 +24,21 @@ pub async fn list_tickets(state: &AppState, query: TicketQuery) -> Result<Ticket
         next_cursor,
         products,
     })
+}
+
+/// One ticket with its thread, the trajectory drawn, and the customer's last 20 other tickets.
+pub async fn ticket(state: &AppState, id: i64) -> Result<TicketDetail, AppError> {
+    let mut t = db::ticket_detail::load(&state.pool, id, 20)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scores = crate::domain::message::customer_scores(&t.thread);
+    if scores.len() >= 2 {
+        let title = "Sentiment of each customer message";
+        t.trajectory_svg = Some(crate::server::charts::trajectory::trajectory(
+            &scores, title,
+        )?);
+    }
+    Ok(t)
 }
 
 /// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set

@@ -1,11 +1,13 @@
-//! The inbound webhook: `POST /hooks/inbound/{source}` turns a JSON ticket with Zapier or e-mail-parser style fields into one ticket, however often the sender retries.
+//! The inbound webhook: `POST /hooks/inbound/{source}` turns a JSON ticket with Zapier or e-mail-parser style fields into one ticket, or a reply into a message of its ticket, however often the sender retries.
 
 use crate::domain::import::NewTicket;
+use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::role::Area;
 use crate::domain::{Channel, Priority, Status};
 use crate::server::api::error::ApiError;
 use crate::server::api::extract::ApiUser;
 use crate::server::db::{self, ticket_writer::TicketWriter};
+use crate::server::pipeline::conversation::{self, Append};
 use crate::server::state::AppState;
 use crate::server::webhooks::sign;
 use axum::extract::{FromRequestParts, Path, State};
@@ -30,7 +32,7 @@ async fn receive(
     State(state): State<AppState>,
     Path(source): Path<String>,
     request: axum::extract::Request,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let (mut parts, body) = request.into_parts();
     let Some(secret) = db::webhooks::inbound_secret(&state.pool, &source).await? else {
         return Err(ApiError::not_found(&format!("Inbound source {source:?}")));
@@ -85,6 +87,9 @@ async fn receive(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let ticket = map_fields(&fields, key, &body).map_err(ApiError::invalid)?;
+    if let Some(reference) = parent(&fields) {
+        return append(&state, &source, &reference, &fields, ticket).await;
+    }
     let mut conn = state.pool.acquire().await?;
     let written = TicketWriter::new(&source)
         .write(&mut conn, std::slice::from_ref(&ticket))
@@ -105,7 +110,90 @@ async fn receive(
             "external_id": ticket.external_id,
             "created": created,
         })),
-    ))
+    )
+        .into_response())
+}
+
+/// The id of the ticket or message this one answers, when the sender says so.
+fn parent(fields: &Map<String, Value>) -> Option<String> {
+    pick(
+        fields,
+        &[
+            "in_reply_to",
+            "in_response_to",
+            "parent_id",
+            "thread_id",
+            "conversation_id",
+            "ticket_external_id",
+        ],
+    )
+}
+
+/// Appends the mapped message to the ticket `reference` names (its id or one of its messages'
+/// ids in this source): 201 when new, 200 when a retry, 404 with the reason when there is no
+/// such ticket.
+async fn append(
+    state: &AppState,
+    source: &str,
+    reference: &str,
+    fields: &Map<String, Value>,
+    mapped: NewTicket,
+) -> Result<axum::response::Response, ApiError> {
+    let Some(ticket_id) = db::messages::ticket_of(&state.pool, source, reference).await? else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "No ticket of source {source:?} has the id {reference:?} or a message with it; \
+                 nothing was appended. Send the first message without a reply-to field to open one."
+            ),
+        ));
+    };
+    let message = to_message(fields, mapped)?;
+    let (stored, reopened) = match conversation::append(&state.pool, ticket_id, &message).await? {
+        Append::Stored { message, reopened } => (message, reopened),
+        Append::NoTicket => return Err(ApiError::not_found("Ticket")),
+    };
+    let status = if stored.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::json!({
+        "ticket_id": ticket_id,
+        "message_id": stored.id,
+        "external_id": message.external_id,
+        "created": stored.created,
+        "reopened": reopened,
+    });
+    Ok((status, axum::Json(body)).into_response())
+}
+
+/// A reply's fields as a message: its text (or subject), sender, time and id from the ticket
+/// mapping, and its kind from `kind`/`author_type` (customer by default).
+fn to_message(fields: &Map<String, Value>, t: NewTicket) -> Result<NewMessage, ApiError> {
+    let kind = match pick(fields, &["kind", "author_type", "sender_type"]) {
+        None => MessageKind::Customer,
+        Some(k) => MessageKind::parse(&k).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "kind must be one of customer, agent, note, system, not {k:?}."
+            ))
+        })?,
+    };
+    let explicit_channel = pick(fields, &["channel"]).is_some();
+    let message = NewMessage {
+        ticket_ref: String::new(),
+        kind,
+        author: pick(fields, &["author"])
+            .or(t.customer_name)
+            .or(t.customer_email),
+        channel: explicit_channel.then_some(t.channel),
+        created_at: t.created_at,
+        external_id: Some(t.external_id),
+        body: if t.body.is_empty() { t.subject } else { t.body },
+    };
+    message.check().map_err(ApiError::invalid)?;
+    Ok(message)
 }
 
 /// Field names as compared: lower case, `-` and spaces as `_`.

@@ -7,6 +7,7 @@ pub mod escalations;
 pub mod evaluations;
 pub mod extract;
 pub mod inbound;
+pub mod messages;
 pub mod tickets;
 
 use crate::server::state::AppState;
@@ -49,6 +50,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .routes(routes!(tickets::list, tickets::create))
         .routes(routes!(tickets::get))
+        .routes(routes!(messages::list, messages::append))
         .routes(routes!(escalations::list))
         .routes(routes!(escalations::get))
         .routes(routes!(escalations::claim))

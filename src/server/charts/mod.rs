@@ -6,6 +6,7 @@ pub mod heatmap;
 pub mod line;
 pub mod lines;
 pub mod scatter;
+pub mod trajectory;
 
 /// Text colour of chart labels.
 pub const INK: plotters::style::RGBColor = plotters::style::RGBColor(31, 41, 55);

@@ -120,14 +120,17 @@ pub async fn store(
     sqlx::query(
         "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
                                       sentiment_version, escalate, escalation, rule_version,
-                                      category, category_confidence, category_model)
-         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[],
+                                      category, category_confidence, category_model,
+                                      latest_score, lowest_score)
+         SELECT *, s, s FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[],
                               $6::bool[], $7::jsonb[], $8::int[], $9::text[], $10::real[],
                               $11::bigint[])
+                 AS u(id, l, s, e, v, esc, j, rv, c, cc, cm)
          ON CONFLICT (ticket_id) DO UPDATE
            SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
                sentiment_engine = EXCLUDED.sentiment_engine,
                sentiment_version = EXCLUDED.sentiment_version, analysed_at = now(),
+               latest_score = EXCLUDED.latest_score, lowest_score = EXCLUDED.lowest_score,
                escalate = COALESCE(EXCLUDED.escalate, ticket_analysis.escalate),
                escalation = COALESCE(EXCLUDED.escalation, ticket_analysis.escalation),
                rule_version = COALESCE(EXCLUDED.rule_version, ticket_analysis.rule_version),
@@ -149,7 +152,8 @@ pub async fn store(
     .bind(&models)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    // A follow-up scored before its ticket moves the trajectory on from the ticket's own score.
+    super::messages::refresh_trajectories(tx, &ids).await
 }
 
 /// The stored analysis of one ticket.
@@ -175,4 +179,30 @@ pub async fn of_ticket(
     .bind(ticket_id)
     .fetch_optional(db)
     .await
+}
+
+/// Replaces the stored escalation decisions of analysed tickets (a later message changed them).
+pub async fn set_decisions(
+    tx: &mut sqlx::PgConnection,
+    decisions: &[(i64, &Decision)],
+) -> sqlx::Result<()> {
+    let ids: Vec<i64> = decisions.iter().map(|(id, _)| *id).collect();
+    let flags: Vec<bool> = decisions.iter().map(|(_, d)| d.escalate).collect();
+    let versions: Vec<i32> = decisions.iter().map(|(_, d)| d.rule_version).collect();
+    let json: Vec<serde_json::Value> = decisions
+        .iter()
+        .map(|(_, d)| serde_json::to_value(d).unwrap_or_default())
+        .collect();
+    sqlx::query(
+        "UPDATE ticket_analysis a SET escalate = u.e, escalation = u.j, rule_version = u.v
+         FROM UNNEST($1::bigint[], $2::bool[], $3::jsonb[], $4::int[]) AS u(id, e, j, v)
+         WHERE a.ticket_id = u.id",
+    )
+    .bind(&ids)
+    .bind(&flags)
+    .bind(&json)
+    .bind(&versions)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -14,7 +14,14 @@ pub struct FactRow {
     pub vip: bool,
     pub created_at: DateTime<Utc>,
     pub first_response_at: Option<DateTime<Utc>>,
+    /// The ticket's own (first message's) score.
     pub sentiment_score: Option<f32>,
+    /// The latest analysed follow-up's score, if any follow-up was analysed.
+    pub latest_score: Option<f32>,
+    /// The customer's later messages, in time order.
+    pub follow_ups: Vec<String>,
+    /// Customer messages since the last agent message (or since the start).
+    pub unanswered: i32,
     /// The agent's verdict when there is one, else the imported label.
     pub known: Option<bool>,
     /// Tickets from the customer within each requested window, this one included.
@@ -22,15 +29,28 @@ pub struct FactRow {
 }
 
 impl FactRow {
-    /// Subject, newline, body: the text rules scan and spans point into.
+    /// Subject, newline, body, then each later customer message after a blank line: the text
+    /// rules scan and spans point into.
     pub fn text(&self) -> String {
-        super::analysis::joined_text(&self.subject, &self.body)
+        let opening = super::analysis::joined_text(&self.subject, &self.body);
+        crate::domain::message::conversation_text(&opening, &self.follow_ups).0
     }
 }
 
 const SELECT: &str = "
     SELECT t.id, t.subject, t.body, t.priority, t.status, coalesce(c.vip, false) AS vip,
            t.created_at, t.first_response_at, a.sentiment_score,
+           (SELECT ma.sentiment_score FROM message_analysis ma
+            JOIN messages g ON g.id = ma.message_id
+            WHERE ma.ticket_id = t.id ORDER BY g.created_at DESC, g.id DESC LIMIT 1) AS latest_score,
+           ARRAY(SELECT g.body FROM messages g
+                 WHERE g.ticket_id = t.id AND g.kind = 'customer' AND NOT g.opening
+                 ORDER BY g.created_at, g.id) AS follow_ups,
+           (SELECT count(*) FROM messages g
+            WHERE g.ticket_id = t.id AND g.kind = 'customer'
+              AND g.created_at > coalesce((SELECT max(x.created_at) FROM messages x
+                                           WHERE x.ticket_id = t.id AND x.kind = 'agent'),
+                                          '-infinity'))::int AS unanswered,
            coalesce(e.verdict, t.gold_escalate) AS known,
            ARRAY(SELECT CASE WHEN t.customer_id IS NULL THEN 1 ELSE (
                         SELECT count(*) FROM tickets o

@@ -27,7 +27,7 @@ pub async fn finish(pool: &PgPool, r: &ImportReport, failure: Option<&str>) -> s
     let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE imports SET finished_at = now(), rows_read = $2, inserted = $3, duplicates = $4,
-         skipped = $5, failure = $6, reasons = $7 WHERE id = $1",
+         skipped = $5, failure = $6, reasons = $7, messages = $8 WHERE id = $1",
     )
     .bind(r.import_id)
     .bind(r.rows_read as i64)
@@ -36,6 +36,7 @@ pub async fn finish(pool: &PgPool, r: &ImportReport, failure: Option<&str>) -> s
     .bind(r.skipped as i64)
     .bind(failure)
     .bind(sqlx::types::Json(&r.reasons))
+    .bind(r.messages as i64)
     .execute(&mut *tx)
     .await?;
     let (lines, reasons): (Vec<i64>, Vec<String>) = r
@@ -66,12 +67,13 @@ pub struct ImportRow {
     pub rows_read: i64,
     pub inserted: i64,
     pub duplicates: i64,
+    pub messages: i64,
     pub skipped: i64,
     pub failure: Option<String>,
     pub reasons: sqlx::types::Json<std::collections::BTreeMap<String, i64>>,
 }
 
-const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, skipped, failure, reasons";
+const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, messages, skipped, failure, reasons";
 
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
     sqlx::query_as(&format!(

@@ -20,6 +20,7 @@ pub mod inbox_view;
 pub mod jobs;
 pub mod labelled;
 pub mod login_failures;
+pub mod messages;
 pub mod metrics;
 pub mod models;
 pub mod prompts;

@@ -1,6 +1,7 @@
 //! The full ticket as the Ticket page and the REST API show it: the ticket, its analysis, the
 //! agent's sentiment correction, its category and the customer's other tickets.
 
+use crate::domain::message::{customer_scores, place_spans, Trajectory};
 use crate::domain::ticket_view::{CategoryView, SentimentView, TicketDetail};
 
 /// A ticket with its analysis, sentiment correction and category, and up to `history` of the
@@ -13,15 +14,22 @@ pub async fn load(
     let Some(mut t) = super::tickets::detail(pool, id, history).await? else {
         return Ok(None);
     };
-    t.analysis = super::analysis::of_ticket(pool, id)
-        .await?
-        .map(|a| SentimentView {
-            label: a.sentiment,
-            score: a.sentiment_score,
-            engine: a.sentiment_engine,
-            version: a.sentiment_version,
-            analysed_at: a.analysed_at,
-        });
+    let stored = super::analysis::of_ticket(pool, id).await?;
+    let spans = stored
+        .as_ref()
+        .and_then(|a| a.escalation.as_ref())
+        .map(|d| d.0.spans())
+        .unwrap_or_default();
+    t.thread = super::messages::thread(pool, id).await?;
+    place_spans(&mut t.thread, &t.subject, &spans);
+    t.trajectory = Trajectory::of(&customer_scores(&t.thread));
+    t.analysis = stored.map(|a| SentimentView {
+        label: a.sentiment,
+        score: a.sentiment_score,
+        engine: a.sentiment_engine,
+        version: a.sentiment_version,
+        analysed_at: a.analysed_at,
+    });
     t.correction = super::labelled::ticket_correction(pool, id).await?;
     let c = super::categories::of_ticket(pool, id).await?;
     t.category_view = CategoryView {

@@ -304,6 +304,9 @@ pub async fn detail(
         analysis: None,
         correction: None,
         category_view: Default::default(),
+        thread: Vec::new(),
+        trajectory: None,
+        trajectory_svg: None,
     }))
 }
 
@@ -312,6 +315,14 @@ pub async fn status(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Str
     sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
+        .await
+}
+
+/// Whether a ticket with this id is stored.
+pub async fn exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1)")
+        .bind(id)
+        .fetch_one(db)
         .await
 }
 

@@ -2,9 +2,11 @@
 //! every row it could not take with its line number and reason.
 
 pub mod formats;
+pub mod thread;
 pub mod writers;
 
 pub use crate::domain::import::{ImportReport, NewTicket};
+use crate::domain::message::NewMessage;
 use crate::server::db;
 use crate::server::db::ticket_writer::TicketWriter;
 use anyhow::Context;
@@ -58,17 +60,21 @@ pub async fn load(
     let sender = writers.sender();
     let parsed =
         tokio::task::spawn_blocking(move || parse(csv, &header, format, import_id, sender)).await;
-    let mut report = match parsed {
-        Ok(report) => report,
+    let (mut report, messages) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = writers.finish().await;
             return Err(anyhow::anyhow!("the CSV parser panicked: {e}"));
         }
     };
-    let result = writers.finish().await.map(|done| {
+    let mut result = writers.finish().await.map(|done| {
         report.inserted = done.inserted;
         report.duplicates = done.duplicates;
     });
+    if result.is_ok() && !messages.is_empty() {
+        // After every ticket: a message may name a ticket from any batch.
+        result = thread::write(pool, &source, &messages, &mut report).await;
+    }
     let failure = result.as_ref().err().map(|e| {
         tracing::error!(error = ?e, import_id, "import stopped");
         user_message(e)
@@ -107,14 +113,15 @@ fn open(
     Ok((csv, header, format))
 }
 
-/// Maps every record, sending full batches to the writers; stops early if they fail.
+/// Maps every record, sending full batches to the writers; stops early if they fail. Returns the
+/// report and the later messages of threads (with their lines), written after the tickets.
 fn parse(
     mut csv: csv::Reader<impl Read>,
     header: &Header,
     format: Format,
     import_id: i64,
     writers: tokio::sync::mpsc::Sender<Vec<NewTicket>>,
-) -> ImportReport {
+) -> (ImportReport, Vec<(u64, NewMessage)>) {
     let ctx = MapContext {
         started_at: chrono::Utc::now(),
     };
@@ -124,6 +131,8 @@ fn parse(
         ..Default::default()
     };
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
+    let mut messages = Vec::new();
+    let mut tweets = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         let line = csv.position().line() + 1;
@@ -138,6 +147,11 @@ fn parse(
                 };
                 match format.map(&row, &ctx).and_then(check) {
                     Ok(Mapped::Ticket(t)) => batch.push(*t),
+                    Ok(Mapped::Message(m)) => messages.push((line, *m)),
+                    Ok(Mapped::Tweet(mut t)) => {
+                        t.line = line;
+                        tweets.push(*t);
+                    }
                     Ok(Mapped::Ignored(why)) => skip(&mut report, None, why.to_string()),
                     Err(why) => skip(&mut report, Some(line), why),
                 }
@@ -155,14 +169,34 @@ fn parse(
             let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
             // An error here means the writers stopped; `finish` reports why.
             if writers.blocking_send(full).is_err() {
-                return report;
+                return (report, Vec::new());
             }
         }
+    }
+    if !tweets.is_empty() {
+        let threads = formats::twcs::threads(tweets);
+        for (line, why) in threads.skipped {
+            skip(&mut report, Some(line), why.to_string());
+        }
+        for t in threads.tickets {
+            match check(Mapped::Ticket(Box::new(t))) {
+                Ok(Mapped::Ticket(t)) => batch.push(*t),
+                Ok(_) => {}
+                Err(why) => skip(&mut report, None, why),
+            }
+            if batch.len() >= TicketWriter::BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
+                if writers.blocking_send(full).is_err() {
+                    return (report, Vec::new());
+                }
+            }
+        }
+        messages.extend(threads.messages);
     }
     if !batch.is_empty() {
         let _ = writers.blocking_send(batch);
     }
-    report
+    (report, messages)
 }
 
 /// What the Data page may show about a failed import: database errors stay in the server log.

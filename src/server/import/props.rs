@@ -67,7 +67,7 @@ proptest! {
             }
             all
         });
-        let report = parse(csv, &header, format, 1, sender);
+        let (report, _messages) = parse(csv, &header, format, 1, sender);
         let tickets = stored
             .join()
             .map_err(|_| TestCaseError::fail("the batch receiver panicked"))?;

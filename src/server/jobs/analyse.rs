@@ -48,7 +48,8 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                     .zip(&scored)
                     .map(|(t, s)| (t.id, s.sentiment.score))
                     .collect();
-                Some(super::escalate::decide(&mut tx, &rules, &sla, &scores).await?)
+                let ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+                Some(super::escalate::decide(&mut tx, &rules, &sla, &ids, &scores).await?)
             }
             None => None,
         };

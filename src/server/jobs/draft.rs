@@ -3,7 +3,7 @@
 use super::{JobContext, RETRY_BASE};
 use crate::domain::draft::DraftMethod;
 use crate::server::db;
-use crate::server::pipeline::respond::{self, Draft, DraftInput, HistoryLine};
+use crate::server::pipeline::respond::{self, thread, Draft, DraftInput, HistoryLine};
 use sqlx::PgExecutor;
 
 pub const DRAFT: &str = "draft_reply";
@@ -42,7 +42,10 @@ pub async fn input(
         .ok_or_else(|| anyhow::anyhow!("no template fits and there is no \"*\" fallback"))?;
     let (body, history) = db::drafts::body_and_history(pool, ticket_id, HISTORY).await?;
     let similar = db::similar::similar(pool, ticket_id, SIMILAR_K, false).await?;
+    let messages = db::messages::thread(pool, ticket_id).await?;
     Ok(Some(DraftInput {
+        thread: thread::thread_text(&messages, thread::BUDGET),
+        latest: thread::latest_customer(&messages).unwrap_or_else(|| body.clone()),
         facts,
         body,
         template,

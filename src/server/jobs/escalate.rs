@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 
-/// The facts of one stored ticket for `rules`; `sentiment` overrides the stored score.
+/// The facts of one stored ticket for `rules`; `sentiment` overrides the stored score of the
+/// ticket's own text (the first message).
 pub fn facts<'a>(
     row: &FactRow,
     text: &'a str,
@@ -22,10 +23,13 @@ pub fn facts<'a>(
     let windows = rules.repeat_windows();
     let policy = sla.policy(&row.priority);
     let until = row.first_response_at.unwrap_or_else(Utc::now);
+    let first = sentiment.or(row.sentiment_score);
     TicketFacts {
         text,
         priority: Priority::parse(&row.priority).unwrap_or(Priority::Medium),
-        sentiment: sentiment.or(row.sentiment_score),
+        sentiment: row.latest_score.or(first),
+        first_sentiment: first,
+        unanswered: row.unanswered.max(0) as u32,
         vip: row.vip,
         repeat: windows
             .iter()
@@ -42,17 +46,18 @@ pub struct Decided {
     due: Vec<(i64, DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// Decides for a batch of just-scored tickets inside the caller's transaction; the decisions are
-/// stored with the analysis rows, then [`open`] files the escalated ones.
+/// Decides for a batch of tickets inside the caller's transaction, `scores` overriding the stored
+/// scores of just-scored tickets; the caller stores the decisions, then [`open`] files the
+/// escalated ones.
 pub async fn decide(
     tx: &mut PgConnection,
     rules: &CompiledRules,
     sla: &SlaSettings,
+    ids: &[i64],
     scores: &HashMap<i64, f32>,
 ) -> anyhow::Result<Decided> {
-    let ids: Vec<i64> = scores.keys().copied().collect();
     let windows: Vec<i32> = rules.repeat_windows().iter().map(|d| *d as i32).collect();
-    let rows = db::escalation_facts::of_tickets(&mut *tx, &ids, &windows).await?;
+    let rows = db::escalation_facts::of_tickets(&mut *tx, ids, &windows).await?;
     let mut decisions = HashMap::with_capacity(rows.len());
     let mut due = Vec::new();
     for row in &rows {

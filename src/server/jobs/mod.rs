@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod analyse;
+pub mod analyse_messages;
 pub mod backfill;
 pub mod categorise;
 pub mod cluster;

@@ -6,7 +6,9 @@ use super::cluster::{self, CLUSTER};
 use super::draft;
 use super::quality::{self, CHECK_QUALITY};
 use super::train_category::{self, TRAIN_CATEGORY};
-use super::{analyse, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN};
+use super::{
+    analyse, analyse_messages, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN,
+};
 use crate::domain::EngineChoice;
 use crate::server::db;
 use crate::server::db::rollups::catch_up;
@@ -156,13 +158,17 @@ async fn long_jobs(ctx: &JobContext, kinds: &[&str]) -> bool {
     false
 }
 
-/// Analyses a batch of new tickets, else drafts replies for a batch of analysed ones; returns
-/// how many it handled.
+/// Analyses a batch of new tickets, else of new follow-up messages, else drafts replies for a
+/// batch of analysed tickets; returns how many it handled.
 async fn pipeline_step(
     ctx: &JobContext,
     cached: &mut Option<(EngineChoice, Engine)>,
 ) -> anyhow::Result<usize> {
     match analyse_step(ctx, cached).await? {
+        0 => {}
+        n => return Ok(n),
+    }
+    match analyse_messages_step(ctx, cached).await? {
         0 => draft::run_batch(ctx).await,
         n => Ok(n),
     }
@@ -206,11 +212,12 @@ async fn outbox_step(ctx: &JobContext) -> usize {
     handled
 }
 
-/// Analyses one batch with the active engine (reloaded when an admin changes it).
-pub async fn analyse_step(
+/// The active engine, (re)loaded into `cached` when an admin changed it; the lexicon when the
+/// chosen engine cannot be loaded.
+async fn active_engine<'a>(
     ctx: &JobContext,
-    cached: &mut Option<(EngineChoice, Engine)>,
-) -> anyhow::Result<usize> {
+    cached: &'a mut Option<(EngineChoice, Engine)>,
+) -> anyhow::Result<&'a Engine> {
     let choice = engine::active_choice(&ctx.pool).await?;
     if cached.as_ref().map(|(c, _)| *c) != Some(choice) {
         let built = match engine::load(&ctx.pool, choice, ctx.llm.clone()).await {
@@ -222,15 +229,30 @@ pub async fn analyse_step(
         };
         *cached = Some((choice, built));
     }
-    let Some((_, engine)) = cached.as_ref() else {
-        return Ok(0);
-    };
+    Ok(&cached.get_or_insert((choice, Engine::Lexicon)).1)
+}
+
+/// Analyses one batch with the active engine (reloaded when an admin changes it).
+pub async fn analyse_step(
+    ctx: &JobContext,
+    cached: &mut Option<(EngineChoice, Engine)>,
+) -> anyhow::Result<usize> {
+    let engine = active_engine(ctx, cached).await?;
     let n = analyse::run_batch(ctx, engine).await?;
     if n > 0 {
         // New sentiment and categories change the series the alerts read.
         alerts::enqueue(&ctx.pool, alerts::DELAY).await?;
     }
     Ok(n)
+}
+
+/// Analyses one batch of follow-up messages with the active engine.
+pub async fn analyse_messages_step(
+    ctx: &JobContext,
+    cached: &mut Option<(EngineChoice, Engine)>,
+) -> anyhow::Result<usize> {
+    let engine = active_engine(ctx, cached).await?;
+    analyse_messages::run_batch(ctx, engine).await
 }
 
 /// Claims and runs one leased job of `kind`; returns whether there was one.

@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod cluster;
+pub mod conversation;
 pub mod embed;
 pub mod escalation;
 pub mod evaluation;

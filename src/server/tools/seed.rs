@@ -88,7 +88,11 @@ pub async fn load_demo(
     // The same source as `demo --out` files imported later, so those add no duplicates.
     let writers = WriterPool::start(pool, DEMO_SOURCE, WriterPool::default_writers());
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
+    let mut messages = Vec::new();
+    let until = demo::cutoff(cfg);
     for ticket in demo::generate(cfg) {
+        let later = demo::follow_ups(cfg.seed, &ticket, until);
+        messages.extend(later.into_iter().map(|m| (0, m)));
         batch.push(ticket);
         if batch.len() == TicketWriter::BATCH {
             let n = batch.len() as u64;
@@ -105,5 +109,9 @@ pub async fn load_demo(
             progress(n);
         }
     }
-    Ok(writers.finish().await?.inserted)
+    let inserted = writers.finish().await?.inserted;
+    // The threads' later messages, once every ticket they belong to is stored.
+    let mut report = crate::domain::import::ImportReport::default();
+    crate::server::import::thread::write(pool, DEMO_SOURCE, &messages, &mut report).await?;
+    Ok(inserted)
 }

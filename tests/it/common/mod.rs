@@ -137,6 +137,29 @@ pub async fn fresh_database() -> String {
     with_database(url, &name)
 }
 
+/// A new database with no migrations applied; returns its URL.
+pub async fn empty_database() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let url = server_url().await;
+    let mut admin = PgConnectOptions::from_str(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let name = format!(
+        "e_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_micros() % 1_000_000
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    with_database(url, &name)
+}
+
 /// A pool on a fresh database.
 pub async fn fresh_pool() -> PgPool {
     db::connect(&fresh_database().await, 5).await.unwrap()

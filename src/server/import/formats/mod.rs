@@ -3,9 +3,10 @@
 mod kaggle;
 mod multilang;
 pub mod ticketlens;
-mod twcs;
+pub mod twcs;
 
 use crate::domain::import::NewTicket;
+use crate::domain::message::NewMessage;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
 
@@ -83,6 +84,10 @@ impl Format {
 #[derive(Debug)]
 pub enum Mapped {
     Ticket(Box<NewTicket>),
+    /// A later message of a ticket's thread, written once every ticket of the file is.
+    Message(Box<NewMessage>),
+    /// A tweet, threaded with the others at the end of the file.
+    Tweet(Box<twcs::Tweet>),
     /// Not a ticket, with the reason, counted in the summary but not an error.
     Ignored(&'static str),
 }

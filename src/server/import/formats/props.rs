@@ -179,6 +179,8 @@ proptest! {
             let row = Row { header: &header, record: &record };
             match format.map(&row, &ctx).and_then(crate::server::import::check) {
                 Ok(Mapped::Ticket(t)) => assert_storable(&t)?,
+                Ok(Mapped::Message(m)) => prop_assert_eq!(m.check(), Ok(())),
+                Ok(Mapped::Tweet(t)) => prop_assert!(!t.id.is_empty() && !t.text.is_empty()),
                 Ok(Mapped::Ignored(why)) => prop_assert!(!why.trim().is_empty()),
                 Err(why) => prop_assert!(!why.trim().is_empty()),
             }

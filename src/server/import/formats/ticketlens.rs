@@ -1,7 +1,9 @@
-//! TicketLens' own CSV layout (what `ticketlens demo --out` writes): every field of `NewTicket`.
+//! TicketLens' own CSV layout (what `ticketlens demo --out` writes): every field of `NewTicket`,
+//! and rows with a `message_kind` that carry the later messages of a ticket's thread.
 
 use super::{kaggle::parse_csat, parse_time, Mapped, Row};
 use crate::domain::import::NewTicket;
+use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 
 pub const REQUIRED: &[&str] = &[
@@ -36,9 +38,45 @@ pub const COLUMNS: &[&str] = &[
     "agent_reply",
     "sentiment",
     "escalate",
+    "message_kind",
+    "message_author",
+    "message_id",
 ];
 
+/// A row whose `message_kind` is filled is a further message of the ticket `external_id` names:
+/// only `external_id`, `created_at` and `body` are needed, with `message_author`, `message_id`
+/// and `channel` when known.
+fn message(row: &Row<'_>, kind: &str) -> Result<Mapped, String> {
+    let kind = MessageKind::parse(kind).ok_or_else(|| format!("unknown message_kind {kind:?}"))?;
+    let created = row.require("created_at")?;
+    let created_at =
+        parse_time(created).ok_or_else(|| format!("created_at {created:?} is not a date-time"))?;
+    let channel = match row.get("channel") {
+        None => None,
+        Some(c) => Some(Channel::parse(c).ok_or_else(|| format!("unknown channel {c:?}"))?),
+    };
+    let (ticket_ref, body) = (row.require("external_id")?, row.require("body")?);
+    let message = NewMessage {
+        ticket_ref: ticket_ref.to_string(),
+        kind,
+        author: row.get("message_author").map(str::to_string),
+        channel,
+        created_at,
+        // Without an id, the message's content identifies it, so a re-import adds it once.
+        external_id: Some(match row.get("message_id") {
+            Some(id) => id.to_string(),
+            None => super::content_id(&[ticket_ref, created, kind.as_str(), body]),
+        }),
+        body: body.to_string(),
+    };
+    message.check()?;
+    Ok(Mapped::Message(Box::new(message)))
+}
+
 pub fn map(row: &Row<'_>) -> Result<Mapped, String> {
+    if let Some(kind) = row.get("message_kind") {
+        return message(row, kind);
+    }
     let channel = row.vocab("channel", Channel::parse)?;
     let priority = row.vocab("priority", Priority::parse)?;
     let status = row.vocab("status", Status::parse)?;
@@ -114,7 +152,23 @@ pub fn record(t: &NewTicket) -> Vec<String> {
         o(&t.agent_reply),
         t.sentiment.map(|s| s.to_string()).unwrap_or_default(),
         t.escalate.map(|e| e.to_string()).unwrap_or_default(),
+        String::new(),
+        String::new(),
+        String::new(),
     ]
+}
+
+/// The CSV record of a later message of a thread in this layout.
+pub fn message_record(m: &NewMessage) -> Vec<String> {
+    let mut r = vec![String::new(); COLUMNS.len()];
+    r[0] = m.ticket_ref.clone();
+    r[1] = m.created_at.to_rfc3339();
+    r[3] = m.body.clone();
+    r[9] = m.channel.map(|c| c.to_string()).unwrap_or_default();
+    r[20] = m.kind.to_string();
+    r[21] = m.author.clone().unwrap_or_default();
+    r[22] = m.external_id.clone().unwrap_or_default();
+    r
 }
 
 #[cfg(test)]

@@ -1,11 +1,29 @@
-//! The "Customer Support on Twitter" layout: a customer's first tweet of a thread becomes a ticket.
+//! The "Customer Support on Twitter" layout: reply chains (`in_response_to_tweet_id`) become
+//! conversations, each one ticket opened by its first customer tweet, the brand's replies agent
+//! messages. Threads need the whole file, so rows are collected and threaded at the end.
 
 use super::{subject_from_body, Mapped, Row};
 use crate::domain::import::NewTicket;
+use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::{Channel, Priority, Status};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 pub const REQUIRED: &[&str] = &["tweet_id", "author_id", "inbound", "created_at", "text"];
+
+/// One row of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tweet {
+    pub id: String,
+    pub author: String,
+    /// From a customer (true) or the brand (false).
+    pub inbound: bool,
+    pub created_at: DateTime<Utc>,
+    pub text: String,
+    pub in_response_to: Option<String>,
+    /// The line of the file, for reports.
+    pub line: u64,
+}
 
 pub fn map(row: &Row<'_>) -> Result<Mapped, String> {
     let inbound = match row.get("inbound") {
@@ -17,49 +35,139 @@ pub fn map(row: &Row<'_>) -> Result<Mapped, String> {
             ))
         }
     };
-    if !inbound {
-        return Ok(Mapped::Ignored("brand reply, not a customer ticket"));
-    }
-    if row.get("in_response_to_tweet_id").is_some() {
-        return Ok(Mapped::Ignored("follow-up tweet inside a conversation"));
-    }
-    let id = row.require("tweet_id")?;
     let created = row.require("created_at")?;
     let created_at = DateTime::parse_from_str(created, "%a %b %d %H:%M:%S %z %Y")
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| format!("created_at {created:?} is not a Twitter date"))?;
-    let text = row.require("text")?;
-    let answered = row.get("response_tweet_id").is_some();
-    Ok(Mapped::Ticket(Box::new(NewTicket {
-        external_id: id.to_string(),
-        subject: subject_from_body(text),
-        body: text.to_string(),
-        customer_ref: Some(format!("twitter:{}", row.require("author_id")?)),
-        customer_name: None,
-        customer_email: None,
-        product: brand(text),
-        product_line: None,
-        channel: Channel::Social,
-        priority: Priority::Medium,
-        status: if answered {
-            Status::Resolved
-        } else {
-            Status::Open
-        },
-        category: None,
-        language: None,
+    Ok(Mapped::Tweet(Box::new(Tweet {
+        id: row.require("tweet_id")?.to_string(),
+        author: row.require("author_id")?.to_string(),
+        inbound,
         created_at,
-        first_response_at: None,
-        resolved_at: None,
-        csat: None,
-        agent_reply: None,
-        sentiment: None,
-        escalate: None,
+        text: row.require("text")?.to_string(),
+        // The public file stores the parent's id as a float ("3.0").
+        in_response_to: row
+            .get("in_response_to_tweet_id")
+            .map(|p| p.strip_suffix(".0").unwrap_or(p).to_string()),
+        line: 0,
     })))
 }
 
+/// What threading a file gave: tickets, the messages after each ticket's opening tweet and first
+/// brand reply (with their lines), and the tweets that belong to no ticket, with the reason.
+#[derive(Debug, Default)]
+pub struct Threads {
+    pub tickets: Vec<NewTicket>,
+    pub messages: Vec<(u64, NewMessage)>,
+    pub skipped: Vec<(u64, &'static str)>,
+}
+
+/// Why a tweet is not stored.
+pub const NO_CUSTOMER: &str = "brand tweet in a conversation without a customer tweet";
+pub const DUPLICATE: &str = "tweet id seen earlier in the file";
+
+/// Groups tweets into conversations by following each reply to the earliest tweet of its chain
+/// that is in the file (a reply to a missing tweet starts its own conversation), in any row
+/// order.
+pub fn threads(tweets: Vec<Tweet>) -> Threads {
+    let mut out = Threads::default();
+    let mut by_id: HashMap<String, Tweet> = HashMap::with_capacity(tweets.len());
+    for t in tweets {
+        if by_id.contains_key(&t.id) {
+            out.skipped.push((t.line, DUPLICATE));
+        } else {
+            by_id.insert(t.id.clone(), t);
+        }
+    }
+    let mut groups: HashMap<String, Vec<&Tweet>> = HashMap::new();
+    for t in by_id.values() {
+        groups.entry(root(&by_id, t)).or_default().push(t);
+    }
+    let mut groups: Vec<Vec<&Tweet>> = groups.into_values().collect();
+    for g in &mut groups {
+        g.sort_by_key(|t| (t.created_at, t.line));
+    }
+    groups.sort_by_key(|g| g[0].line);
+    for g in groups {
+        conversation(&g, &mut out);
+    }
+    out
+}
+
+/// The earliest ancestor of `t` in the file (a cycle stops where it closes).
+fn root(by_id: &HashMap<String, Tweet>, t: &Tweet) -> String {
+    let mut at = t;
+    for _ in 0..by_id.len() {
+        match at.in_response_to.as_ref().and_then(|p| by_id.get(p)) {
+            Some(parent) if parent.id != t.id => at = parent,
+            _ => break,
+        }
+    }
+    at.id.clone()
+}
+
+/// One conversation in time order as a ticket and its messages.
+fn conversation(tweets: &[&Tweet], out: &mut Threads) {
+    let Some(open_at) = tweets.iter().position(|t| t.inbound) else {
+        out.skipped
+            .extend(tweets.iter().map(|t| (t.line, NO_CUSTOMER)));
+        return;
+    };
+    let opening = tweets[open_at];
+    let first_reply = tweets[open_at + 1..].iter().position(|t| !t.inbound);
+    let reply = first_reply.map(|i| tweets[open_at + 1 + i]);
+    let brand = tweets.iter().find(|t| !t.inbound).map(|t| t.author.clone());
+    let last = tweets[tweets.len() - 1];
+    out.tickets.push(NewTicket {
+        external_id: opening.id.clone(),
+        subject: subject_from_body(&opening.text),
+        body: opening.text.clone(),
+        customer_ref: Some(format!("twitter:{}", opening.author)),
+        customer_name: None,
+        customer_email: None,
+        product: brand.or_else(|| mentioned_brand(&opening.text)),
+        product_line: None,
+        channel: Channel::Social,
+        priority: Priority::Medium,
+        // The brand had the last word: answered; else the customer still waits.
+        status: if last.inbound {
+            Status::Open
+        } else {
+            Status::Resolved
+        },
+        category: None,
+        language: None,
+        created_at: opening.created_at,
+        first_response_at: reply.map(|r| r.created_at),
+        resolved_at: (!last.inbound).then_some(last.created_at),
+        csat: None,
+        agent_reply: reply.map(|r| r.text.clone()),
+        sentiment: None,
+        escalate: None,
+    });
+    for t in tweets {
+        if std::ptr::eq(*t, opening) || reply.is_some_and(|r| std::ptr::eq(*t, r)) {
+            continue;
+        }
+        let message = NewMessage {
+            ticket_ref: opening.id.clone(),
+            kind: if t.inbound {
+                MessageKind::Customer
+            } else {
+                MessageKind::Agent
+            },
+            author: Some(t.author.clone()),
+            channel: Some(Channel::Social),
+            created_at: t.created_at,
+            external_id: Some(t.id.clone()),
+            body: t.text.clone(),
+        };
+        out.messages.push((t.line, message));
+    }
+}
+
 /// The brand addressed: the first @mention that is a name, not an anonymised number.
-fn brand(text: &str) -> Option<String> {
+fn mentioned_brand(text: &str) -> Option<String> {
     text.split_whitespace()
         .filter_map(|w| w.strip_prefix('@'))
         .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_'))
@@ -68,19 +176,5 @@ fn brand(text: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_brand_not_the_customer() {
-        assert_eq!(
-            brand("@115712 @sprintcare help!"),
-            Some("sprintcare".into())
-        );
-        assert_eq!(
-            brand("@AppleSupport, my phone"),
-            Some("AppleSupport".into())
-        );
-        assert_eq!(brand("no mention"), None);
-    }
-}
+#[path = "twcs_tests.rs"]
+mod tests;

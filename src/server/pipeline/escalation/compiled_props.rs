@@ -64,6 +64,8 @@ fn condition() -> impl Strategy<Value = Condition> {
         (tickets, days).prop_map(|(tickets, days)| Condition::RepeatContact { tickets, days }),
         percent.prop_map(|percent| Condition::SlaRisk { percent }),
         Just(Condition::Vip),
+        (0.1f32..2.0).prop_map(|by| Condition::SentimentDrop { by }),
+        (1u32..4).prop_map(|messages| Condition::Unanswered { messages }),
     ]
 }
 
@@ -100,6 +102,8 @@ fn facts(text: &str, (sentiment, vip, sla): (Option<f32>, bool, Option<u32>)) ->
         text,
         priority: Priority::High,
         sentiment,
+        first_sentiment: sentiment.map(|s| (s + 0.5).min(1.0)),
+        unanswered: 2,
         vip,
         repeat: vec![(7, 3), (30, 5)],
         sla_used: sla,

@@ -12,8 +12,12 @@ pub struct TicketFacts<'a> {
     /// Subject, a newline, and body: the text spans refer to.
     pub text: &'a str,
     pub priority: Priority,
-    /// Sentiment score in [-1, 1], once analysed.
+    /// The latest customer message's sentiment score in [-1, 1], once analysed.
     pub sentiment: Option<f32>,
+    /// The opening message's score, for drops over the conversation.
+    pub first_sentiment: Option<f32>,
+    /// Customer messages since the last agent reply (or since the start).
+    pub unanswered: u32,
     pub vip: bool,
     /// (days, tickets from the customer within that many days, this one included).
     pub repeat: Vec<(u32, u32)>,
@@ -103,8 +107,15 @@ fn holds(c: &Condition, facts: &TicketFacts) -> bool {
         }
         Condition::SlaRisk { percent } => facts.sla_used.is_some_and(|u| u >= *percent),
         Condition::Vip => facts.vip,
+        Condition::SentimentDrop { by } => drop(facts).is_some_and(|d| d >= *by - 1e-6),
+        Condition::Unanswered { messages } => facts.unanswered >= *messages,
         Condition::Keywords { .. } | Condition::Regex { .. } => false,
     }
+}
+
+/// How far the latest customer message scores below the first one.
+fn drop(facts: &TicketFacts) -> Option<f32> {
+    Some(facts.first_sentiment? - facts.sentiment?)
 }
 
 /// The reason a condition held, or None when it did not.
@@ -156,6 +167,15 @@ fn explain(c: &Condition, slot: Slot, facts: &TicketFacts, hits: &[Hit]) -> Opti
         Condition::SlaRisk { .. } => format!(
             "{}% of the first-response target used",
             facts.sla_used.unwrap_or_default()
+        ),
+        Condition::SentimentDrop { .. } => format!(
+            "sentiment fell from {:+.2} to {:+.2}",
+            facts.first_sentiment.unwrap_or_default(),
+            facts.sentiment.unwrap_or_default()
+        ),
+        Condition::Unanswered { .. } => format!(
+            "{} customer messages without an agent reply",
+            facts.unanswered
         ),
         _ => "yes".into(),
     };

@@ -24,6 +24,8 @@ fn facts(text: &str) -> TicketFacts<'_> {
         text,
         priority: Priority::Medium,
         sentiment: Some(0.0),
+        first_sentiment: Some(0.0),
+        unanswered: 1,
         vip: false,
         repeat: vec![(7, 1)],
         sla_used: Some(10),
@@ -277,6 +279,8 @@ fn explanations_name_the_facts() {
     let d = rules.decide(&TicketFacts {
         repeat: vec![(30, 4)],
         sentiment: Some(-0.5),
+        first_sentiment: Some(-0.5),
+        unanswered: 1,
         ..facts("x")
     });
     let details: Vec<&str> = d.fired[0]

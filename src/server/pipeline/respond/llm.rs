@@ -1,4 +1,4 @@
-//! Method 3: an LLM drafts the reply from a versioned prompt filled with the ticket, the customer's history, similar replies and the template.
+//! Method 3: an LLM drafts the reply from a versioned prompt filled with the ticket and its conversation, the customer's history, similar replies and the template.
 
 use super::{Draft, DraftInput, MIN_SIMILARITY};
 use crate::domain::draft::{DraftMethod, DraftSource};
@@ -98,6 +98,7 @@ pub async fn llm_draft(
         "category" => Some(f.category.clone().unwrap_or_else(|| "unknown".into())),
         "subject" => Some(f.subject.clone()),
         "body" => Some(input.body.clone()),
+        "thread" => Some(input.thread.clone()),
         "history" => Some(history.clone()),
         "replies" => Some(replies.clone()),
         "template" => Some(template.clone()),

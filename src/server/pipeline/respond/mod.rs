@@ -3,6 +3,7 @@
 mod llm;
 pub mod passage;
 pub mod send;
+pub mod thread;
 
 pub use llm::{fill_slots, llm_draft};
 
@@ -42,11 +43,16 @@ pub struct DraftInput {
     pub history: Vec<HistoryLine>,
     /// The name that signs the reply.
     pub agent: String,
+    /// The conversation, oldest first, trimmed to [`thread::BUDGET`].
+    pub thread: String,
+    /// The customer's latest message (the opening one when there is no other).
+    pub latest: String,
 }
 
-/// Fills `template` from a ticket's facts, signed by `agent`.
-pub fn fill(template: &Template, facts: &TicketFacts, agent: &str) -> String {
+/// Fills `template` from a ticket's facts and the customer's latest message, signed by `agent`.
+pub fn fill(template: &Template, facts: &TicketFacts, latest: &str, agent: &str) -> String {
     template.render(|name| match name {
+        "latest_message" => Some(latest.to_string()),
         "customer_name" => facts.customer_name.clone(),
         "product" => facts.product.clone(),
         "ticket_id" => Some(facts.id.to_string()),
@@ -66,7 +72,7 @@ impl DraftInput {
                 self.template.category, self.template.version
             )
         })?;
-        Ok(fill(&template, &self.facts, &self.agent))
+        Ok(fill(&template, &self.facts, &self.latest, &self.agent))
     }
 
     fn template_version(&self) -> String {

@@ -44,8 +44,8 @@ pub async fn send_agent_reply(
     Ok((id, to))
 }
 
-/// What every sent reply records: the first response on the ticket and its escalation, and the
-/// reply in the activity trail.
+/// What every sent reply records: the first response on the ticket and its escalation, the reply
+/// as an agent message of the thread, and in the activity trail.
 async fn replied(
     tx: &mut sqlx::PgConnection,
     ticket_id: i64,
@@ -53,6 +53,7 @@ async fn replied(
     body: &str,
 ) -> sqlx::Result<()> {
     db::responses::first_response(tx, ticket_id).await?;
+    db::messages::add_agent_reply(tx, ticket_id, Some(user_id), body).await?;
     db::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
 }
 

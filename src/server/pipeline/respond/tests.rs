@@ -24,6 +24,8 @@ fn input(similar: Vec<SimilarTicket>) -> DraftInput {
         similar,
         history: Vec::new(),
         agent: "Sam".into(),
+        thread: "[customer · Ann Lee · 2026-11-20 09:00]\nI returned the earbuds two weeks ago and the refund is still missing.".into(),
+        latest: "I returned the earbuds two weeks ago and the refund is still missing.".into(),
     }
 }
 

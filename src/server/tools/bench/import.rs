@@ -2,14 +2,15 @@
 
 use crate::server::config::{DatabaseSettings, Settings};
 use crate::server::db;
-use crate::server::import::formats::ticketlens::{record, COLUMNS};
+use crate::server::import::formats::ticketlens::{message_record, record, COLUMNS};
 use crate::server::startup::Database;
 use crate::server::tools::demo::{self, DemoConfig};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Writes the demo data set as CSV in TicketLens' layout; returns the number of tickets.
+/// Writes the demo data set as CSV in TicketLens' layout, each ticket followed by the later
+/// messages of its thread; returns the number of tickets.
 pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -19,8 +20,12 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
     w.write_record(COLUMNS)?;
     let mut n = 0;
+    let until = demo::cutoff(cfg);
     for t in demo::generate(cfg) {
         w.write_record(record(&t))?;
+        for m in demo::follow_ups(cfg.seed, &t, until) {
+            w.write_record(message_record(&m))?;
+        }
         n += 1;
     }
     w.flush()?;

@@ -86,11 +86,12 @@ pub(super) async fn import_file(
     let report = crate::server::jobs::import::run(pool, reader, opts).await?;
     bar.finish_and_clear();
     println!(
-        "import #{} ({}): {} rows read, {} imported, {} already present, {} skipped",
+        "import #{} ({}): {} rows read, {} tickets and {} further messages imported, {} already present, {} skipped",
         report.import_id,
         report.format,
         report.rows_read,
         report.inserted,
+        report.messages,
         report.duplicates,
         report.skipped
     );

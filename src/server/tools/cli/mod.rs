@@ -210,10 +210,12 @@ pub async fn run() -> anyhow::Result<()> {
                 .await?;
                 bar.finish_and_clear();
                 println!(
-                    "analysed {} tickets in {:.1} s ({:.0} tickets/s)",
+                    "analysed {} tickets in {:.1} s ({:.0} tickets/s), then {} follow-up messages in {:.1} s",
                     done.analysed,
                     done.seconds,
-                    done.analysed as f64 / done.seconds.max(1e-9)
+                    done.analysed as f64 / done.seconds.max(1e-9),
+                    done.messages,
+                    done.message_seconds
                 );
                 Ok(())
             })

@@ -61,7 +61,7 @@ impl Generator {
     pub fn new(cfg: &DemoConfig) -> Self {
         let incidents = plan(cfg);
         let extra = extra_tickets(&incidents).min(cfg.tickets);
-        let cutoff = cfg.end.and_time(NaiveTime::MIN).and_utc() + Duration::seconds(86_399);
+        let cutoff = super::cutoff(cfg);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(cfg.seed),
             seed: cfg.seed,

@@ -11,6 +11,7 @@ mod people;
 mod phrasing;
 mod replies;
 mod slots;
+mod threads;
 mod tone;
 mod vocabulary;
 
@@ -20,6 +21,7 @@ mod tests;
 mod text_tests;
 
 pub use catalog::{product_lines, CATEGORIES};
+pub use threads::follow_ups;
 
 use crate::domain::import::NewTicket;
 use chrono::NaiveDate;
@@ -62,4 +64,9 @@ pub fn incidents(cfg: &DemoConfig) -> Vec<Incident> {
 /// action, hacked account, data loss, cancel my account, ...).
 pub fn generate(cfg: &DemoConfig) -> impl Iterator<Item = NewTicket> {
     generator::Generator::new(cfg)
+}
+
+/// The end of `cfg`'s last day: no demo message is later.
+pub fn cutoff(cfg: &DemoConfig) -> chrono::DateTime<chrono::Utc> {
+    cfg.end.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::Duration::seconds(86_399)
 }

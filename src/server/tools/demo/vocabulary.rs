@@ -7,12 +7,13 @@ use std::ops::Deref;
 use std::sync::LazyLock;
 
 /// The files: `[section]` headers, one entry per line, `#` comment lines; `\n` is a line break.
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     ("people", include_str!("../../../../data/demo/people.txt")),
     ("tone", include_str!("../../../../data/demo/tone.txt")),
     ("tickets", include_str!("../../../../data/demo/tickets.txt")),
     ("replies", include_str!("../../../../data/demo/replies.txt")),
     ("details", include_str!("../../../../data/demo/details.txt")),
+    ("threads", include_str!("../../../../data/demo/threads.txt")),
 ];
 
 /// Every list by `file/section`, in file order.
@@ -128,6 +129,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(LISTS.len(), 97);
+        assert_eq!(LISTS.len(), 103);
     }
 }

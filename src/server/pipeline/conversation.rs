@@ -1,0 +1,41 @@
+//! Adding to a ticket's conversation from outside (REST API, inbound webhook): the message, and a
+//! resolved ticket reopened when its customer writes again, in one transaction.
+
+use crate::domain::message::{MessageKind, NewMessage};
+use crate::server::db;
+use crate::server::db::messages::Appended;
+use sqlx::PgPool;
+
+/// What appending did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Append {
+    /// Stored (or, for a repeated external id, found stored); `reopened` when the customer's
+    /// message reopened a resolved ticket.
+    Stored {
+        message: Appended,
+        reopened: bool,
+    },
+    NoTicket,
+}
+
+/// Appends `m` to ticket `ticket_id`. A customer message is then analysed by the message job,
+/// which runs the rules on the whole conversation.
+pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
+    let mut tx = pool.begin().await?;
+    if !db::tickets::exists(&mut *tx, ticket_id).await? {
+        return Ok(Append::NoTicket);
+    }
+    let message = db::messages::append(&mut tx, ticket_id, m).await?;
+    let mut reopened = false;
+    if message.created && m.kind == MessageKind::Customer {
+        reopened = if db::escalations::mark_reopened(&mut tx, ticket_id).await? {
+            let why = "the customer wrote again";
+            db::activity::add(&mut *tx, ticket_id, None, "reopened", why).await?;
+            true
+        } else {
+            db::messages::reopen_on_reply(&mut tx, ticket_id).await?
+        };
+    }
+    tx.commit().await?;
+    Ok(Append::Stored { message, reopened })
+}
