@@ -99,6 +99,7 @@ fn facts(text: &str) -> TicketFacts<'_> {
         sentiment: Some(0.0),
         first_sentiment: Some(0.0),
         unanswered: 1,
+        next_response_used: None,
         vip: false,
         repeat: Vec::new(),
         sla_used: None,

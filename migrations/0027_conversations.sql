@@ -95,6 +95,13 @@ CREATE FUNCTION refresh_trajectory(ids bigint[]) RETURNS void LANGUAGE sql AS $$
 $$;
 UPDATE ticket_analysis SET latest_score = sentiment_score, lowest_score = sentiment_score;
 
+-- A second SLA clock: once an agent has replied, the customer's next message is due an answer
+-- within the next-response target (the first-response target until an admin sets it).
+ALTER TABLE sla_policies ADD COLUMN next_response_minutes integer;
+UPDATE sla_policies SET next_response_minutes = first_response_minutes;
+ALTER TABLE sla_policies ALTER COLUMN next_response_minutes SET NOT NULL,
+    ADD CONSTRAINT sla_policies_next_response_positive CHECK (next_response_minutes > 0);
+
 -- How many messages an import stored beside its tickets.
 ALTER TABLE imports ADD COLUMN messages bigint NOT NULL DEFAULT 0;
 

@@ -94,6 +94,10 @@ impl NewMessage {
         if self.external_id.as_deref().is_some_and(|e| e.len() > 200) {
             return Err("the message id is over 200 characters".into());
         }
+        // PostgreSQL reads no year 0 (1 BC) and no five-digit year in a timestamp.
+        if !(1..=9999).contains(&chrono::Datelike::year(&self.created_at)) {
+            return Err("the message's time is outside the years 1 to 9999".into());
+        }
         Ok(())
     }
 }

@@ -82,6 +82,9 @@ pub enum Condition {
     SentimentDrop { by: f32 },
     /// At least `messages` customer messages since the last agent reply (or since the start).
     Unanswered { messages: u32 },
+    /// The customer wrote again after an agent's reply and has waited at least `percent` of the
+    /// priority's next-response target.
+    NextResponseRisk { percent: u32 },
 }
 
 impl Condition {
@@ -105,6 +108,9 @@ impl Condition {
             Condition::SentimentDrop { by } => format!("sentiment dropped by ≥ {by:.2}"),
             Condition::Unanswered { messages } => {
                 format!("{messages}+ customer messages without an agent reply")
+            }
+            Condition::NextResponseRisk { percent } => {
+                format!("{percent}% of the next-response target used")
             }
         }
     }
@@ -158,7 +164,9 @@ fn condition_ok(c: &Condition) -> Result<(), String> {
         Condition::RepeatContact { tickets, days } if *tickets < 2 || *days == 0 || *days > 365 => {
             Err("repeat contact needs at least 2 tickets within 1 to 365 days".into())
         }
-        Condition::SlaRisk { percent } if *percent == 0 || *percent > 1000 => {
+        Condition::SlaRisk { percent } | Condition::NextResponseRisk { percent }
+            if *percent == 0 || *percent > 1000 =>
+        {
             Err("SLA risk needs a percentage from 1 to 1000".into())
         }
         Condition::SentimentDrop { by } if !(*by > 0.0 && *by <= 2.0) => {

@@ -108,6 +108,8 @@ impl BusinessHours {
 pub struct SlaPolicy {
     pub first_response_minutes: i64,
     pub resolution_minutes: i64,
+    /// How soon a customer's message after an agent's reply is due an answer.
+    pub next_response_minutes: i64,
     /// Counted around the clock rather than in business hours.
     pub around_clock: bool,
 }
@@ -148,6 +150,28 @@ impl SlaPolicy {
     ) -> u32 {
         let used = self.clock(hours).minutes_between(created, now);
         (used * 100 / self.first_response_minutes.max(1)).clamp(0, u32::MAX as i64) as u32
+    }
+
+    /// When the next response is due to a customer waiting since `waiting_since`.
+    pub fn next_response_due(
+        &self,
+        waiting_since: DateTime<Utc>,
+        hours: &BusinessHours,
+    ) -> DateTime<Utc> {
+        self.clock(hours)
+            .add(waiting_since, self.next_response_minutes)
+    }
+
+    /// How much of the next-response target a customer waiting since `waiting_since` has used
+    /// by `now`, in percent.
+    pub fn next_response_used(
+        &self,
+        waiting_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        hours: &BusinessHours,
+    ) -> u32 {
+        let used = self.clock(hours).minutes_between(waiting_since, now);
+        (used * 100 / self.next_response_minutes.max(1)).clamp(0, u32::MAX as i64) as u32
     }
 }
 

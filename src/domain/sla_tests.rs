@@ -9,6 +9,7 @@ fn at(text: &str) -> DateTime<Utc> {
 const HIGH: SlaPolicy = SlaPolicy {
     first_response_minutes: 240,
     resolution_minutes: 1440,
+    next_response_minutes: 120,
     around_clock: false,
 };
 
@@ -18,6 +19,31 @@ fn friday_afternoon_ticket_is_due_on_monday() {
     let bh = BusinessHours::default();
     let (first, _) = HIGH.due(at("2026-11-20T15:00:00Z"), &bh);
     assert_eq!(first, at("2026-11-23T11:00:00Z"));
+}
+
+#[test]
+fn a_follow_up_on_friday_afternoon_is_due_an_answer_on_monday() {
+    // The customer writes again at 16:30 on Friday 2026-11-20: 30 business minutes that day, the
+    // other 90 of the 120-minute next-response target from 09:00 Monday.
+    let bh = BusinessHours::default();
+    let since = at("2026-11-20T16:30:00Z");
+    assert_eq!(
+        HIGH.next_response_due(since, &bh),
+        at("2026-11-23T10:30:00Z")
+    );
+    // The weekend does not count: by 09:30 Monday half the target is used.
+    assert_eq!(
+        HIGH.next_response_used(since, at("2026-11-22T20:00:00Z"), &bh),
+        25
+    );
+    assert_eq!(
+        HIGH.next_response_used(since, at("2026-11-23T09:30:00Z"), &bh),
+        50
+    );
+    assert_eq!(
+        HIGH.next_response_used(since, at("2026-11-23T11:30:00Z"), &bh),
+        150
+    );
 }
 
 #[test]
@@ -34,6 +60,7 @@ fn around_the_clock_policies_ignore_business_hours() {
     let urgent = SlaPolicy {
         first_response_minutes: 60,
         resolution_minutes: 480,
+        next_response_minutes: 60,
         around_clock: true,
     };
     let (first, resolution) = urgent.due(at("2026-11-21T23:30:00Z"), &BusinessHours::default());
@@ -104,6 +131,7 @@ fn a_deadline_across_midnight_keeps_its_seconds() {
     let urgent = SlaPolicy {
         first_response_minutes: 60,
         resolution_minutes: 480,
+        next_response_minutes: 60,
         around_clock: true,
     };
     let bh = BusinessHours::default();

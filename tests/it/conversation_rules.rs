@@ -206,3 +206,70 @@ async fn a_keyword_in_a_follow_up_escalates_and_is_marked_on_that_message() {
         html.contains("<mark>lawyer</mark>") && html.contains("data-testid=\"trajectory-chart\"")
     );
 }
+
+#[tokio::test]
+async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
+    let app = spawn_app(0).await;
+    let row = db::sla::PolicyRow {
+        priority: "medium".into(),
+        first_response_minutes: 480,
+        resolution_minutes: 2880,
+        next_response_minutes: 60,
+        around_clock: true,
+    };
+    assert!(db::sla::update(&app.pool, &row).await.unwrap());
+    activate(
+        &app,
+        vec![rule(
+            1,
+            "Waiting",
+            Combine::Any,
+            vec![Condition::NextResponseRisk { percent: 100 }],
+        )],
+    )
+    .await;
+    let token = app.api_token("agent@example.com").await;
+    let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
+    let (status, t) = app
+        .call_api(
+            &token,
+            reqwest::Method::POST,
+            "/tickets",
+            Some(&json!({"subject": "Login", "body": "I cannot log in.", "created_at": ago(180)})),
+        )
+        .await;
+    assert_eq!(status, 201, "{t}");
+    let id = t["id"].as_i64().unwrap();
+    append(
+        &app,
+        &token,
+        id,
+        json!({"kind": "agent", "body": "Please reset your password.", "created_at": ago(120)}),
+    )
+    .await;
+    app.run_jobs().await;
+    assert_eq!(
+        escalated(&app, id).await,
+        None,
+        "the agent had the last word"
+    );
+    append(
+        &app,
+        &token,
+        id,
+        json!({"body": "The reset link never arrived.", "created_at": ago(90)}),
+    )
+    .await;
+    app.run_jobs().await;
+    assert_eq!(escalated(&app, id).await, Some(("waiting".into(), 2)));
+    let reasons: Value = sqlx::query_scalar("SELECT reasons FROM escalations WHERE ticket_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let detail = reasons[0]["reasons"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("150% of the next-response target"),
+        "{detail}"
+    );
+}

@@ -95,9 +95,10 @@ fn Report(s: ImportDetail) -> impl IntoView {
             <h2>{format!("Import #{}: {}", i.id, i.file_name)}</h2>
             <p>
                 {format!(
-                    "{} rows read: {} tickets and {} further messages imported, {} already present, {} skipped.",
-                    fmt_count(i.rows_read), fmt_count(i.inserted), fmt_count(i.messages), fmt_count(i.duplicates), fmt_count(i.skipped)
+                    "{} rows read: {} imported, {} already present, {} skipped.",
+                    fmt_count(i.rows_read), fmt_count(i.inserted), fmt_count(i.duplicates), fmt_count(i.skipped)
                 )}
+                {(i.messages > 0).then(|| format!(" {} further messages added to their threads.", fmt_count(i.messages)))}
             </p>
             {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}
             {(!i.reasons.is_empty()).then(|| view! {

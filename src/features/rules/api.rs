@@ -53,19 +53,18 @@ pub async fn save_sla(
     priority: String,
     first_response_minutes: i32,
     resolution_minutes: i32,
+    next_response_minutes: Option<i32>,
     around_clock: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     auth::require(Area::Tuning)?;
-    super::server::save_sla(
-        &app_state()?,
-        priority,
+    let targets = (
         first_response_minutes,
         resolution_minutes,
-        around_clock,
-    )
-    .await
+        next_response_minutes,
+    );
+    super::server::save_sla(&app_state()?, priority, targets, around_clock).await
 }
 
 /// Sets the team's business hours (weekdays, opening times, UTC offset).

@@ -27,6 +27,7 @@ pub struct RuleForm {
     pub vip: Option<String>,
     pub sentiment_drop: String,
     pub unanswered: String,
+    pub next_response_percent: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -96,6 +97,10 @@ impl RuleForm {
         if let Some(messages) = number::<u32>(&self.unanswered, "Unanswered messages")? {
             conditions.push(Condition::Unanswered { messages });
         }
+        let next = number::<u32>(&self.next_response_percent, "Next-response SLA risk")?;
+        if let Some(percent) = next {
+            conditions.push(Condition::NextResponseRisk { percent });
+        }
         let rule = Rule {
             id,
             name: self.name.trim().to_string(),
@@ -151,6 +156,9 @@ impl RuleForm {
                 Condition::Vip => form.vip = Some("on".into()),
                 Condition::SentimentDrop { by } => form.sentiment_drop = by.to_string(),
                 Condition::Unanswered { messages } => form.unanswered = messages.to_string(),
+                Condition::NextResponseRisk { percent } => {
+                    form.next_response_percent = percent.to_string()
+                }
                 Condition::PriorityIn { .. } => {}
             }
         }

@@ -30,6 +30,7 @@ pub struct SlaRow {
     pub priority: String,
     pub first_response_minutes: i32,
     pub resolution_minutes: i32,
+    pub next_response_minutes: i32,
     pub around_clock: bool,
 }
 

@@ -199,6 +199,7 @@ fn RuleEditor(form: Option<RuleForm>) -> impl IntoView {
                     <label class="check"><input type="checkbox" name="form[vip]" checked=f.vip.is_some()/>"VIP customer"</label>
                     <label>"Sentiment dropped by at least (0–2, first to latest message)" <input type="text" name="form[sentiment_drop]" value=f.sentiment_drop.clone() size="4"/></label>
                     <label>"Customer messages without an agent reply, at least" <input type="text" name="form[unanswered]" value=f.unanswered.clone() size="4"/></label>
+                    <label>"Next-response SLA risk: % of the next-response target used" <input type="text" name="form[next_response_percent]" value=f.next_response_percent.clone() size="4"/></label>
                 </div>
                 <button type="submit">{if is_edit { "Save rule" } else { "Add rule" }}</button>
                 {is_edit.then(|| view! { " " <a href="/rules">"Cancel"</a> })}

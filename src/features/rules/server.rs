@@ -68,6 +68,7 @@ pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOver
                 priority: r.priority,
                 first_response_minutes: r.first_response_minutes,
                 resolution_minutes: r.resolution_minutes,
+                next_response_minutes: r.next_response_minutes,
                 around_clock: r.around_clock,
             })
             .collect(),
@@ -127,6 +128,7 @@ async fn live_test(
             sentiment: Some(sentiment),
             first_sentiment: Some(sentiment),
             unanswered: 1,
+            next_response_used: None,
             vip: false,
             repeat: Vec::new(),
             sla_used: None,
@@ -279,15 +281,19 @@ pub async fn activate_rules(pool: &PgPool, user: &CurrentUser, id: i64) -> Resul
     }
 }
 
-/// Changes the SLA targets of one priority.
+/// Changes the SLA targets (first response, resolution, next response; the next-response target
+/// is the first-response one when not given) of one priority.
 pub async fn save_sla(
     state: &AppState,
     priority: String,
-    first_response_minutes: i32,
-    resolution_minutes: i32,
+    (first_response_minutes, resolution_minutes, next_response_minutes): (i32, i32, Option<i32>),
     around_clock: Option<String>,
 ) -> Result<(), AppError> {
-    if first_response_minutes <= 0 || resolution_minutes < first_response_minutes {
+    let next_response_minutes = next_response_minutes.unwrap_or(first_response_minutes);
+    if first_response_minutes <= 0
+        || next_response_minutes <= 0
+        || resolution_minutes < first_response_minutes
+    {
         return Err(AppError::Invalid(
             "Targets must be positive, and resolution no sooner than first response.".into(),
         )
@@ -297,6 +303,7 @@ pub async fn save_sla(
         priority,
         first_response_minutes,
         resolution_minutes,
+        next_response_minutes,
         around_clock: around_clock.is_some(),
     };
     if !db::sla::update(&state.pool, &row).await? {

@@ -21,6 +21,7 @@ pub fn SlaSection(sla: Vec<SlaRow>, hours: HoursView) -> impl IntoView {
                         <input type="hidden" name="priority" value=s.priority.clone()/>
                         <label>"First response (min)" <input type="number" name="first_response_minutes" value=s.first_response_minutes min="1"/></label>
                         <label>"Resolution (min)" <input type="number" name="resolution_minutes" value=s.resolution_minutes min="1"/></label>
+                        <label>"Next response (min)" <input type="number" name="next_response_minutes" value=s.next_response_minutes min="1"/></label>
                         <label class="check"><input type="checkbox" name="around_clock" checked=s.around_clock/>"around the clock"</label>
                         <button type="submit">"Save"</button>
                     </ActionForm>

@@ -132,6 +132,7 @@ pub async fn analyse(
                 sentiment: Some(scored.sentiment.score),
                 first_sentiment: Some(scored.sentiment.score),
                 unanswered: 1,
+                next_response_used: None,
                 vip: input.vip.unwrap_or(false),
                 repeat: Vec::new(),
                 sla_used: None,

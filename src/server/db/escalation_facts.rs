@@ -22,6 +22,9 @@ pub struct FactRow {
     pub follow_ups: Vec<String>,
     /// Customer messages since the last agent message (or since the start).
     pub unanswered: i32,
+    /// When the customer's first message after the last agent reply came (None before any
+    /// agent reply, or when the agent had the last word).
+    pub waiting_since: Option<DateTime<Utc>>,
     /// The agent's verdict when there is one, else the imported label.
     pub known: Option<bool>,
     /// Tickets from the customer within each requested window, this one included.
@@ -51,6 +54,10 @@ const SELECT: &str = "
               AND g.created_at > coalesce((SELECT max(x.created_at) FROM messages x
                                            WHERE x.ticket_id = t.id AND x.kind = 'agent'),
                                           '-infinity'))::int AS unanswered,
+           (SELECT min(g.created_at) FROM messages g
+            WHERE g.ticket_id = t.id AND g.kind = 'customer'
+              AND g.created_at > (SELECT max(x.created_at) FROM messages x
+                                  WHERE x.ticket_id = t.id AND x.kind = 'agent')) AS waiting_since,
            coalesce(e.verdict, t.gold_escalate) AS known,
            ARRAY(SELECT CASE WHEN t.customer_id IS NULL THEN 1 ELSE (
                         SELECT count(*) FROM tickets o

@@ -11,6 +11,7 @@ pub struct PolicyRow {
     pub priority: String,
     pub first_response_minutes: i32,
     pub resolution_minutes: i32,
+    pub next_response_minutes: i32,
     pub around_clock: bool,
 }
 
@@ -19,6 +20,7 @@ impl PolicyRow {
         SlaPolicy {
             first_response_minutes: self.first_response_minutes.into(),
             resolution_minutes: self.resolution_minutes.into(),
+            next_response_minutes: self.next_response_minutes.into(),
             around_clock: self.around_clock,
         }
     }
@@ -26,7 +28,8 @@ impl PolicyRow {
 
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PolicyRow>> {
     sqlx::query_as(
-        "SELECT priority, first_response_minutes, resolution_minutes, around_clock
+        "SELECT priority, first_response_minutes, resolution_minutes, next_response_minutes,
+                around_clock
          FROM sla_policies
          ORDER BY CASE priority WHEN 'urgent' THEN 1 WHEN 'high' THEN 2 WHEN 'medium' THEN 3 ELSE 4 END",
     )
@@ -37,13 +40,14 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PolicyRow>> {
 pub async fn update(db: impl PgExecutor<'_>, row: &PolicyRow) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sla_policies SET first_response_minutes = $2, resolution_minutes = $3,
-                                 around_clock = $4, updated_at = now()
+                                 around_clock = $4, next_response_minutes = $5, updated_at = now()
          WHERE priority = $1",
     )
     .bind(&row.priority)
     .bind(row.first_response_minutes)
     .bind(row.resolution_minutes)
     .bind(row.around_clock)
+    .bind(row.next_response_minutes)
     .execute(db)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -62,6 +66,7 @@ impl SlaSettings {
         self.policies.get(priority).copied().unwrap_or(SlaPolicy {
             first_response_minutes: 1440,
             resolution_minutes: 4320,
+            next_response_minutes: 1440,
             around_clock: false,
         })
     }

@@ -30,6 +30,9 @@ pub fn facts<'a>(
         sentiment: row.latest_score.or(first),
         first_sentiment: first,
         unanswered: row.unanswered.max(0) as u32,
+        next_response_used: row
+            .waiting_since
+            .map(|since| policy.next_response_used(since, Utc::now(), &sla.hours)),
         vip: row.vip,
         repeat: windows
             .iter()

@@ -62,7 +62,10 @@ fn condition() -> impl Strategy<Value = Condition> {
         sentiment.prop_map(|threshold| Condition::SentimentAtMost { threshold }),
         list(priority).prop_map(|priorities| Condition::PriorityIn { priorities }),
         (tickets, days).prop_map(|(tickets, days)| Condition::RepeatContact { tickets, days }),
-        percent.prop_map(|percent| Condition::SlaRisk { percent }),
+        percent
+            .clone()
+            .prop_map(|percent| Condition::SlaRisk { percent }),
+        percent.prop_map(|percent| Condition::NextResponseRisk { percent }),
         Just(Condition::Vip),
         (0.1f32..2.0).prop_map(|by| Condition::SentimentDrop { by }),
         (1u32..4).prop_map(|messages| Condition::Unanswered { messages }),
@@ -104,6 +107,7 @@ fn facts(text: &str, (sentiment, vip, sla): (Option<f32>, bool, Option<u32>)) ->
         sentiment,
         first_sentiment: sentiment.map(|s| (s + 0.5).min(1.0)),
         unanswered: 2,
+        next_response_used: sla.map(|u| u / 2),
         vip,
         repeat: vec![(7, 3), (30, 5)],
         sla_used: sla,

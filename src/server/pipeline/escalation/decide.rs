@@ -18,6 +18,9 @@ pub struct TicketFacts<'a> {
     pub first_sentiment: Option<f32>,
     /// Customer messages since the last agent reply (or since the start).
     pub unanswered: u32,
+    /// Share of the next-response target used, in percent, while the customer waits for an
+    /// answer to a message written after an agent's reply.
+    pub next_response_used: Option<u32>,
     pub vip: bool,
     /// (days, tickets from the customer within that many days, this one included).
     pub repeat: Vec<(u32, u32)>,
@@ -109,6 +112,9 @@ fn holds(c: &Condition, facts: &TicketFacts) -> bool {
         Condition::Vip => facts.vip,
         Condition::SentimentDrop { by } => drop(facts).is_some_and(|d| d >= *by - 1e-6),
         Condition::Unanswered { messages } => facts.unanswered >= *messages,
+        Condition::NextResponseRisk { percent } => {
+            facts.next_response_used.is_some_and(|u| u >= *percent)
+        }
         Condition::Keywords { .. } | Condition::Regex { .. } => false,
     }
 }
@@ -176,6 +182,10 @@ fn explain(c: &Condition, slot: Slot, facts: &TicketFacts, hits: &[Hit]) -> Opti
         Condition::Unanswered { .. } => format!(
             "{} customer messages without an agent reply",
             facts.unanswered
+        ),
+        Condition::NextResponseRisk { .. } => format!(
+            "{}% of the next-response target used",
+            facts.next_response_used.unwrap_or_default()
         ),
         _ => "yes".into(),
     };

@@ -26,6 +26,7 @@ fn facts(text: &str) -> TicketFacts<'_> {
         sentiment: Some(0.0),
         first_sentiment: Some(0.0),
         unanswered: 1,
+        next_response_used: None,
         vip: false,
         repeat: vec![(7, 1)],
         sla_used: Some(10),
@@ -281,6 +282,7 @@ fn explanations_name_the_facts() {
         sentiment: Some(-0.5),
         first_sentiment: Some(-0.5),
         unanswered: 1,
+        next_response_used: None,
         ..facts("x")
     });
     let details: Vec<&str> = d.fired[0]

@@ -86,7 +86,7 @@ pub(super) async fn import_file(
     let report = crate::server::jobs::import::run(pool, reader, opts).await?;
     bar.finish_and_clear();
     println!(
-        "import #{} ({}): {} rows read, {} tickets and {} further messages imported, {} already present, {} skipped",
+        "import #{} ({}): {} rows read, {} tickets imported with {} further messages, {} already present, {} skipped",
         report.import_id,
         report.format,
         report.rows_read,
