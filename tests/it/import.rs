@@ -229,11 +229,16 @@ async fn demo_csv_round_trips_through_the_ticketlens_layout() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.csv");
-    ticketlens::server::tools::bench::write_demo_csv(&cfg, &path).unwrap();
+    ticketlens::server::tools::bench::write_demo_csv(&cfg, &path, true).unwrap();
     let r = run(&pool, std::fs::File::open(&path).unwrap(), None).await;
+    let until = demo::cutoff(&cfg);
+    let follow_ups: usize = demo::generate(&cfg)
+        .map(|t| demo::follow_ups(cfg.seed, &t, until).len())
+        .sum();
+    assert!(follow_ups > 100, "the demo writes threads: {follow_ups}");
     assert_eq!(
-        (r.format.as_str(), r.inserted, r.skipped),
-        ("ticketlens", 1500, 0),
+        (r.format.as_str(), r.inserted, r.messages, r.skipped),
+        ("ticketlens", 1500, follow_ups as u64, 0),
         "{r:#?}"
     );
     let first = demo::generate(&cfg).next().unwrap();

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Writes the demo data set as CSV in TicketLens' layout, each ticket followed by the later
-/// messages of its thread; returns the number of tickets.
-pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
+/// messages of its thread when `threads`; returns the number of tickets.
+pub fn write_demo_csv(cfg: &DemoConfig, path: &Path, threads: bool) -> anyhow::Result<usize> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -23,8 +23,10 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     let until = demo::cutoff(cfg);
     for t in demo::generate(cfg) {
         w.write_record(record(&t))?;
-        for m in demo::follow_ups(cfg.seed, &t, until) {
-            w.write_record(message_record(&m))?;
+        if threads {
+            for m in demo::follow_ups(cfg.seed, &t, until) {
+                w.write_record(message_record(&m))?;
+            }
         }
         n += 1;
     }
@@ -32,7 +34,8 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-/// The demo CSV of `rows` tickets used by the import benchmarks (seed 7, ending 2026-06-30).
+/// The demo CSV of `rows` tickets used by the import benchmarks (seed 7, ending 2026-06-30),
+/// without the threads' later messages: `\copy` into the anchor's table takes tickets only.
 pub(super) fn bench_csv(rows: usize, dir: &Path) -> anyhow::Result<(PathBuf, usize)> {
     let csv_path = dir.join(format!("demo-{rows}.csv"));
     let cfg = DemoConfig {
@@ -41,7 +44,7 @@ pub(super) fn bench_csv(rows: usize, dir: &Path) -> anyhow::Result<(PathBuf, usi
         end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).context("date")?,
     };
     let t = Instant::now();
-    let written = write_demo_csv(&cfg, &csv_path)?;
+    let written = write_demo_csv(&cfg, &csv_path, false)?;
     let size = std::fs::metadata(&csv_path)?.len();
     println!(
         "generated {written} tickets ({:.0} MB CSV) in {:.1} s",
@@ -108,16 +111,18 @@ pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result
         import_rate / rate(bare_secs) * 100.0,
     );
     let pool = db::connect(&import_db, 1).await?;
-    let (tickets, counted, pending): (i64, i64, i64) = sqlx::query_as(
+    let (tickets, counted, pending, messages): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM tickets),
                 (SELECT COALESCE(sum(n), 0)::int8 FROM rollup_daily WHERE g = 15),
                 (SELECT count(*) FROM rollup_pending)
-                 + (SELECT count(*) FROM rollup_pending_parts)",
+                 + (SELECT count(*) FROM rollup_pending_parts),
+                (SELECT count(*) FROM messages)",
     )
     .fetch_one(&pool)
     .await?;
     pool.close().await;
     println!("rollups after the import: {counted} of {tickets} tickets counted, {pending} pending");
+    println!("thread messages written with them (openings and replies): {messages}");
     if counted != tickets || pending != 0 {
         bail!("the import left its rollups behind");
     }
@@ -130,7 +135,8 @@ const BARE_TABLE: &str = "CREATE TABLE bare (
     external_id text, created_at timestamptz, subject text, body text, customer_ref text,
     customer_name text, customer_email text, product text, product_line text, channel text,
     priority text, status text, category text, language text, first_response_at timestamptz,
-    resolved_at timestamptz, csat smallint, agent_reply text, sentiment text, escalate boolean)";
+    resolved_at timestamptz, csat smallint, agent_reply text, sentiment text, escalate boolean,
+    message_kind text, message_author text, message_id text)";
 
 /// The CSV's columns with the tickets table's generated columns, checks, keys and indexes
 /// (migration 0002): what any importer of this file into a searchable table must at least do.
@@ -149,6 +155,7 @@ const INDEXED_TABLE: &str = "CREATE TABLE indexed (
     resolved_at timestamptz CHECK (resolved_at >= created_at),
     csat smallint CHECK (csat BETWEEN 1 AND 5), agent_reply text,
     sentiment text CHECK (sentiment IN ('negative', 'neutral', 'positive')), escalate boolean,
+    message_kind text, message_author text, message_id text,
     imported_at timestamptz NOT NULL DEFAULT now(),
     search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', subject), 'A') ||

@@ -142,7 +142,7 @@ pub async fn run() -> anyhow::Result<()> {
                 end: end.unwrap_or_else(|| chrono::Utc::now().date_naive()),
             };
             match out {
-                Some(path) => bench::write_demo_csv(&cfg, &path)
+                Some(path) => bench::write_demo_csv(&cfg, &path, true)
                     .map(|n| println!("wrote {n} tickets to {}", path.display())),
                 None => {
                     with_db(&settings, |pool| async move {
