@@ -253,6 +253,17 @@ async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
         None,
         "the agent had the last word"
     );
+    let answered: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT first_response_at FROM tickets WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let lag = chrono::Utc::now() - answered.expect("the agent's message is the first response");
+    assert!(
+        lag >= chrono::Duration::minutes(119),
+        "at the message's time: {lag}"
+    );
     append(
         &app,
         &token,

@@ -252,3 +252,29 @@ pub async fn ticket_of(
     .fetch_optional(db)
     .await
 }
+
+/// Records an agent message from outside as the ticket's (and its escalation's) first response,
+/// at the message's time, when none is recorded yet.
+pub async fn first_response_at(
+    tx: &mut PgConnection,
+    ticket_id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE tickets SET first_response_at = greatest($2, created_at)
+         WHERE id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE escalations SET first_response_at = $2, updated_at = now()
+         WHERE ticket_id = $1 AND first_response_at IS NULL",
+    )
+    .bind(ticket_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

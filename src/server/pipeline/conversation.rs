@@ -19,7 +19,8 @@ pub enum Append {
 }
 
 /// Appends `m` to ticket `ticket_id`. A customer message is then analysed by the message job,
-/// which runs the rules on the whole conversation.
+/// which runs the rules on the whole conversation; an agent message is the ticket's first
+/// response when it has none yet.
 pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
     let mut tx = pool.begin().await?;
     if !db::tickets::exists(&mut *tx, ticket_id).await? {
@@ -27,6 +28,9 @@ pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Resu
     }
     let message = db::messages::append(&mut tx, ticket_id, m).await?;
     let mut reopened = false;
+    if message.created && m.kind == MessageKind::Agent {
+        db::messages::first_response_at(&mut tx, ticket_id, m.created_at).await?;
+    }
     if message.created && m.kind == MessageKind::Customer {
         reopened = if db::escalations::mark_reopened(&mut tx, ticket_id).await? {
             let why = "the customer wrote again";
