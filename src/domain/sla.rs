@@ -148,8 +148,7 @@ impl SlaPolicy {
         now: DateTime<Utc>,
         hours: &BusinessHours,
     ) -> u32 {
-        let used = self.clock(hours).minutes_between(created, now);
-        (used * 100 / self.first_response_minutes.max(1)).clamp(0, u32::MAX as i64) as u32
+        self.used(created, now, self.first_response_minutes, hours)
     }
 
     /// When the next response is due to a customer waiting since `waiting_since`.
@@ -170,8 +169,19 @@ impl SlaPolicy {
         now: DateTime<Utc>,
         hours: &BusinessHours,
     ) -> u32 {
-        let used = self.clock(hours).minutes_between(waiting_since, now);
-        (used * 100 / self.next_response_minutes.max(1)).clamp(0, u32::MAX as i64) as u32
+        self.used(waiting_since, now, self.next_response_minutes, hours)
+    }
+
+    /// The share of a `target` of minutes used from `from` to `now`, in percent.
+    fn used(
+        &self,
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+        target: i64,
+        hours: &BusinessHours,
+    ) -> u32 {
+        let used = self.clock(hours).minutes_between(from, now);
+        (used * 100 / target.max(1)).clamp(0, u32::MAX as i64) as u32
     }
 }
 

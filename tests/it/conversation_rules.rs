@@ -9,6 +9,14 @@ use serde_json::{json, Value};
 use ticketlens::domain::rules::{Combine, Condition};
 use ticketlens::server::db;
 
+/// An app whose only active rule is `name` with `condition`, and an agent's API token.
+async fn with_rule(name: &str, condition: Condition) -> (TestApp, String) {
+    let app = spawn_app(0).await;
+    activate(&app, vec![rule(1, name, Combine::Any, vec![condition])]).await;
+    let token = app.api_token("agent@example.com").await;
+    (app, token)
+}
+
 async fn append(app: &TestApp, token: &str, id: i64, body: Value) {
     let path = format!("/tickets/{id}/messages");
     let (status, answer) = app
@@ -44,18 +52,7 @@ async fn trajectory(app: &TestApp, id: i64) -> (f32, f32, f32, i32) {
 
 #[tokio::test]
 async fn a_follow_up_that_turns_sour_escalates_through_the_drop_rule() {
-    let app = spawn_app(0).await;
-    activate(
-        &app,
-        vec![rule(
-            1,
-            "Souring",
-            Combine::Any,
-            vec![Condition::SentimentDrop { by: 0.8 }],
-        )],
-    )
-    .await;
-    let token = app.api_token("agent@example.com").await;
+    let (app, token) = with_rule("Souring", Condition::SentimentDrop { by: 0.8 }).await;
     let id = create(
         &app,
         &token,
@@ -95,18 +92,7 @@ async fn a_follow_up_that_turns_sour_escalates_through_the_drop_rule() {
 
 #[tokio::test]
 async fn unanswered_messages_count_since_the_last_agent_reply() {
-    let app = spawn_app(0).await;
-    activate(
-        &app,
-        vec![rule(
-            1,
-            "Ignored",
-            Combine::Any,
-            vec![Condition::Unanswered { messages: 3 }],
-        )],
-    )
-    .await;
-    let token = app.api_token("agent@example.com").await;
+    let (app, token) = with_rule("Ignored", Condition::Unanswered { messages: 3 }).await;
     let id = create(&app, &token, "My invoice shows the wrong address.").await;
     append(
         &app,
@@ -155,20 +141,13 @@ async fn unanswered_messages_count_since_the_last_agent_reply() {
 
 #[tokio::test]
 async fn a_keyword_in_a_follow_up_escalates_and_is_marked_on_that_message() {
-    let app = spawn_app(0).await;
-    activate(
-        &app,
-        vec![rule(
-            1,
-            "Legal",
-            Combine::Any,
-            vec![Condition::Keywords {
-                terms: vec!["lawyer".into()],
-            }],
-        )],
+    let (app, token) = with_rule(
+        "Legal",
+        Condition::Keywords {
+            terms: vec!["lawyer".into()],
+        },
     )
     .await;
-    let token = app.api_token("agent@example.com").await;
     let id = create(&app, &token, "The parcel is late.").await;
     app.run_jobs().await;
     assert_eq!(escalated(&app, id).await, None);
@@ -209,7 +188,7 @@ async fn a_keyword_in_a_follow_up_escalates_and_is_marked_on_that_message() {
 
 #[tokio::test]
 async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
-    let app = spawn_app(0).await;
+    let (app, token) = with_rule("Waiting", Condition::NextResponseRisk { percent: 100 }).await;
     let row = db::sla::PolicyRow {
         priority: "medium".into(),
         first_response_minutes: 480,
@@ -218,17 +197,6 @@ async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
         around_clock: true,
     };
     assert!(db::sla::update(&app.pool, &row).await.unwrap());
-    activate(
-        &app,
-        vec![rule(
-            1,
-            "Waiting",
-            Combine::Any,
-            vec![Condition::NextResponseRisk { percent: 100 }],
-        )],
-    )
-    .await;
-    let token = app.api_token("agent@example.com").await;
     let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
     let (status, t) = app
         .call_api(

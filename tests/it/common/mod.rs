@@ -115,6 +115,16 @@ async fn ensure_template(admin: &mut sqlx::PgConnection) -> String {
 
 /// A new, migrated, empty database; returns its URL.
 pub async fn fresh_database() -> String {
+    new_database(true).await
+}
+
+/// A new database with no migrations applied; returns its URL.
+pub async fn empty_database() -> String {
+    new_database(false).await
+}
+
+/// Creates a uniquely named database, from the migrated template when `migrated`.
+async fn new_database(migrated: bool) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let url = server_url().await;
     let mut admin = PgConnectOptions::from_str(url)
@@ -122,40 +132,19 @@ pub async fn fresh_database() -> String {
         .connect()
         .await
         .unwrap();
-    let template = ensure_template(&mut admin).await;
     let name = format!(
         "t_{}_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed),
         chrono::Utc::now().timestamp_micros() % 1_000_000
     );
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    with_database(url, &name)
-}
-
-/// A new database with no migrations applied; returns its URL.
-pub async fn empty_database() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let url = server_url().await;
-    let mut admin = PgConnectOptions::from_str(url)
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    let name = format!(
-        "e_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        chrono::Utc::now().timestamp_micros() % 1_000_000
-    );
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    let create = if migrated {
+        let template = ensure_template(&mut admin).await;
+        format!("CREATE DATABASE {name} TEMPLATE {template}")
+    } else {
+        format!("CREATE DATABASE {name}")
+    };
+    sqlx::query(&create).execute(&mut admin).await.unwrap();
     admin.close().await.unwrap();
     with_database(url, &name)
 }
