@@ -83,20 +83,41 @@ pub struct NewMessage {
 pub const MAX_BODY: usize = 100_000;
 
 impl NewMessage {
-    /// What the database would reject, as a sentence.
+    /// What the database would reject, as a sentence (NULs aside: the writer drops them).
     pub fn check(&self) -> Result<(), String> {
-        if self.body.trim().is_empty() {
+        if self
+            .body
+            .trim_matches(|c: char| c.is_whitespace() || c == '\0')
+            .is_empty()
+        {
             return Err("the message body is empty".into());
         }
         if self.body.len() > MAX_BODY {
             return Err(format!("the message body is over {MAX_BODY} bytes"));
         }
-        if self.external_id.as_deref().is_some_and(|e| e.len() > 200) {
+        if self
+            .external_id
+            .as_deref()
+            .is_some_and(|e| e.chars().count() > 200)
+        {
             return Err("the message id is over 200 characters".into());
         }
         // PostgreSQL reads no year 0 (1 BC) and no five-digit year in a timestamp.
         if !(1..=9999).contains(&chrono::Datelike::year(&self.created_at)) {
             return Err("the message's time is outside the years 1 to 9999".into());
+        }
+        Ok(())
+    }
+
+    /// `check`, and for a message arriving now (API, webhook): not dated more than a day ahead,
+    /// which would stop its ticket's clocks.
+    pub fn check_arriving(&self, now: DateTime<Utc>) -> Result<(), String> {
+        self.check()?;
+        if self.created_at > now + chrono::Duration::days(1) {
+            return Err(format!(
+                "the message's time {} is more than a day in the future",
+                self.created_at.to_rfc3339()
+            ));
         }
         Ok(())
     }
@@ -294,10 +315,23 @@ mod tests {
             ..m.clone()
         };
         assert!(long.check().unwrap_err().contains("over"));
+        let nuls = NewMessage {
+            body: "\0 \0".into(),
+            ..m.clone()
+        };
+        assert!(nuls.check().unwrap_err().contains("empty"));
         let fine = NewMessage {
             body: "still broken".into(),
             ..m
         };
         assert_eq!(fine.check(), Ok(()));
+        let now = fine.created_at;
+        assert_eq!(fine.check_arriving(now), Ok(()));
+        let ahead = NewMessage {
+            created_at: now + chrono::Duration::days(2),
+            ..fine
+        };
+        assert_eq!(ahead.check(), Ok(()), "an import may carry any year");
+        assert!(ahead.check_arriving(now).unwrap_err().contains("future"));
     }
 }

@@ -251,3 +251,72 @@ async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
     assert!(used.parse::<u32>().unwrap() >= 150, "{detail}");
     assert_eq!(rest, " of the next-response target used");
 }
+
+#[tokio::test]
+async fn the_clock_sweep_escalates_a_waiting_customer_once_the_target_is_used() {
+    let (app, token) = with_rule("Waiting", Condition::NextResponseRisk { percent: 100 }).await;
+    let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
+    let mut ids = Vec::new();
+    for status in ["open", "resolved"] {
+        let (code, t) = app
+            .call_api(
+                &token,
+                reqwest::Method::POST,
+                "/tickets",
+                Some(&json!({"subject": "Login", "body": "I cannot log in.", "created_at": ago(180)})),
+            )
+            .await;
+        assert_eq!(code, 201, "{t}");
+        let id = t["id"].as_i64().unwrap();
+        append(
+            &app,
+            &token,
+            id,
+            json!({"kind": "agent", "body": "Please reset your password.", "created_at": ago(120)}),
+        )
+        .await;
+        append(
+            &app,
+            &token,
+            id,
+            json!({"body": "The reset link never arrived.", "created_at": ago(30)}),
+        )
+        .await;
+        sqlx::query("UPDATE tickets SET status = $2 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    app.run_jobs().await;
+    let mut cursor = 0;
+    ticketlens::server::jobs::clocks::recheck(&app.jobs, &mut cursor)
+        .await
+        .unwrap();
+    assert_eq!(
+        escalated(&app, ids[0]).await,
+        None,
+        "30 minutes of the default 8-hour next-response target"
+    );
+    // The clock runs on (here: the target drops to 20 minutes): the sweep sees it.
+    let row = db::sla::PolicyRow {
+        priority: "medium".into(),
+        first_response_minutes: 480,
+        resolution_minutes: 2880,
+        next_response_minutes: 20,
+        around_clock: true,
+    };
+    assert!(db::sla::update(&app.pool, &row).await.unwrap());
+    let checked = ticketlens::server::jobs::clocks::recheck(&app.jobs, &mut cursor)
+        .await
+        .unwrap();
+    assert_eq!(checked, 1, "the open ticket only");
+    assert_eq!(escalated(&app, ids[0]).await, Some(("waiting".into(), 2)));
+    assert_eq!(
+        escalated(&app, ids[1]).await,
+        None,
+        "resolved: nobody waits"
+    );
+}

@@ -86,9 +86,10 @@ async fn receive(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let ticket = map_fields(&fields, key, &body).map_err(ApiError::invalid)?;
+    let ticket = map_fields(&fields, key.clone(), &body).map_err(ApiError::invalid)?;
     if let Some(reference) = parent(&fields) {
-        return append(&state, &source, &reference, &fields, ticket).await;
+        let id = reply_id(&fields, key.as_deref(), &body);
+        return append(&state, &source, &reference, &fields, ticket, id).await;
     }
     let mut conn = state.pool.acquire().await?;
     let written = TicketWriter::new(&source)
@@ -138,6 +139,7 @@ async fn append(
     reference: &str,
     fields: &Map<String, Value>,
     mapped: NewTicket,
+    id: String,
 ) -> Result<axum::response::Response, ApiError> {
     let Some(ticket_id) = db::messages::ticket_of(&state.pool, source, reference).await? else {
         return Err(ApiError::new(
@@ -149,7 +151,7 @@ async fn append(
             ),
         ));
     };
-    let message = to_message(fields, mapped)?;
+    let message = to_message(fields, mapped, id)?;
     let (stored, reopened) = match conversation::append(&state.pool, ticket_id, &message).await? {
         Append::Stored { message, reopened } => (message, reopened),
         Append::NoTicket => return Err(ApiError::not_found("Ticket")),
@@ -169,9 +171,27 @@ async fn append(
     Ok((status, axum::Json(body)).into_response())
 }
 
-/// A reply's fields as a message: its text (or subject), sender, time and id from the ticket
+/// A reply's own id: its message id, else the request's idempotency key, else a hash of the
+/// body. Never `ticket_id`, which in a reply names the ticket (its opening message's id).
+fn reply_id(fields: &Map<String, Value>, key: Option<&str>, raw: &[u8]) -> String {
+    pick(fields, &["message_id", "external_id", "id"])
+        .or(key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_string))
+        .unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(raw))))
+}
+
+/// A reply's fields as a message: its text (or subject), sender and time from the ticket
 /// mapping, and its kind from `kind`/`author_type` (customer by default).
-fn to_message(fields: &Map<String, Value>, t: NewTicket) -> Result<NewMessage, ApiError> {
+fn to_message(
+    fields: &Map<String, Value>,
+    t: NewTicket,
+    id: String,
+) -> Result<NewMessage, ApiError> {
+    if id.chars().count() > 200 {
+        return Err(ApiError::invalid("The id is limited to 200 characters."));
+    }
     let kind = match pick(fields, &["kind", "author_type", "sender_type"]) {
         None => MessageKind::Customer,
         Some(k) => MessageKind::parse(&k).ok_or_else(|| {
@@ -189,10 +209,12 @@ fn to_message(fields: &Map<String, Value>, t: NewTicket) -> Result<NewMessage, A
             .or(t.customer_email),
         channel: explicit_channel.then_some(t.channel),
         created_at: t.created_at,
-        external_id: Some(t.external_id),
+        external_id: Some(id),
         body: if t.body.is_empty() { t.subject } else { t.body },
     };
-    message.check().map_err(ApiError::invalid)?;
+    message
+        .check_arriving(chrono::Utc::now())
+        .map_err(ApiError::invalid)?;
     Ok(message)
 }
 
@@ -375,6 +397,16 @@ mod tests {
         assert_eq!(a.external_id, b.external_id);
         assert_ne!(a.external_id, c.external_id);
         assert!(a.external_id.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn a_reply_is_never_identified_by_the_ticket_it_names() {
+        let f = fields(serde_json::json!({"ticket_id": "T-1", "in_reply_to": "T-1", "text": "?"}));
+        let id = reply_id(&f, None, b"raw");
+        assert!(id.starts_with("sha256:"), "{id}");
+        assert_eq!(reply_id(&f, Some(" k-2 "), b"raw"), "k-2");
+        let f = fields(serde_json::json!({"ticket_id": "T-1", "message_id": "m-9"}));
+        assert_eq!(reply_id(&f, Some("k-2"), b"raw"), "m-9");
     }
 
     #[test]

@@ -98,7 +98,9 @@ impl NewMessageIn {
             external_id: blank(self.external_id).or(blank(key)),
             body: self.body.trim().to_string(),
         };
-        message.check().map_err(ApiError::invalid)?;
+        message
+            .check_arriving(chrono::Utc::now())
+            .map_err(ApiError::invalid)?;
         Ok(message)
     }
 }
@@ -122,7 +124,10 @@ pub struct Appended {
     responses(
         (status = 201, description = "Appended; a customer message is analysed and the rules run on the whole conversation", body = Appended),
         (status = 200, description = "Already appended by an earlier request with the same external id", body = Appended),
+        (status = 400, description = "A field is invalid (empty body, unknown kind or channel, a time more than a day ahead); nothing was appended", body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody),
         (status = 404, description = "No ticket with this id", body = super::error::ErrorBody),
+        (status = 413, body = super::error::ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -173,6 +178,8 @@ pub async fn append(
     params(("id" = i64, Path, description = "Ticket id")),
     responses(
         (status = 200, description = "The thread in time order", body = Vec<Message>),
+        (status = 400, description = "The id is not a number", body = super::error::ErrorBody),
+        (status = 401, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody),
         (status = 404, description = "No ticket with this id", body = super::error::ErrorBody),
     ),
     security(("bearer" = []))

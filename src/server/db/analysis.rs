@@ -66,6 +66,7 @@ pub async fn store(
     rows: &[AnalysisRow],
 ) -> sqlx::Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
+    super::tickets::lock_for_analysis(tx, &ids).await?;
     let vectors: Vec<Vector> = rows
         .iter()
         .map(|r| Vector::from(r.embedding.clone()))

@@ -100,3 +100,35 @@ pub async fn recent(
     .fetch_all(db)
     .await
 }
+
+/// Open tickets never escalated whose clocks run, after ticket `after` in id order, at most
+/// `limit`: waiting for a first response (`first`) or for the next one after the customer wrote
+/// again (`next`). Only tickets of the last 30 days: older ones have used every target.
+pub async fn clocks_running(
+    db: impl PgExecutor<'_>,
+    first: bool,
+    next: bool,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT t.id FROM tickets t
+         WHERE t.id > $3 AND t.status IN ('open', 'pending')
+           AND t.created_at > now() - interval '30 days'
+           AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id)
+           AND EXISTS (SELECT 1 FROM ticket_analysis a WHERE a.ticket_id = t.id)
+           AND (($1 AND t.first_response_at IS NULL)
+                OR ($2 AND EXISTS (
+                    SELECT 1 FROM messages g
+                    WHERE g.ticket_id = t.id AND g.kind = 'customer'
+                      AND g.created_at > (SELECT max(x.created_at) FROM messages x
+                                          WHERE x.ticket_id = t.id AND x.kind = 'agent'))))
+         ORDER BY t.id LIMIT $4",
+    )
+    .bind(first)
+    .bind(next)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -183,13 +183,18 @@ pub async fn mark_resolved(
 }
 
 /// Reopens a resolved escalation and its ticket; false when it was not resolved.
-pub async fn mark_reopened(tx: &mut PgConnection, ticket_id: i64) -> sqlx::Result<bool> {
+pub async fn mark_reopened(
+    tx: &mut PgConnection,
+    ticket_id: i64,
+    written_at: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE escalations SET status = 'open', resolved_at = NULL, verdict = NULL,
                                 updated_at = now()
-         WHERE ticket_id = $1 AND status = 'resolved'",
+         WHERE ticket_id = $1 AND status = 'resolved' AND coalesce(resolved_at <= $2, true)",
     )
     .bind(ticket_id)
+    .bind(written_at)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {

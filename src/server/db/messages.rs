@@ -2,6 +2,21 @@
 
 use crate::domain::message::{MessageView, NewMessage};
 use sqlx::{PgConnection, PgExecutor};
+use std::borrow::Cow;
+
+/// Text without NUL characters, which PostgreSQL text cannot hold (the ticket writer drops them
+/// too).
+fn nul_free(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', ""))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn nul_free_opt(s: &Option<String>) -> Option<Cow<'_, str>> {
+    s.as_deref().map(nul_free)
+}
 
 /// The thread of a ticket in time order, each customer message with its sentiment (the opening
 /// one carries the ticket's).
@@ -44,11 +59,11 @@ pub async fn append(
     )
     .bind(ticket_id)
     .bind(m.kind.as_str())
-    .bind(&m.author)
+    .bind(nul_free_opt(&m.author))
     .bind(m.channel.map(|c| c.as_str()))
     .bind(m.created_at)
-    .bind(&m.external_id)
-    .bind(&m.body)
+    .bind(nul_free_opt(&m.external_id))
+    .bind(nul_free(&m.body))
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(id) = inserted {
@@ -57,7 +72,7 @@ pub async fn append(
     let id =
         sqlx::query_scalar("SELECT id FROM messages WHERE ticket_id = $1 AND external_id = $2")
             .bind(ticket_id)
-            .bind(&m.external_id)
+            .bind(nul_free_opt(&m.external_id))
             .fetch_one(&mut *tx)
             .await?;
     Ok(Appended { id, created: false })
@@ -100,28 +115,32 @@ pub async fn store_for_source(
     source: &str,
     messages: &[NewMessage],
 ) -> sqlx::Result<MessageBatch> {
-    let refs: Vec<&str> = messages.iter().map(|m| m.ticket_ref.as_str()).collect();
+    let refs: Vec<Cow<str>> = messages.iter().map(|m| nul_free(&m.ticket_ref)).collect();
     let kinds: Vec<&str> = messages.iter().map(|m| m.kind.as_str()).collect();
-    let authors: Vec<Option<&str>> = messages.iter().map(|m| m.author.as_deref()).collect();
+    let authors: Vec<Option<Cow<str>>> = messages.iter().map(|m| nul_free_opt(&m.author)).collect();
     let channels: Vec<Option<&str>> = messages
         .iter()
         .map(|m| m.channel.map(|c| c.as_str()))
         .collect();
     let times: Vec<chrono::DateTime<chrono::Utc>> = messages.iter().map(|m| m.created_at).collect();
-    let ids: Vec<Option<&str>> = messages.iter().map(|m| m.external_id.as_deref()).collect();
-    let bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
+    let ids: Vec<Option<Cow<str>>> = messages
+        .iter()
+        .map(|m| nul_free_opt(&m.external_id))
+        .collect();
+    let bodies: Vec<Cow<str>> = messages.iter().map(|m| nul_free(&m.body)).collect();
     let (inserted, orphans): (i64, Vec<i64>) = sqlx::query_as(
         "WITH given AS (
              SELECT * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[],
                                   $6::timestamptz[], $7::text[], $8::text[]) WITH ORDINALITY
                  AS g(ref, kind, author, channel, created_at, external_id, body, ord)),
          matched AS (
-             SELECT g.*, t.id AS ticket_id, t.channel AS ticket_channel
+             SELECT g.*, t.id AS ticket_id, t.channel AS ticket_channel,
+                    t.created_at AS ticket_created
              FROM given g LEFT JOIN tickets t ON t.source = $1 AND t.external_id = g.ref),
          ins AS (
              INSERT INTO messages (ticket_id, kind, author, channel, created_at, external_id, body)
-             SELECT ticket_id, kind, author, coalesce(channel, ticket_channel), created_at,
-                    external_id, body
+             SELECT ticket_id, kind, author, coalesce(channel, ticket_channel),
+                    greatest(created_at, ticket_created), external_id, body
              FROM matched WHERE ticket_id IS NOT NULL
              ON CONFLICT (ticket_id, external_id) DO NOTHING
              RETURNING 1)
@@ -178,6 +197,7 @@ pub struct MessageScore {
 pub async fn store_analysis(tx: &mut PgConnection, rows: &[MessageScore]) -> sqlx::Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.message_id).collect();
     let tickets: Vec<i64> = rows.iter().map(|r| r.ticket_id).collect();
+    super::tickets::lock_for_analysis(tx, &tickets).await?;
     let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
     let scores: Vec<f32> = rows.iter().map(|r| r.score.clamp(-1.0, 1.0)).collect();
     let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
@@ -222,12 +242,17 @@ pub async fn refresh_trajectories(tx: &mut PgConnection, tickets: &[i64]) -> sql
 }
 
 /// Reopens a resolved ticket when its customer writes again; returns whether it did.
-pub async fn reopen_on_reply(tx: &mut PgConnection, ticket_id: i64) -> sqlx::Result<bool> {
+pub async fn reopen_on_reply(
+    tx: &mut PgConnection,
+    ticket_id: i64,
+    written_at: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE tickets SET status = 'open', resolved_at = NULL
-         WHERE id = $1 AND status = 'resolved'",
+         WHERE id = $1 AND status = 'resolved' AND coalesce(resolved_at <= $2, true)",
     )
     .bind(ticket_id)
+    .bind(written_at)
     .execute(&mut *tx)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -269,7 +294,8 @@ pub async fn first_response_at(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE escalations SET first_response_at = $2, updated_at = now()
+        "UPDATE escalations SET first_response_at = greatest($2, (SELECT created_at FROM tickets WHERE id = $1)),
+                                updated_at = now()
          WHERE ticket_id = $1 AND first_response_at IS NULL",
     )
     .bind(ticket_id)

@@ -326,6 +326,18 @@ pub async fn exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
         .await
 }
 
+/// Locks tickets against the other analysis lane until the transaction ends, in id order (so two
+/// lanes never deadlock): the ticket and the follow-up jobs each read what the other stored
+/// (trajectory, conversation) only once it is committed. `NO KEY UPDATE` leaves inserts of
+/// messages and other rows that reference the tickets free.
+pub async fn lock_for_analysis(tx: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+        .bind(ids)
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

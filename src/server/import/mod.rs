@@ -178,11 +178,18 @@ fn parse(
         for (line, why) in threads.skipped {
             skip(&mut report, Some(line), why.to_string());
         }
-        for t in threads.tickets {
+        let mut refused = std::collections::HashSet::new();
+        for (lines, t) in threads.tickets {
+            let id = t.external_id.clone();
             match check(Mapped::Ticket(Box::new(t))) {
                 Ok(Mapped::Ticket(t)) => batch.push(*t),
                 Ok(_) => {}
-                Err(why) => skip(&mut report, None, why),
+                Err(why) => {
+                    for line in lines {
+                        skip(&mut report, Some(line), why.clone());
+                    }
+                    refused.insert(id);
+                }
             }
             if batch.len() >= TicketWriter::BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
@@ -191,7 +198,17 @@ fn parse(
                 }
             }
         }
-        messages.extend(threads.messages);
+        for (line, m) in threads.messages {
+            if refused.contains(&m.ticket_ref) {
+                skip(
+                    &mut report,
+                    Some(line),
+                    formats::twcs::REFUSED_OPENING.into(),
+                );
+            } else {
+                messages.push((line, m));
+            }
+        }
     }
     if !batch.is_empty() {
         let _ = writers.blocking_send(batch);

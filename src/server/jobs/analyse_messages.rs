@@ -13,8 +13,8 @@ pub const ANALYSE_MESSAGE: &str = "analyse_message";
 /// Messages per batch.
 pub const BATCH: i64 = 64;
 
-/// Analyses one batch of queued messages with `engine`; returns how many it stored (0 when
-/// nothing was ready). Like ticket analysis, it commits with its job rows or not at all.
+/// Analyses one batch of queued messages with `engine`; returns how many jobs it handled (0 when
+/// nothing was ready; a job whose message was deleted since is handled too). Like ticket analysis, it commits with its job rows or not at all.
 #[tracing::instrument(skip_all)]
 pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usize> {
     let mut tx = ctx.pool.begin().await?;
@@ -52,7 +52,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
         tickets.dedup();
         escalate_conversations(ctx, &mut tx, &tickets).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;
-        anyhow::Ok(rows.len())
+        anyhow::Ok(job_ids.len())
     }
     .await;
     match outcome {
@@ -71,7 +71,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
 
 /// Runs the active rules on the tickets' whole conversations; a ticket that now escalates gets
 /// the new decision stored and its inbox entry opened (one already open stays as it is).
-async fn escalate_conversations(
+pub(super) async fn escalate_conversations(
     ctx: &JobContext,
     tx: &mut sqlx::PgConnection,
     tickets: &[i64],

@@ -30,8 +30,10 @@ pub fn facts<'a>(
         sentiment: row.latest_score.or(first),
         first_sentiment: first,
         unanswered: row.unanswered.max(0) as u32,
+        // A resolved ticket waits for nobody, whoever wrote last.
         next_response_used: row
             .waiting_since
+            .filter(|_| matches!(row.status.as_str(), "open" | "pending"))
             .map(|since| policy.next_response_used(since, Utc::now(), &sla.hours)),
         vip: row.vip,
         repeat: windows

@@ -5,6 +5,7 @@ pub mod analyse;
 pub mod analyse_messages;
 pub mod backfill;
 pub mod categorise;
+pub mod clocks;
 pub mod cluster;
 pub mod draft;
 pub mod embeddings;

@@ -2,6 +2,7 @@
 
 use super::alerts::{self, DETECT};
 use super::categorise::{self, RECATEGORISE};
+use super::clocks;
 use super::cluster::{self, CLUSTER};
 use super::draft;
 use super::quality::{self, CHECK_QUALITY};
@@ -49,17 +50,29 @@ pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
 }
 
 /// Brings up to date the rollups of tickets an import wrote but could not catch up on (it
-/// crashed or lost its connection).
+/// crashed or lost its connection), and runs the rules on SLA clocks again as time passes.
 async fn sweep_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
+    let mut cursor = 0;
     loop {
         tokio::select! {
             _ = &mut shutdown => return,
-            _ = sweep_rollups(ctx) => {}
+            _ = async { sweep_rollups(ctx).await; recheck_clocks(ctx, &mut cursor).await } => {}
         }
         tokio::select! {
             _ = &mut shutdown => return,
             _ = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+    }
+}
+
+/// Runs the rules again on tickets whose SLA clocks run; returns how many it checked.
+async fn recheck_clocks(ctx: &JobContext, cursor: &mut i64) -> usize {
+    match clocks::recheck(ctx, cursor).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!(error = ?e, "SLA clock check failed");
+            0
         }
     }
 }

@@ -32,12 +32,14 @@ pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Resu
         db::messages::first_response_at(&mut tx, ticket_id, m.created_at).await?;
     }
     if message.created && m.kind == MessageKind::Customer {
-        reopened = if db::escalations::mark_reopened(&mut tx, ticket_id).await? {
+        // A message dated before the resolution (a late sync of old mail) reopens nothing.
+        let at = m.created_at;
+        reopened = if db::escalations::mark_reopened(&mut tx, ticket_id, at).await? {
             let why = "the customer wrote again";
             db::activity::add(&mut *tx, ticket_id, None, "reopened", why).await?;
             true
         } else {
-            db::messages::reopen_on_reply(&mut tx, ticket_id).await?
+            db::messages::reopen_on_reply(&mut tx, ticket_id, at).await?
         };
     }
     tx.commit().await?;

@@ -57,7 +57,8 @@ pub fn map(row: &Row<'_>) -> Result<Mapped, String> {
 /// brand reply (with their lines), and the tweets that belong to no ticket, with the reason.
 #[derive(Debug, Default)]
 pub struct Threads {
-    pub tickets: Vec<NewTicket>,
+    /// Each ticket with the lines of its opening tweet and first brand reply.
+    pub tickets: Vec<(Vec<u64>, NewTicket)>,
     pub messages: Vec<(u64, NewMessage)>,
     pub skipped: Vec<(u64, &'static str)>,
 }
@@ -65,6 +66,7 @@ pub struct Threads {
 /// Why a tweet is not stored.
 pub const NO_CUSTOMER: &str = "brand tweet in a conversation without a customer tweet";
 pub const DUPLICATE: &str = "tweet id seen earlier in the file";
+pub const REFUSED_OPENING: &str = "tweet of a conversation whose opening tweet was skipped";
 
 /// Groups tweets into conversations by following each reply to the earliest tweet of its chain
 /// that is in the file (a reply to a missing tweet starts its own conversation), in any row
@@ -79,9 +81,10 @@ pub fn threads(tweets: Vec<Tweet>) -> Threads {
             by_id.insert(t.id.clone(), t);
         }
     }
-    let mut groups: HashMap<String, Vec<&Tweet>> = HashMap::new();
+    let root = roots(&by_id);
+    let mut groups: HashMap<&str, Vec<&Tweet>> = HashMap::new();
     for t in by_id.values() {
-        groups.entry(root(&by_id, t)).or_default().push(t);
+        groups.entry(root[t.id.as_str()]).or_default().push(t);
     }
     let mut groups: Vec<Vec<&Tweet>> = groups.into_values().collect();
     for g in &mut groups {
@@ -94,16 +97,36 @@ pub fn threads(tweets: Vec<Tweet>) -> Threads {
     out
 }
 
-/// The earliest ancestor of `t` in the file (a cycle stops where it closes).
-fn root(by_id: &HashMap<String, Tweet>, t: &Tweet) -> String {
-    let mut at = t;
-    for _ in 0..by_id.len() {
-        match at.in_response_to.as_ref().and_then(|p| by_id.get(p)) {
-            Some(parent) if parent.id != t.id => at = parent,
-            _ => break,
+/// The conversation of every tweet: the earliest ancestor in the file, found once per chain
+/// (a cycle's conversation is named by its smallest id, whichever tweet the walk starts from).
+fn roots(by_id: &HashMap<String, Tweet>) -> HashMap<&str, &str> {
+    let mut root: HashMap<&str, &str> = HashMap::with_capacity(by_id.len());
+    let mut path: Vec<&str> = Vec::new();
+    for start in by_id.values() {
+        path.clear();
+        let mut at = start;
+        let found = loop {
+            if let Some(r) = root.get(at.id.as_str()) {
+                break *r;
+            }
+            if let Some(pos) = path.iter().position(|p| *p == at.id) {
+                break path[pos..]
+                    .iter()
+                    .copied()
+                    .min()
+                    .expect("a cycle has members");
+            }
+            path.push(&at.id);
+            match at.in_response_to.as_ref().and_then(|p| by_id.get(p)) {
+                Some(parent) => at = parent,
+                None => break at.id.as_str(),
+            }
+        };
+        for p in &path {
+            root.insert(p, found);
         }
     }
-    at.id.clone()
+    root
 }
 
 /// One conversation in time order as a ticket and its messages.
@@ -118,33 +141,39 @@ fn conversation(tweets: &[&Tweet], out: &mut Threads) {
     let reply = first_reply.map(|i| tweets[open_at + 1 + i]);
     let brand = tweets.iter().find(|t| !t.inbound).map(|t| t.author.clone());
     let last = tweets[tweets.len() - 1];
-    out.tickets.push(NewTicket {
-        external_id: opening.id.clone(),
-        subject: subject_from_body(&opening.text),
-        body: opening.text.clone(),
-        customer_ref: Some(format!("twitter:{}", opening.author)),
-        customer_name: None,
-        customer_email: None,
-        product: brand.or_else(|| mentioned_brand(&opening.text)),
-        product_line: None,
-        channel: Channel::Social,
-        priority: Priority::Medium,
-        // The brand had the last word: answered; else the customer still waits.
-        status: if last.inbound {
-            Status::Open
-        } else {
-            Status::Resolved
+    let lines = std::iter::once(opening.line)
+        .chain(reply.map(|r| r.line))
+        .collect();
+    out.tickets.push((
+        lines,
+        NewTicket {
+            external_id: opening.id.clone(),
+            subject: subject_from_body(&opening.text),
+            body: opening.text.clone(),
+            customer_ref: Some(format!("twitter:{}", opening.author)),
+            customer_name: None,
+            customer_email: None,
+            product: brand.or_else(|| mentioned_brand(&opening.text)),
+            product_line: None,
+            channel: Channel::Social,
+            priority: Priority::Medium,
+            // The brand had the last word: answered; else the customer still waits.
+            status: if last.inbound {
+                Status::Open
+            } else {
+                Status::Resolved
+            },
+            category: None,
+            language: None,
+            created_at: opening.created_at,
+            first_response_at: reply.map(|r| r.created_at),
+            resolved_at: (!last.inbound).then_some(last.created_at),
+            csat: None,
+            agent_reply: reply.map(|r| r.text.clone()),
+            sentiment: None,
+            escalate: None,
         },
-        category: None,
-        language: None,
-        created_at: opening.created_at,
-        first_response_at: reply.map(|r| r.created_at),
-        resolved_at: (!last.inbound).then_some(last.created_at),
-        csat: None,
-        agent_reply: reply.map(|r| r.text.clone()),
-        sentiment: None,
-        escalate: None,
-    });
+    ));
     for t in tweets {
         if std::ptr::eq(*t, opening) || reply.is_some_and(|r| std::ptr::eq(*t, r)) {
             continue;

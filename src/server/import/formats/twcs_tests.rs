@@ -26,7 +26,12 @@ fn a_reply_chain_in_any_row_order_is_one_ticket() {
         tweet("1", true, 0, None, 5),
     ]);
     assert_eq!(threads.tickets.len(), 1);
-    let t = &threads.tickets[0];
+    let (lines, t) = &threads.tickets[0];
+    assert_eq!(
+        lines,
+        &[5, 3],
+        "the opening tweet's line, then its first reply's"
+    );
     assert_eq!(t.external_id, "1");
     assert_eq!(t.agent_reply.as_deref(), Some("tweet 2"));
     assert_eq!(t.product.as_deref(), Some("sprintcare"));
@@ -56,8 +61,11 @@ fn a_reply_to_a_missing_tweet_opens_its_own_conversation() {
         tweet("11", false, 1, Some("10"), 3),
     ]);
     assert_eq!(threads.tickets.len(), 1);
-    assert_eq!(threads.tickets[0].external_id, "10");
-    assert_eq!(threads.tickets[0].agent_reply.as_deref(), Some("tweet 11"));
+    assert_eq!(threads.tickets[0].1.external_id, "10");
+    assert_eq!(
+        threads.tickets[0].1.agent_reply.as_deref(),
+        Some("tweet 11")
+    );
     assert!(threads.messages.is_empty());
 }
 
@@ -69,7 +77,8 @@ fn a_brand_tweet_first_stays_in_the_thread_before_the_customer_opens_it() {
         tweet("22", true, 4, Some("21"), 4),
     ]);
     assert_eq!(threads.tickets.len(), 1);
-    let t = &threads.tickets[0];
+    let (lines, t) = &threads.tickets[0];
+    assert_eq!(lines, &[3]);
     assert_eq!(t.external_id, "21");
     assert_eq!(t.agent_reply, None, "no brand reply after the opening");
     assert_eq!(t.status, Status::Open, "the customer wrote last");
@@ -97,6 +106,43 @@ fn brand_only_chains_and_repeated_ids_are_skipped_with_reasons() {
         skipped,
         [(2, NO_CUSTOMER), (3, NO_CUSTOMER), (5, DUPLICATE)]
     );
+}
+
+#[test]
+fn a_reply_cycle_is_one_conversation_whichever_tweet_is_read_first() {
+    // 51 -> 52 -> 53 -> 51 (a broken export), and 54 answering 53.
+    for _ in 0..8 {
+        let threads = threads(vec![
+            tweet("51", true, 0, Some("53"), 2),
+            tweet("52", false, 1, Some("51"), 3),
+            tweet("53", true, 2, Some("52"), 4),
+            tweet("54", false, 3, Some("53"), 5),
+        ]);
+        assert_eq!(threads.tickets.len(), 1, "one conversation");
+        assert_eq!(threads.tickets[0].1.external_id, "51");
+        assert_eq!(threads.messages.len(), 2);
+    }
+}
+
+#[test]
+fn a_long_chain_is_threaded_in_one_pass() {
+    let n = 20_000;
+    let mut tweets: Vec<Tweet> = (0..n)
+        .map(|i| {
+            let parent = (i > 0).then(|| (i - 1).to_string());
+            tweet(
+                &i.to_string(),
+                i % 2 == 0,
+                0,
+                parent.as_deref(),
+                i as u64 + 2,
+            )
+        })
+        .collect();
+    tweets.reverse();
+    let threads = threads(tweets);
+    assert_eq!(threads.tickets.len(), 1);
+    assert_eq!(threads.messages.len(), n as usize - 2);
 }
 
 #[test]

@@ -115,12 +115,14 @@ impl CompiledRules {
         &self.windows
     }
 
-    /// Whether any rule looks at the SLA clock (such rules can fire later without a new ticket).
-    pub fn watches_sla(&self) -> bool {
-        self.rules
-            .iter()
-            .flat_map(|r| r.conditions.iter())
-            .any(|c| matches!(c, Condition::SlaRisk { .. }))
+    /// Which SLA clocks the rules look at, (first response, next response): such rules can fire
+    /// as time passes, with no new message.
+    pub fn watched_clocks(&self) -> (bool, bool) {
+        let conditions = || self.rules.iter().flat_map(|r| r.conditions.iter());
+        (
+            conditions().any(|c| matches!(c, Condition::SlaRisk { .. })),
+            conditions().any(|c| matches!(c, Condition::NextResponseRisk { .. })),
+        )
     }
 }
 

@@ -70,7 +70,7 @@ pub async fn resolve(
 /// Reopens a resolved escalation and its ticket; false when it was not resolved.
 pub async fn reopen(pool: &PgPool, ticket_id: i64, actor_id: i64) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
-    let done = db::escalations::mark_reopened(&mut tx, ticket_id).await?;
+    let done = db::escalations::mark_reopened(&mut tx, ticket_id, chrono::Utc::now()).await?;
     if done {
         db::activity::add(&mut *tx, ticket_id, Some(actor_id), "reopened", "").await?;
     }
