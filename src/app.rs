@@ -5,6 +5,7 @@ use crate::features::alerts::page::AlertsPage;
 use crate::features::audit::page::AuditPage;
 use crate::features::categories::page::CategoriesPage;
 use crate::features::clusters::page::ClustersPage;
+use crate::features::conversations::page::ConversationsPage;
 use crate::features::evaluation::{compare::ComparePage, page::EvaluationPage, run::RunPage};
 use crate::features::heatmaps::page::HeatmapsPage;
 use crate::features::inbox::page::InboxPage;
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/heatmaps") view=|| view! { <Layout><HeatmapsPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/conversations") view=|| view! { <Layout><ConversationsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/quality") view=|| view! { <Layout><QualityPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/trends") view=|| view! { <Layout><TrendsPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/alerts") view=|| view! { <Layout><AlertsPage/></Layout> } ssr=SsrMode::Async/>

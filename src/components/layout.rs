@@ -11,6 +11,7 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Tickets, "/tickets", "Tickets"),
     (Area::Overview, "/heatmaps", "Heatmaps"),
     (Area::Overview, "/trends", "Trends"),
+    (Area::Overview, "/conversations", "Conversations"),
     (Area::Overview, "/alerts", "Alerts"),
     (Area::Overview, "/clusters", "Clusters"),
     (Area::Evaluation, "/evaluation", "Evaluation"),

@@ -30,6 +30,8 @@ pub struct NewTicket {
     pub csat: Option<i16>,
     /// The agent's reply, for resolved tickets.
     pub agent_reply: Option<String>,
+    /// Who handled the ticket, as the source names them (its first reply is signed with it).
+    pub agent: Option<String>,
     /// Gold sentiment label, when the source knows it.
     pub sentiment: Option<SentimentLabel>,
     /// Gold escalation decision, when the source knows it.

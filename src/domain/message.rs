@@ -167,6 +167,22 @@ pub enum Shift {
     Worsened,
 }
 
+impl Shift {
+    pub const ALL: [Shift; 3] = [Shift::Improved, Shift::Stayed, Shift::Worsened];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shift::Improved => "improved",
+            Shift::Stayed => "stayed",
+            Shift::Worsened => "worsened",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Shift::ALL.into_iter().find(|s| s.as_str() == text.trim())
+    }
+}
+
 impl Trajectory {
     /// From the customer messages' scores in time order; None without any.
     pub fn of(scores: &[f32]) -> Option<Self> {

@@ -86,6 +86,7 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("clusters", Some(Area::Overview)),
     ("clusters/run", Some(Area::Tuning)),
     ("clusters/name", Some(Area::Tuning)),
+    ("conversations", Some(Area::Overview)),
     ("imports", Some(Area::Data)),
     ("drafts/assist", Some(Area::Tickets)),
     ("drafts/send", Some(Area::Tickets)),

@@ -1,7 +1,8 @@
 //! Browsing tickets: the filters a URL can carry, the list rows and the full ticket (read by the
 //! SQL layer, shown by the Tickets pages, returned by the REST API).
 
-use super::message::{MessageView, Trajectory};
+use super::analytics::{AnalyticsFilter, Period};
+use super::message::{MessageView, Shift, Trajectory};
 use super::url::encode;
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -52,6 +53,12 @@ pub struct TicketQuery {
     /// The category the analytics count ("(none)": tickets without one).
     pub category: Option<String>,
     pub sentiment: Option<SentimentLabel>,
+    /// The agent the conversation analytics count ("(none)": tickets no agent answered).
+    pub agent: Option<String>,
+    /// Conversations (two or more scored customer messages) that moved this way.
+    pub shift: Option<Shift>,
+    /// Tickets with this many customer and agent messages (5: five or more).
+    pub messages: Option<u8>,
     /// ISO weekday of creation, 1 = Monday (UTC).
     pub weekday: Option<u8>,
     /// Hour of creation, 0–23 (UTC).
@@ -64,6 +71,24 @@ pub struct TicketQuery {
 }
 
 impl TicketQuery {
+    /// The tickets an analytics figure counts: `filter`'s period and filters.
+    pub fn within(period: Period, filter: &AnalyticsFilter) -> Self {
+        TicketQuery {
+            from: Some(period.from),
+            to: Some(period.to),
+            product: filter.product,
+            channel: filter.channel,
+            category: filter.category.clone(),
+            sentiment: filter.sentiment,
+            ..TicketQuery::default()
+        }
+    }
+
+    /// The Tickets page's address for this query.
+    pub fn href(&self) -> String {
+        format!("/tickets?{}", self.to_query_string())
+    }
+
     /// Reads the query from URL parameters, ignoring values that do not parse.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |k: &str| {
@@ -81,6 +106,11 @@ impl TicketQuery {
             status: text("status").and_then(|v| Status::parse(&v)),
             category: text("category").map(|v| v.chars().take(200).collect()),
             sentiment: text("sentiment").and_then(|v| SentimentLabel::parse(&v)),
+            agent: text("agent").map(|v| v.chars().take(200).collect()),
+            shift: text("shift").and_then(|v| Shift::parse(&v)),
+            messages: text("messages")
+                .and_then(|v| v.parse().ok())
+                .filter(|n| (1..=5).contains(n)),
             weekday: text("weekday")
                 .and_then(|v| v.parse().ok())
                 .filter(|d| (1..=7).contains(d)),
@@ -115,6 +145,9 @@ impl TicketQuery {
         push("status", self.status.map(|v| v.to_string()));
         push("category", self.category.clone());
         push("sentiment", self.sentiment.map(|v| v.to_string()));
+        push("agent", self.agent.clone());
+        push("shift", self.shift.map(|v| v.as_str().to_string()));
+        push("messages", self.messages.map(|v| v.to_string()));
         push("weekday", self.weekday.map(|v| v.to_string()));
         push("hour", self.hour.map(|v| v.to_string()));
         push("from", self.from.map(|v| v.to_string()));

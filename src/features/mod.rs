@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod clusters;
+pub mod conversations;
 pub mod data;
 pub mod drafts;
 pub mod evaluation;

@@ -34,6 +34,7 @@ fn new_ticket(n: usize, reply: Option<&str>) -> NewTicket {
         resolved_at: reply.map(|_| created + chrono::Duration::hours(2)),
         csat: None,
         agent_reply: reply.map(str::to_string),
+        agent: None,
         sentiment: None,
         escalate: None,
     }

@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod categories;
 mod clusters;
+mod conversation_analytics;
 mod conversation_rules;
 mod conversations;
 mod drafts;

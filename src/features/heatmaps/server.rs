@@ -18,17 +18,9 @@ fn tickets_link(
     filter: &AnalyticsFilter,
     narrow: impl FnOnce(&mut TicketQuery),
 ) -> String {
-    let mut q = TicketQuery {
-        from: Some(period.from),
-        to: Some(period.to),
-        product: filter.product,
-        channel: filter.channel,
-        category: filter.category.clone(),
-        sentiment: filter.sentiment,
-        ..TicketQuery::default()
-    };
+    let mut q = TicketQuery::within(period, filter);
     narrow(&mut q);
-    format!("/tickets?{}", q.to_query_string())
+    q.href()
 }
 
 fn format_of(measure: Measure) -> (&'static dyn Fn(f64) -> String, &'static str) {
@@ -87,6 +79,7 @@ pub fn product_category(
         measure: unit,
         link: &link,
         cell: (64, 26),
+        diverging: false,
     })
 }
 
@@ -118,6 +111,7 @@ pub fn weekday_hour(cells: &[(i32, i32, i64)], period: Period, filter: &Analytic
         measure: "tickets",
         link: &link,
         cell: (32, 26),
+        diverging: false,
     })
 }
 
@@ -155,6 +149,7 @@ pub fn channel_priority(
         measure: unit,
         link: &link,
         cell: (90, 30),
+        diverging: false,
     })
 }
 

@@ -105,6 +105,9 @@ fn Filters(query: TicketQuery, products: Vec<(i64, String)>) -> impl IntoView {
                 {query.sentiment.map(|s| view! { <input type="hidden" name="sentiment" value=s.to_string()/> })}
                 {query.weekday.map(|d| view! { <input type="hidden" name="weekday" value=d.to_string()/> })}
                 {query.hour.map(|h| view! { <input type="hidden" name="hour" value=h.to_string()/> })}
+                {query.agent.clone().map(|a| view! { <input type="hidden" name="agent" value=a/> })}
+                {query.shift.map(|s| view! { <input type="hidden" name="shift" value=s.as_str()/> })}
+                {query.messages.map(|m| view! { <input type="hidden" name="messages" value=m.to_string()/> })}
                 <button type="submit">"Apply"</button>
                 <a href="/tickets" class="button secondary">"Clear"</a>
             </div>
@@ -129,6 +132,18 @@ fn drill_down(q: &TicketQuery) -> Option<String> {
     }
     if let Some(s) = q.sentiment {
         parts.push(format!("{s} sentiment"));
+    }
+    if let Some(a) = &q.agent {
+        parts.push(format!("agent {a}"));
+    }
+    if let Some(s) = q.shift {
+        parts.push(format!("conversations that {}", s.as_str()));
+    }
+    match q.messages {
+        Some(5) => parts.push("5 or more messages".into()),
+        Some(1) => parts.push("1 message".into()),
+        Some(n) => parts.push(format!("{n} messages")),
+        None => {}
     }
     match (q.weekday, q.hour) {
         (Some(d), Some(h)) => parts.push(format!("{} {h:02}:00 UTC", DAYS[usize::from(d - 1)])),

@@ -348,6 +348,7 @@ pub fn map_fields(
         resolved_at: None,
         csat: None,
         agent_reply: None,
+        agent: None,
         sentiment: None,
         escalate: None,
     })

@@ -190,7 +190,7 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Vec<Message>>, ApiError> {
     user.require(Area::Tickets)?;
-    if !db::tickets::exists(&state.pool, id).await? {
+    if !db::tickets::id_exists(&state.pool, id).await? {
         return Err(no_ticket(id, ""));
     }
     let thread = db::messages::thread(&state.pool, id).await?;

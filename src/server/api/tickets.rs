@@ -250,6 +250,7 @@ impl NewTicketIn {
             resolved_at: None,
             csat: None,
             agent_reply: None,
+            agent: None,
             sentiment: None,
             escalate: None,
         })

@@ -24,6 +24,18 @@ pub struct Heatmap<'a> {
     /// Where clicking a cell leads.
     pub link: &'a dyn Fn(usize, usize) -> String,
     pub cell: (i32, i32),
+    /// Values either side of zero (a change): red below, blue above, white at zero.
+    pub diverging: bool,
+}
+
+/// The colour of a cell worth `share` of the largest magnitude, below zero when `negative`.
+fn tint(share: f64, negative: bool) -> RGBColor {
+    if !negative {
+        return shade(share);
+    }
+    let s = share.clamp(0.0, 1.0);
+    let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
+    RGBColor(mix(255.0, 220.0), mix(255.0, 38.0), mix(255.0, 38.0))
 }
 
 fn escape(s: &str) -> String {
@@ -46,7 +58,7 @@ pub fn heatmap_svg(map: &Heatmap) -> String {
         .iter()
         .flatten()
         .flatten()
-        .fold(0f64, |m, v| m.max(*v));
+        .fold(0f64, |m, v| m.max(if map.diverging { v.abs() } else { *v }));
     let mut svg = String::new();
     // Drawing into a String cannot fail for I/O reasons; a drawing error leaves a partial chart.
     let _ = draw(&mut svg, size, map, max);
@@ -83,9 +95,9 @@ fn draw(
                 .and_then(|row| row.get(c))
                 .copied()
                 .flatten();
-            let share = value.map_or(0.0, |v| if max > 0.0 { v / max } else { 0.0 });
+            let share = value.map_or(0.0, |v| if max > 0.0 { v.abs() / max } else { 0.0 });
             let fill = match value {
-                Some(_) => shade(share),
+                Some(v) => tint(share, v < 0.0),
                 None => RGBColor(243, 244, 246),
             };
             root.draw(&Rectangle::new([(x, y), (x + cw, y + ch)], fill.filled()))?;
@@ -118,22 +130,27 @@ fn draw(
         let x = LEFT + c as i32 * cw + cw / 2;
         root.draw(&Text::new(name.clone(), (x, bottom + 6), rotated.clone()))?;
     }
-    // Legend: a bar from 0 to the largest value.
+    // Legend: a bar from 0 (or minus the largest magnitude) to the largest value.
     let legend_y = size.1 as i32 - LEGEND_HEIGHT - 8;
     let legend_x = LEFT;
     let width = 200;
     for i in 0..width {
         let s = i as f64 / width as f64;
+        let colour = if map.diverging {
+            tint((2.0 * s - 1.0).abs(), s < 0.5)
+        } else {
+            shade(s)
+        };
         root.draw(&Rectangle::new(
             [
                 (legend_x + i, legend_y),
                 (legend_x + i + 1, legend_y + LEGEND_HEIGHT),
             ],
-            shade(s).filled(),
+            colour.filled(),
         ))?;
     }
     root.draw(&Text::new(
-        (map.format)(0.0),
+        (map.format)(if map.diverging { -max } else { 0.0 }),
         (legend_x - 6, legend_y + LEGEND_HEIGHT / 2),
         label_style(12, INK, HPos::Right),
     ))?;
@@ -204,6 +221,7 @@ mod tests {
             measure: "tickets",
             link: &|r, c| format!("/tickets?row={r}&col={c}"),
             cell: (64, 28),
+            diverging: false,
         });
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("<title>Product × category</title>"));
@@ -225,7 +243,40 @@ mod tests {
             measure: "tickets",
             link: &|_, _| String::new(),
             cell: (40, 20),
+            diverging: false,
         });
         assert!(svg.contains("No tickets in this selection"));
+    }
+
+    #[test]
+    fn a_diverging_map_colours_falls_red_and_rises_blue() {
+        let rows = vec!["billing".to_string()];
+        let columns = vec!["Ann".to_string(), "Bo".to_string()];
+        let values = vec![vec![Some(-0.5), Some(0.25)]];
+        let svg = heatmap_svg(&Heatmap {
+            title: "Shift",
+            rows: &rows,
+            columns: &columns,
+            values: &values,
+            format: &|v| format!("{v:+.2}"),
+            measure: "mean change",
+            link: &|_, _| String::new(),
+            cell: (64, 28),
+            diverging: true,
+        });
+        let fill = |c: RGBColor| format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
+        assert!(
+            svg.contains(&fill(tint(1.0, true))),
+            "the largest fall at full red"
+        );
+        assert!(
+            svg.contains(&fill(tint(0.5, false))),
+            "a rise half as large"
+        );
+        assert!(
+            svg.contains("-0.50 "),
+            "the legend runs from minus the largest magnitude"
+        );
+        assert!(svg.contains("+0.50 mean change"));
     }
 }

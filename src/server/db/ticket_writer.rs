@@ -24,14 +24,14 @@ pub struct TicketWriter {
 const STAGE_COLUMNS: &str =
     "external_id, subject, body, customer_ref, customer_name, customer_email, \
     product, product_line, channel, priority, status, category, language, created_at, \
-    first_response_at, resolved_at, csat, agent_reply, gold_sentiment, gold_escalate";
+    first_response_at, resolved_at, csat, agent_reply, gold_sentiment, gold_escalate, agent";
 
 const CREATE_STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS ticket_stage (
     external_id text, subject text, body text, customer_ref text, customer_name text,
     customer_email text, product text, product_line text, channel text, priority text,
     status text, category text, language text, created_at timestamptz,
     first_response_at timestamptz, resolved_at timestamptz, csat smallint, agent_reply text,
-    gold_sentiment text, gold_escalate boolean)";
+    gold_sentiment text, gold_escalate boolean, agent text)";
 
 const INSERT_PRODUCTS: &str = "INSERT INTO products (name, line)
     SELECT DISTINCT ON (product) product, product_line FROM ticket_stage
@@ -46,10 +46,10 @@ const INSERT_CUSTOMERS: &str = "INSERT INTO customers (source, external_ref, nam
 const INSERT_TICKETS: &str = "WITH ins AS (
     INSERT INTO tickets (source, external_id, customer_id, product_id, subject, body, channel,
         priority, status, category, language, created_at, first_response_at, resolved_at, csat,
-        agent_reply, gold_sentiment, gold_escalate)
+        agent_reply, gold_sentiment, gold_escalate, agent)
     SELECT $1, s.external_id, c.id, p.id, s.subject, s.body, s.channel, s.priority, s.status,
         s.category, s.language, s.created_at, s.first_response_at, s.resolved_at, s.csat,
-        s.agent_reply, s.gold_sentiment, s.gold_escalate
+        s.agent_reply, s.gold_sentiment, s.gold_escalate, nullif(btrim(s.agent), '')
     FROM ticket_stage s
     LEFT JOIN customers c ON c.source = $1 AND c.external_ref = s.customer_ref
     LEFT JOIN products p ON p.name = s.product
@@ -132,7 +132,7 @@ impl TicketWriter {
 /// Appends one row in COPY text format (tab-separated, `\N` for NULL).
 fn encode_row(buf: &mut String, t: &NewTicket) {
     let ts = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339());
-    let fields: [Option<std::borrow::Cow<'_, str>>; 20] = [
+    let fields: [Option<std::borrow::Cow<'_, str>>; 21] = [
         Some(t.external_id.as_str().into()),
         Some(t.subject.as_str().into()),
         Some(t.body.as_str().into()),
@@ -153,6 +153,7 @@ fn encode_row(buf: &mut String, t: &NewTicket) {
         t.agent_reply.as_deref().map(Into::into),
         t.sentiment.map(|s| s.as_str().into()),
         t.escalate.map(|e| if e { "t" } else { "f" }.into()),
+        t.agent.as_deref().map(Into::into),
     ];
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {

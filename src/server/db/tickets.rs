@@ -1,5 +1,6 @@
 //! SQL for tickets: the filtered, keyset-paginated list, counts, one ticket and a customer's history.
 
+use crate::domain::message::Shift;
 use crate::domain::ticket_view::{TicketDetail, TicketQuery, TicketRow, TicketSort};
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
@@ -76,6 +77,38 @@ impl Cursor {
 /// The category filter's value for tickets without a category.
 pub const NONE: &str = "(none)";
 
+/// The Conversations page's drill-downs, on the ticket facts `f` (the same tests as its cube).
+fn push_conversation_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
+    if let Some(v) = &q.agent {
+        if v == NONE {
+            qb.push(" AND f.agent IS NULL");
+        } else {
+            qb.push(" AND f.agent = ").push_bind(v.clone());
+        }
+    }
+    if let Some(shift) = q.shift {
+        qb.push(match shift {
+            Shift::Improved => " AND f.scored_n >= 2 AND f.last_score - f.first_score > 0.2",
+            Shift::Worsened => " AND f.scored_n >= 2 AND f.last_score - f.first_score < -0.2",
+            Shift::Stayed => {
+                " AND f.scored_n >= 2 AND f.last_score - f.first_score BETWEEN -0.2 AND 0.2"
+            }
+        });
+    }
+    match q.messages {
+        Some(5) => {
+            qb.push(" AND f.messages_n >= 5");
+        }
+        Some(1) => {
+            qb.push(" AND f.messages_n <= 1");
+        }
+        Some(n) => {
+            qb.push(" AND f.messages_n = ").push_bind(i32::from(n));
+        }
+        None => {}
+    }
+}
+
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
     if let Some(text) = &q.q {
         qb.push(" AND t.search @@ websearch_to_tsquery('english', ")
@@ -97,7 +130,13 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
         qb.push(" AND t.channel = ").push_bind(v.as_str());
     }
     // What the analytics count (category, sentiment, hour of creation) is in the ticket's facts.
-    if q.category.is_some() || q.sentiment.is_some() || q.weekday.is_some() || q.hour.is_some() {
+    let conversation = q.agent.is_some() || q.shift.is_some() || q.messages.is_some();
+    if q.category.is_some()
+        || q.sentiment.is_some()
+        || q.weekday.is_some()
+        || q.hour.is_some()
+        || conversation
+    {
         qb.push(" AND EXISTS (SELECT 1 FROM ticket_facts f WHERE f.ticket_id = t.id");
         if let Some(v) = &q.category {
             if v == NONE {
@@ -116,6 +155,7 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuery) {
         if let Some(v) = q.hour {
             qb.push(" AND f.hour = ").push_bind(i16::from(v));
         }
+        push_conversation_filters(qb, q);
         qb.push(")");
     }
     if let Some(v) = q.priority {
@@ -315,14 +355,6 @@ pub async fn status(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Str
     sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
-        .await
-}
-
-/// Whether a ticket with this id is stored.
-pub async fn exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = $1)")
-        .bind(id)
-        .fetch_one(db)
         .await
 }
 

@@ -4,6 +4,9 @@
 use crate::domain::import::ImportReport;
 use crate::domain::message::NewMessage;
 use crate::server::db;
+use crate::server::db::rollups::catch_up;
+use anyhow::Context;
+use std::time::Duration;
 
 /// Why a message row is not stored.
 pub const ORPHAN: &str =
@@ -13,17 +16,34 @@ pub const ORPHAN: &str =
 const BATCH: usize = 2_000;
 
 /// Stores `messages` (each with its line) for tickets of `source`, counting them in `report`;
-/// a message of an unknown ticket is skipped with its line, a repeated one is a duplicate.
+/// a message of an unknown ticket is skipped with its line, a repeated one is a duplicate. Like
+/// the ticket writers, batches only note their tickets for the rollups, brought up to date once
+/// at the end (whether the batches succeeded or not).
 pub async fn write(
     pool: &sqlx::PgPool,
     source: &str,
     messages: &[(u64, NewMessage)],
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
-    let mut conn = pool.acquire().await?;
+    let stored = store(pool, source, messages, report).await;
+    let caught_up = catch_up::catch_up(pool, Duration::ZERO).await;
+    stored?;
+    caught_up.context("bringing the analytics rollups up to date failed")?;
+    Ok(())
+}
+
+async fn store(
+    pool: &sqlx::PgPool,
+    source: &str,
+    messages: &[(u64, NewMessage)],
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
     for chunk in messages.chunks(BATCH) {
         let batch: Vec<NewMessage> = chunk.iter().map(|(_, m)| m.clone()).collect();
-        let done = db::messages::store_for_source(&mut conn, source, &batch).await?;
+        let mut tx = pool.begin().await?;
+        catch_up::defer_in_transaction(&mut tx).await?;
+        let done = db::messages::store_for_source(&mut tx, source, &batch).await?;
+        tx.commit().await?;
         report.messages += done.inserted;
         report.duplicates += done.duplicates;
         for i in done.orphans {

@@ -23,7 +23,7 @@ pub enum Append {
 /// response when it has none yet.
 pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
     let mut tx = pool.begin().await?;
-    if !db::tickets::exists(&mut *tx, ticket_id).await? {
+    if !db::tickets::id_exists(&mut *tx, ticket_id).await? {
         return Ok(Append::NoTicket);
     }
     let message = db::messages::append(&mut tx, ticket_id, m).await?;

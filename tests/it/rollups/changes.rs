@@ -1,5 +1,5 @@
-//! Random writes to every table the rollups read: tickets, analyses, escalations and category
-//! corrections, in single-row and multi-row statements.
+//! Random writes to every table the rollups read: tickets, analyses, escalations, category
+//! corrections, later messages and their analyses, in single-row and multi-row statements.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -10,6 +10,7 @@ const CHANNELS: [&str; 3] = ["email", "chat", "phone"];
 const PRIORITIES: [&str; 3] = ["low", "high", "urgent"];
 const CATEGORIES: [&str; 3] = ["billing", "shipping", "login"];
 const SENTIMENTS: [&str; 3] = ["negative", "neutral", "positive"];
+const AGENTS: [&str; 3] = ["Ann", "Bo", "Cy"];
 
 /// Inserts `n` random tickets in one statement; returns their ids.
 pub(super) async fn insert_tickets(
@@ -20,7 +21,8 @@ pub(super) async fn insert_tickets(
 ) -> Vec<i64> {
     let mut q = sqlx::QueryBuilder::new(
         "INSERT INTO tickets (source, external_id, product_id, subject, body, channel, priority,
-                              status, category, created_at, first_response_at, resolved_at, csat) ",
+                              status, category, created_at, first_response_at, resolved_at, csat,
+                              agent, agent_reply) ",
     );
     let rows: Vec<_> = (0..n)
         .map(|_| {
@@ -49,6 +51,8 @@ pub(super) async fn insert_tickets(
                 responded,
                 resolved,
                 resolved.and_then(|_| rng.gen_bool(0.7).then(|| rng.gen_range(1..=5i16))),
+                rng.gen_bool(0.7).then(|| AGENTS[rng.gen_range(0..3)]),
+                responded.map(|_| "Try again now."),
             )
         })
         .collect();
@@ -65,7 +69,9 @@ pub(super) async fn insert_tickets(
             .push_bind(r.6)
             .push_bind(r.7)
             .push_bind(r.8)
-            .push_bind(r.9);
+            .push_bind(r.9)
+            .push_bind(r.10)
+            .push_bind(r.11);
     });
     q.push(" RETURNING id");
     q.build_query_scalar().fetch_all(db).await.unwrap()
@@ -85,7 +91,7 @@ pub(super) async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products:
     let count = rng.gen_range(1..6);
     let ids = some_ids(pool, rng, count).await;
     let exec = |sql: &'static str| sqlx::query(sql).bind(ids.clone());
-    let kind = rng.gen_range(0..14);
+    let kind = rng.gen_range(0..17);
     let done = match kind {
         0 => {
             let n = rng.gen_range(1..20);
@@ -135,6 +141,20 @@ pub(super) async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products:
                 .bind(SENTIMENTS[rng.gen_range(0..3)])
                 .bind(rng.gen_bool(0.7).then(|| CATEGORIES[rng.gen_range(0..3)]))
                 .execute(pool).await.unwrap();
+            // As the analysis job does: the trajectory from the ticket's score and its
+            // follow-ups' (a new row starts from the defaults).
+            exec(
+                "UPDATE ticket_analysis SET latest_score = sentiment_score,
+                                            lowest_score = sentiment_score
+                  WHERE ticket_id = ANY($1)",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+            exec("SELECT refresh_trajectory($1)")
+                .execute(pool)
+                .await
+                .unwrap();
             "analyse".into()
         }
         7 => {
@@ -182,6 +202,56 @@ pub(super) async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products:
             .unwrap();
             tx.commit().await.unwrap();
             "bulk move month and channel".into()
+        }
+        14 | 15 => {
+            // Later messages, customer or agent (signed or not), some dated before the ticket's
+            // resolution; in a bulk load (15) they only note their tickets.
+            let mut tx = pool.begin().await.unwrap();
+            if kind == 15 {
+                catch_up::defer_in_transaction(&mut tx).await.unwrap();
+            }
+            sqlx::query(
+                "INSERT INTO messages (ticket_id, kind, author, channel, created_at, body)
+                 SELECT id, $2, $3, channel, created_at + make_interval(mins => $4), 'more'
+                 FROM tickets WHERE id = ANY($1)",
+            )
+            .bind(&ids)
+            .bind(if rng.gen_bool(0.6) {
+                "customer"
+            } else {
+                "agent"
+            })
+            .bind(rng.gen_bool(0.7).then(|| AGENTS[rng.gen_range(0..3)]))
+            .bind(rng.gen_range(1..6000))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            format!("{}add messages", if kind == 15 { "bulk " } else { "" })
+        }
+        16 => {
+            // The message job: scores of unscored follow-ups, then the trajectories.
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query(
+                "INSERT INTO message_analysis (message_id, ticket_id, sentiment, sentiment_score,
+                                               sentiment_engine, sentiment_version)
+                 SELECT m.id, m.ticket_id, 'neutral', $2 * (m.id % 5), 'test', '1'
+                 FROM messages m
+                 WHERE m.ticket_id = ANY($1) AND m.kind = 'customer' AND NOT m.opening
+                 ON CONFLICT (message_id) DO NOTHING",
+            )
+            .bind(&ids)
+            .bind(rng.gen_range(-0.25f32..0.25))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query("SELECT refresh_trajectory($1)")
+                .bind(&ids)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            "analyse messages".into()
         }
         10 => {
             sqlx::query(

@@ -77,6 +77,16 @@ async fn rollups_equal_a_recomputation_after_random_changes() {
         "the walk inserted more than it deleted: {tickets}"
     );
     assert_eq!(n, tickets);
+    // The walk built conversations that moved, answered by named agents.
+    let (moved, agents): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(sum(improved_n + worsened_n), 0)::int8
+                 FROM rollup_conversations WHERE g = 15 AND grain = 'd'),
+                (SELECT count(DISTINCT agent) FROM ticket_facts)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(moved > 0 && agents == 3, "moved {moved}, agents {agents}");
 }
 
 #[tokio::test]

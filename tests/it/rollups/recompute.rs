@@ -119,6 +119,64 @@ const ROLLUP_MONTHLY_LATENCY: &str = "
     CROSS JOIN LATERAL unnest(counts::real[]) WITH ORDINALITY h(n, i)
     WHERE h.n <> 0";
 
+/// Each ticket's conversation, recomputed from its messages and their scores.
+const RAW_CONVERSATION_FACTS: &str = "
+    (SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, t.product_id,
+            COALESCE(c.category, a.category, t.category) AS category, t.channel,
+            COALESCE((SELECT g.author FROM messages g
+                      WHERE g.ticket_id = t.id AND g.kind = 'agent' AND g.author IS NOT NULL
+                      ORDER BY g.created_at DESC, g.id DESC LIMIT 1), t.agent) AS agent,
+            a.sentiment_score AS first_score,
+            COALESCE((SELECT ma.sentiment_score FROM message_analysis ma
+                      JOIN messages g ON g.id = ma.message_id
+                      WHERE ma.ticket_id = t.id ORDER BY g.created_at DESC, g.id DESC LIMIT 1),
+                     a.sentiment_score) AS last_score,
+            CASE WHEN a.ticket_id IS NOT NULL
+                 THEN 1 + (SELECT count(*) FROM message_analysis ma WHERE ma.ticket_id = t.id)
+            END AS scored_n,
+            (SELECT count(*) FROM messages g
+             WHERE g.ticket_id = t.id AND g.kind IN ('customer', 'agent')) AS messages_n,
+            CASE WHEN t.resolved_at IS NOT NULL
+                 THEN (SELECT count(*) FROM messages g WHERE g.ticket_id = t.id
+                       AND g.kind = 'agent' AND g.created_at <= t.resolved_at)
+            END AS replies_n
+     FROM tickets t
+     LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
+     LEFT JOIN category_corrections c ON c.ticket_id = t.id) x";
+
+/// The conversation cube, per day and per month.
+fn raw_conversations() -> String {
+    format!(
+        "SELECT GROUPING(product_id, category, channel, agent)::smallint, grain, day, product_id,
+                category, channel, agent, count(*)::int,
+                count(*) FILTER (WHERE scored_n >= 2)::int,
+                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2)::int,
+                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2)::int,
+                COALESCE(sum(round(1000 * (last_score - first_score)))
+                         FILTER (WHERE scored_n >= 2), 0)::int8,
+                sum(messages_n)::int8, count(replies_n)::int, COALESCE(sum(replies_n), 0)::int8,
+                count(*) FILTER (WHERE messages_n <= 1)::int,
+                count(*) FILTER (WHERE messages_n = 2)::int,
+                count(*) FILTER (WHERE messages_n = 3)::int,
+                count(*) FILTER (WHERE messages_n = 4)::int,
+                count(*) FILTER (WHERE messages_n >= 5)::int
+         FROM (SELECT 'd'::\"char\" AS grain, day, product_id, category, channel, agent,
+                      first_score, last_score, scored_n, messages_n, replies_n
+               FROM {RAW_CONVERSATION_FACTS}
+               UNION ALL
+               SELECT 'm', date_trunc('month', day)::date, product_id, category, channel, agent,
+                      first_score, last_score, scored_n, messages_n, replies_n
+               FROM {RAW_CONVERSATION_FACTS}) f
+         GROUP BY grain, day, GROUPING SETS (
+             (), (category), (channel), (agent), (category, agent), (category, channel),
+             (channel, agent), (product_id))"
+    )
+}
+const ROLLUP_CONVERSATIONS: &str = "
+    SELECT g, grain, day, product_id, category, channel, agent, n, conv_n, improved_n,
+           worsened_n, shift_milli, messages_sum, resolved_n, replies_sum, m1, m2, m3, m4, m5
+    FROM rollup_conversations WHERE n <> 0";
+
 /// Rows in one query and not the other, both ways (0 when they agree).
 pub(super) async fn differences(pool: &PgPool, a: &str, b: &str) -> i64 {
     sqlx::query_scalar(&format!(
@@ -144,13 +202,19 @@ pub(super) async fn assert_consistent(pool: &PgPool, when: &str) {
         let diff = differences(pool, raw, rollup).await;
         assert_eq!(diff, 0, "{name} differs from the raw tickets {when}");
     }
+    let diff = differences(pool, &raw_conversations(), ROLLUP_CONVERSATIONS).await;
+    assert_eq!(
+        diff, 0,
+        "rollup_conversations differs from the raw messages {when}"
+    );
     // Rows a change emptied are pruned (nothing else holds them in this sequential test).
     let emptied: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM rollup_daily WHERE n = 0)
               + (SELECT count(*) FROM rollup_hourly WHERE n = 0)
               + (SELECT count(*) FROM rollup_latency WHERE n = 0)
               + (SELECT count(*) FROM rollup_monthly WHERE n = 0)
-              + (SELECT count(*) FROM rollup_monthly_latency WHERE n = 0)",
+              + (SELECT count(*) FROM rollup_monthly_latency WHERE n = 0)
+              + (SELECT count(*) FROM rollup_conversations WHERE n = 0)",
     )
     .fetch_one(pool)
     .await

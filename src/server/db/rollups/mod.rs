@@ -1,4 +1,4 @@
-//! SQL over the analytics rollup cubes (migrations 0014, 0017, 0021) with the global filters applied: what the Overview, Heatmaps and Trends pages read.
+//! SQL over the analytics rollup cubes (migrations 0014, 0017, 0021, 0028) with the global filters applied: what the Overview, Heatmaps, Trends and Conversations pages read.
 
 use crate::domain::analytics::AnalyticsFilter;
 use chrono::NaiveDate;
@@ -50,12 +50,16 @@ macro_rules! bind_filters {
 }
 
 pub mod catch_up;
+mod conversations;
 mod figures;
 mod grids;
 mod latency;
 mod sources;
 mod trend;
 
+pub use conversations::{
+    category_agent_shift, conversation_sums, conversations_by, By, ConvGroup, ConvSums,
+};
 pub use figures::{breakdown, daily, sums, Dimension, Sums};
 pub use grids::{channel_priority, product_category, weekday_hour, Cell, Measure};
 pub use latency::{bucket_start, median_of_buckets, medians, Latency};

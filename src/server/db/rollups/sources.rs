@@ -51,7 +51,7 @@ impl Span {
 }
 
 /// A date array literal (dates format as digits and dashes only, nothing to escape).
-fn dates(list: &[NaiveDate]) -> String {
+pub(super) fn dates(list: &[NaiveDate]) -> String {
     let items: Vec<String> = list.iter().map(|d| d.to_string()).collect();
     format!("'{{{}}}'::date[]", items.join(","))
 }

@@ -55,6 +55,7 @@ pub fn map(row: &Row<'_>, ctx: &MapContext) -> Result<Mapped, String> {
         resolved_at: resolved,
         csat,
         agent_reply: row.get("Resolution").map(str::to_string),
+        agent: None,
         sentiment: None,
         escalate: None,
     })))

@@ -38,6 +38,7 @@ pub fn map(row: &Row<'_>, ctx: &MapContext) -> Result<Mapped, String> {
         resolved_at: None,
         csat: None,
         agent_reply: answer,
+        agent: None,
         sentiment: None,
         escalate: None,
         body,

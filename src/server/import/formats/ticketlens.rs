@@ -41,6 +41,7 @@ pub const COLUMNS: &[&str] = &[
     "message_kind",
     "message_author",
     "message_id",
+    "agent",
 ];
 
 /// A row whose `message_kind` is filled is a further message of the ticket `external_id` names:
@@ -121,6 +122,7 @@ pub fn map(row: &Row<'_>) -> Result<Mapped, String> {
         resolved_at: time("resolved_at")?,
         csat: row.get("csat").map(parse_csat).transpose()?,
         agent_reply: text("agent_reply"),
+        agent: text("agent"),
         sentiment,
         escalate,
     })))
@@ -155,6 +157,7 @@ pub fn record(t: &NewTicket) -> Vec<String> {
         String::new(),
         String::new(),
         String::new(),
+        o(&t.agent),
     ]
 }
 

@@ -94,6 +94,7 @@ fn new_ticket() -> impl Strategy<Value = NewTicket> {
         resolved_at: rest.4,
         csat: rest.5,
         agent_reply: gold.0,
+        agent: None,
         sentiment: gold.1,
         escalate: gold.2,
     })

@@ -170,6 +170,7 @@ fn conversation(tweets: &[&Tweet], out: &mut Threads) {
             resolved_at: (!last.inbound).then_some(last.created_at),
             csat: None,
             agent_reply: reply.map(|r| r.text.clone()),
+            agent: reply.map(|r| r.author.clone()),
             sentiment: None,
             escalate: None,
         },

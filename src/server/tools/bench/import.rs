@@ -136,7 +136,7 @@ const BARE_TABLE: &str = "CREATE TABLE bare (
     customer_name text, customer_email text, product text, product_line text, channel text,
     priority text, status text, category text, language text, first_response_at timestamptz,
     resolved_at timestamptz, csat smallint, agent_reply text, sentiment text, escalate boolean,
-    message_kind text, message_author text, message_id text)";
+    message_kind text, message_author text, message_id text, agent text)";
 
 /// The CSV's columns with the tickets table's generated columns, checks, keys and indexes
 /// (migration 0002): what any importer of this file into a searchable table must at least do.
@@ -155,7 +155,7 @@ const INDEXED_TABLE: &str = "CREATE TABLE indexed (
     resolved_at timestamptz CHECK (resolved_at >= created_at),
     csat smallint CHECK (csat BETWEEN 1 AND 5), agent_reply text,
     sentiment text CHECK (sentiment IN ('negative', 'neutral', 'positive')), escalate boolean,
-    message_kind text, message_author text, message_id text,
+    message_kind text, message_author text, message_id text, agent text,
     imported_at timestamptz NOT NULL DEFAULT now(),
     search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', subject), 'A') ||

@@ -217,6 +217,7 @@ impl Generator {
             first_response_at: out.first_response_at,
             resolved_at: out.resolved_at,
             csat: out.csat,
+            agent: out.first_response_at.map(|_| slots.agent.to_string()),
             agent_reply,
             sentiment: Some(sentiment),
             escalate: Some(escalate),

@@ -33,7 +33,9 @@ pub fn follow_ups(seed: u64, t: &NewTicket, until: DateTime<Utc>) -> Vec<NewMess
             out.push(NewMessage {
                 ticket_ref: t.external_id.clone(),
                 kind,
-                author: None,
+                author: (kind == MessageKind::Agent)
+                    .then(|| t.agent.clone())
+                    .flatten(),
                 channel: None,
                 created_at: at,
                 external_id: Some(format!("{}-m{}", t.external_id, out.len() + 1)),
