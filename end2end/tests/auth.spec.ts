@@ -43,7 +43,7 @@ test("every page hydrates without a mismatch", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await login(page, "admin@example.com");
-  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/trends", "/trends?by=product&grain=week", "/alerts", "/quality", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data", "/tokens", "/integrations", "/audit"]) {
+  for (const path of ["/", "/heatmaps", "/heatmaps?measure=negative&channel=chat", "/trends", "/trends?by=product&grain=week", "/conversations", "/alerts", "/quality", "/clusters", "/inbox", "/tickets", "/tickets?priority=high&sort=oldest", "/rules", "/categories", "/templates", "/users", "/data", "/tokens", "/integrations", "/audit"]) {
     await page.goto(path);
     await waitForHydration(page);
   }
@@ -62,7 +62,7 @@ test("every page loads its data after client-side navigation", async ({ page }) 
   const pages: [string, RegExp][] = [
     ["Heatmaps", /\/heatmaps$/], ["Inbox", /\/inbox$/], ["Tickets", /\/tickets$/], ["Evaluation", /\/evaluation$/],
     ["Prompts", /\/prompts$/], ["Rules", /\/rules$/], ["Categories", /\/categories$/], ["Templates", /\/templates$/],
-    ["Data", /\/data$/], ["Users", /\/users$/], ["Trends", /\/trends$/], ["Alerts", /\/alerts$/],
+    ["Data", /\/data$/], ["Users", /\/users$/], ["Trends", /\/trends$/], ["Conversations", /\/conversations$/], ["Alerts", /\/alerts$/],
     ["Quality", /\/quality$/], ["Integrations", /\/integrations$/], ["Audit log", /\/audit$/],
     ["Overview", /\/$/],
   ];

@@ -230,23 +230,28 @@ pub(super) async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products:
             format!("{}add messages", if kind == 15 { "bulk " } else { "" })
         }
         16 => {
-            // The message job: scores of unscored follow-ups, then the trajectories.
+            // The message job: scores (spread over -1..1) of every unscored follow-up, then the
+            // trajectories of their tickets.
             let mut tx = pool.begin().await.unwrap();
-            sqlx::query(
-                "INSERT INTO message_analysis (message_id, ticket_id, sentiment, sentiment_score,
-                                               sentiment_engine, sentiment_version)
-                 SELECT m.id, m.ticket_id, 'neutral', $2 * (m.id % 5), 'test', '1'
-                 FROM messages m
-                 WHERE m.ticket_id = ANY($1) AND m.kind = 'customer' AND NOT m.opening
-                 ON CONFLICT (message_id) DO NOTHING",
+            let scored: Vec<i64> = sqlx::query_scalar(
+                "WITH ins AS (
+                     INSERT INTO message_analysis (message_id, ticket_id, sentiment,
+                                                   sentiment_score, sentiment_engine,
+                                                   sentiment_version)
+                     SELECT m.id, m.ticket_id, 'neutral', ((m.id * 7919 + $1) % 201 - 100) / 100.0,
+                            'test', '1'
+                     FROM messages m
+                     WHERE m.kind = 'customer' AND NOT m.opening
+                       AND NOT EXISTS (SELECT 1 FROM message_analysis a WHERE a.message_id = m.id)
+                     RETURNING ticket_id)
+                 SELECT DISTINCT ticket_id FROM ins",
             )
-            .bind(&ids)
-            .bind(rng.gen_range(-0.25f32..0.25))
-            .execute(&mut *tx)
+            .bind(rng.gen_range(0i64..201))
+            .fetch_all(&mut *tx)
             .await
             .unwrap();
             sqlx::query("SELECT refresh_trajectory($1)")
-                .bind(&ids)
+                .bind(&scored)
                 .execute(&mut *tx)
                 .await
                 .unwrap();

@@ -34,17 +34,23 @@ pub fn write_demo_csv(cfg: &DemoConfig, path: &Path, threads: bool) -> anyhow::R
     Ok(n)
 }
 
-/// The demo CSV of `rows` tickets used by the import benchmarks (seed 7, ending 2026-06-30),
-/// without the threads' later messages: `\copy` into the anchor's table takes tickets only.
-pub(super) fn bench_csv(rows: usize, dir: &Path) -> anyhow::Result<(PathBuf, usize)> {
-    let csv_path = dir.join(format!("demo-{rows}.csv"));
+/// The demo CSV of `rows` tickets used by the benchmarks (seed 7, ending 2026-06-30), with the
+/// threads' later messages when `threads` (the import benchmark leaves them out: `\copy` into
+/// the anchor's table takes tickets only).
+pub(super) fn bench_csv(
+    rows: usize,
+    dir: &Path,
+    threads: bool,
+) -> anyhow::Result<(PathBuf, usize)> {
+    let suffix = if threads { "-threads" } else { "" };
+    let csv_path = dir.join(format!("demo-{rows}{suffix}.csv"));
     let cfg = DemoConfig {
         tickets: rows,
         seed: 7,
         end: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).context("date")?,
     };
     let t = Instant::now();
-    let written = write_demo_csv(&cfg, &csv_path, false)?;
+    let written = write_demo_csv(&cfg, &csv_path, threads)?;
     let size = std::fs::metadata(&csv_path)?.len();
     println!(
         "generated {written} tickets ({:.0} MB CSV) in {:.1} s",
@@ -71,7 +77,7 @@ pub(super) fn import_child(csv: &Path, db_url: &str) -> anyhow::Result<f64> {
 }
 
 pub async fn run(rows: usize, dir: &Path, settings: &Settings) -> anyhow::Result<()> {
-    let (csv_path, written) = bench_csv(rows, dir)?;
+    let (csv_path, written) = bench_csv(rows, dir, false)?;
 
     let database = Database::open(settings).await?;
     let server_url = database.url.clone();

@@ -39,6 +39,7 @@ pub enum Page {
     Overview,
     Heatmaps,
     Trends,
+    Conversations,
 }
 
 impl Page {
@@ -47,6 +48,7 @@ impl Page {
             Page::Overview => "/",
             Page::Heatmaps => "/heatmaps",
             Page::Trends => "/trends",
+            Page::Conversations => "/conversations",
         }
     }
 
@@ -55,6 +57,7 @@ impl Page {
             Page::Overview => "Overview",
             Page::Heatmaps => "Heatmaps",
             Page::Trends => "Trends",
+            Page::Conversations => "Conversations",
         }
     }
 }
@@ -107,7 +110,7 @@ async fn measure(
     if reused {
         println!("reusing {DB_NAME} with {} tickets", args.tickets);
     } else {
-        let (csv, rows) = super::import::bench_csv(args.tickets, &args.dir)?;
+        let (csv, rows) = super::import::bench_csv(args.tickets, &args.dir, true)?;
         let (bare_url, bare) =
             data::import(&database.url, "tl_bench_norollups", &csv, rows, false).await?;
         db::drop_database(&bare_url).await?;
@@ -145,11 +148,15 @@ async fn measure(
     let latest = db::rollups::latest_day(&pool)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no tickets"))?;
-    let rollup_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM rollup_daily")
-        .fetch_one(&pool)
-        .await?;
+    let (rollup_rows, conversation_rows, messages): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM rollup_daily), (SELECT count(*) FROM rollup_conversations),
+                (SELECT count(*) FROM messages)",
+    )
+    .fetch_one(&pool)
+    .await?;
     println!(
-        "rollup_daily rows: {rollup_rows}; filtered runs: product {product_name:?}, channel email"
+        "{messages} messages; rollup_daily rows: {rollup_rows}, rollup_conversations rows: \
+         {conversation_rows}; filtered runs: product {product_name:?}, channel email"
     );
 
     let server = oha::Server::start(&url, args.port, false).await?;
@@ -159,7 +166,12 @@ async fn measure(
     println!("|---|---|---|---:|---:|---:|---:|---:|---:|");
     for days in [30, 365] {
         for narrowed in [false, true] {
-            for page in [Page::Overview, Page::Heatmaps, Page::Trends] {
+            for page in [
+                Page::Overview,
+                Page::Heatmaps,
+                Page::Trends,
+                Page::Conversations,
+            ] {
                 let from = latest - chrono::Duration::days(days - 1);
                 let filter = AnalyticsFilter {
                     from: Some(from),

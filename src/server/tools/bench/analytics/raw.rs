@@ -50,6 +50,31 @@ fn statements(case: &Case) -> Vec<String> {
                 "SELECT t.channel, t.priority, count(*) {FROM} {w} AND {current} GROUP BY 1, 2"
             ),
         ],
+        Page::Conversations => {
+            // Each ticket's conversation from its messages and their scores, then the page's
+            // groupings (total, category, product, channel, agent, category x agent).
+            let conv = format!(
+                "(SELECT t.id, t.product_id, t.channel, {cat} AS category,
+                         (SELECT g.author FROM messages g WHERE g.ticket_id = t.id
+                            AND g.kind = 'agent' AND g.author IS NOT NULL
+                          ORDER BY g.created_at DESC, g.id DESC LIMIT 1) AS agent,
+                         COALESCE((SELECT ma.sentiment_score FROM message_analysis ma
+                                   JOIN messages g ON g.id = ma.message_id
+                                   WHERE ma.ticket_id = t.id
+                                   ORDER BY g.created_at DESC, g.id DESC LIMIT 1),
+                                  a.sentiment_score) - a.sentiment_score AS shift,
+                         (SELECT count(*) FROM messages g WHERE g.ticket_id = t.id
+                            AND g.kind IN ('customer', 'agent')) AS messages
+                  {FROM} {w} AND {current}) x"
+            );
+            let sums = "count(*), count(*) FILTER (WHERE shift > 0.2),
+                        count(*) FILTER (WHERE shift < -0.2), avg(messages)";
+            vec![format!(
+                "SELECT category, agent, product_id, channel, {sums} FROM {conv}
+                 GROUP BY GROUPING SETS ((), (category), (agent), (product_id), (channel),
+                                         (category, agent))"
+            )]
+        }
         Page::Trends => vec![
             format!(
                 "SELECT date_trunc('{grain}', t.created_at), {cat}, count(*),
