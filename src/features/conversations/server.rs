@@ -7,7 +7,7 @@ use crate::domain::message::Shift;
 use crate::domain::ticket_view::TicketQuery;
 use crate::error::AppError;
 use crate::server::charts::heatmap::{heatmap_svg, Heatmap};
-use crate::server::db::rollups::{self, By, ConvGroup, ConvSums};
+use crate::server::db::rollups::{self, By, ConvGroup, ConvSums, ShiftCell};
 use sqlx::PgPool;
 
 /// Rows per breakdown table (agents can be many).
@@ -108,21 +108,16 @@ fn lengths(s: &ConvSums, period: Period, filter: &AnalyticsFilter) -> Vec<Length
 
 /// Mean shift by category (rows) × agent (columns), the busiest of each, cells linking to the
 /// conversations there.
-pub fn shift_heatmap(
-    cells: &[(Option<String>, Option<String>, i64, i64)],
-    period: Period,
-    filter: &AnalyticsFilter,
-) -> String {
+pub fn shift_heatmap(cells: &[ShiftCell], period: Period, filter: &AnalyticsFilter) -> String {
     let none = crate::server::db::tickets::NONE;
     let name = |v: &Option<String>| v.clone().unwrap_or_else(|| none.to_string());
-    let busiest = |key: &dyn Fn(&(Option<String>, Option<String>, i64, i64)) -> String,
-                   limit: usize| {
+    let busiest = |key: &dyn Fn(&ShiftCell) -> String, limit: usize| {
         let mut totals: Vec<(String, i64)> = Vec::new();
         for c in cells {
             let k = key(c);
             match totals.iter_mut().find(|t| t.0 == k) {
-                Some(t) => t.1 += c.2,
-                None => totals.push((k, c.2)),
+                Some(t) => t.1 += c.conversations,
+                None => totals.push((k, c.conversations)),
             }
         }
         totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -132,17 +127,17 @@ pub fn shift_heatmap(
             .map(|t| t.0)
             .collect::<Vec<_>>()
     };
-    let rows = busiest(&|c| name(&c.0), MAP_ROWS);
-    let columns = busiest(&|c| name(&c.1), MAP_COLUMNS);
+    let rows = busiest(&|c| name(&c.category), MAP_ROWS);
+    let columns = busiest(&|c| name(&c.agent), MAP_COLUMNS);
     let mut values = vec![vec![None; columns.len()]; rows.len()];
-    for (category, agent, n, milli) in cells {
+    for c in cells {
         let (Some(r), Some(k)) = (
-            rows.iter().position(|x| *x == name(category)),
-            columns.iter().position(|x| *x == name(agent)),
+            rows.iter().position(|x| *x == name(&c.category)),
+            columns.iter().position(|x| *x == name(&c.agent)),
         ) else {
             continue;
         };
-        values[r][k] = Some(*milli as f64 / 1000.0 / *n as f64);
+        values[r][k] = Some(c.shift_milli as f64 / 1000.0 / c.conversations as f64);
     }
     let link = |r: usize, k: usize| {
         let mut q = TicketQuery::within(period, filter);
@@ -257,14 +252,15 @@ mod tests {
 
     #[test]
     fn the_heatmap_links_each_cell_to_its_category_and_agent() {
+        let cell = |category: Option<&str>, agent: Option<&str>, n, milli| ShiftCell {
+            category: category.map(str::to_string),
+            agent: agent.map(str::to_string),
+            conversations: n,
+            shift_milli: milli,
+        };
         let cells = vec![
-            (
-                Some("billing".to_string()),
-                Some("Ann".to_string()),
-                4,
-                -2000,
-            ),
-            (None, None, 1, 500),
+            cell(Some("billing"), Some("Ann"), 4, -2000),
+            cell(None, None, 1, 500),
         ];
         let svg = shift_heatmap(&cells, period(), &AnalyticsFilter::default());
         assert!(

@@ -199,16 +199,26 @@ pub async fn conversations_by(
         .await
 }
 
-/// Per category and agent: conversations (two or more scored customer messages) and their
-/// summed change in thousandths, for the shift heatmap.
+/// One cell of the shift heatmap: conversations (two or more scored customer messages) of a
+/// category and agent, and their summed change in thousandths.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ShiftCell {
+    pub category: Option<String>,
+    pub agent: Option<String>,
+    pub conversations: i64,
+    pub shift_milli: i64,
+}
+
+/// The shift heatmap's cells of `period` under `f`.
 pub async fn category_agent_shift(
     db: impl PgExecutor<'_>,
     period: Period,
     f: &AnalyticsFilter,
-) -> sqlx::Result<Vec<(Option<String>, Option<String>, i64, i64)>> {
+) -> sqlx::Result<Vec<ShiftCell>> {
     let span = Span::of(period.from, period.to, None);
     let sql = format!(
-        "SELECT category, agent, sum(conv_n)::int8, sum(shift_milli)::int8
+        "SELECT category, agent, sum(conv_n)::int8 AS conversations,
+                sum(shift_milli)::int8 AS shift_milli
          FROM {rows} WHERE {FILTERS}
          GROUP BY 1, 2 HAVING sum(conv_n) > 0",
         rows = rows(f, bit::CATEGORY | bit::AGENT, &span)

@@ -58,7 +58,7 @@ mod sources;
 mod trend;
 
 pub use conversations::{
-    category_agent_shift, conversation_sums, conversations_by, By, ConvGroup, ConvSums,
+    category_agent_shift, conversation_sums, conversations_by, By, ConvGroup, ConvSums, ShiftCell,
 };
 pub use figures::{breakdown, daily, sums, Dimension, Sums};
 pub use grids::{channel_priority, product_category, weekday_hour, Cell, Measure};
