@@ -221,6 +221,49 @@ pub struct BacktestReport {
     pub rules: Vec<RuleStats>,
     /// True when the ticket limit cut the period short.
     pub truncated: bool,
+    /// Tickets this version escalates at a later customer message rather than the opening one.
+    pub caught_at_follow_up: u64,
+    /// When each ticket would have escalated, against the active version.
+    pub timing: Option<Timing>,
+}
+
+/// A replay in time order against the active version: the customer message at which each
+/// version first escalates a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The active version compared with.
+    pub against: i32,
+    /// Tickets both versions escalate; of them, caught earlier or later by this version, and
+    /// by how many customer messages in all.
+    pub both: u64,
+    pub earlier: u64,
+    pub messages_earlier: u64,
+    pub later: u64,
+    pub messages_later: u64,
+    /// Tickets only one of the two escalates.
+    pub only_this: u64,
+    pub only_active: u64,
+}
+
+impl Timing {
+    /// Adds one ticket: the message (1-based) where this version and the active one first fire.
+    pub fn add(&mut self, this: Option<usize>, active: Option<usize>) {
+        match (this, active) {
+            (Some(t), Some(a)) => {
+                self.both += 1;
+                if t < a {
+                    self.earlier += 1;
+                    self.messages_earlier += (a - t) as u64;
+                } else if t > a {
+                    self.later += 1;
+                    self.messages_later += (t - a) as u64;
+                }
+            }
+            (Some(_), None) => self.only_this += 1,
+            (None, Some(_)) => self.only_active += 1,
+            (None, None) => {}
+        }
+    }
 }
 
 impl BacktestReport {
@@ -277,6 +320,28 @@ mod tests {
             queue: "legal".into(),
             conditions,
         }
+    }
+
+    #[test]
+    fn timing_counts_who_caught_a_ticket_first_and_by_how_much() {
+        let mut t = Timing::default();
+        t.add(Some(1), Some(3));
+        t.add(Some(2), Some(2));
+        t.add(Some(4), Some(1));
+        t.add(Some(2), None);
+        t.add(None, Some(1));
+        t.add(None, None);
+        assert_eq!(
+            (
+                t.both,
+                t.earlier,
+                t.messages_earlier,
+                t.later,
+                t.messages_later
+            ),
+            (3, 1, 2, 1, 3)
+        );
+        assert_eq!((t.only_this, t.only_active), (1, 1));
     }
 
     #[test]

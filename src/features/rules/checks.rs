@@ -104,6 +104,35 @@ fn stats_row(s: &RuleStats, label: String) -> impl IntoView {
     }
 }
 
+/// The replay in time order, in words: where this version escalates and how it compares with
+/// the active one.
+fn timing_text(r: &BacktestReport) -> String {
+    let mut text = format!(
+        "Replayed message by message: {} of them escalate at a later customer message, not the first.",
+        fmt_count(r.caught_at_follow_up as i64)
+    );
+    if let Some(t) = &r.timing {
+        if t.against == r.version {
+            text.push_str(" This is the active version.");
+        } else {
+            text.push_str(&format!(
+                " Against version {v} (active): both escalate {both}; this version catches {earlier} \
+                 earlier (by {me} messages in all) and {later} later (by {ml}); {only_this} only \
+                 this version, {only_active} only version {v}.",
+                v = t.against,
+                both = fmt_count(t.both as i64),
+                earlier = fmt_count(t.earlier as i64),
+                me = fmt_count(t.messages_earlier as i64),
+                later = fmt_count(t.later as i64),
+                ml = fmt_count(t.messages_later as i64),
+                only_this = fmt_count(t.only_this as i64),
+                only_active = fmt_count(t.only_active as i64),
+            ));
+        }
+    }
+    text
+}
+
 #[component]
 pub fn BacktestSection(report: Option<Result<BacktestReport, String>>) -> impl IntoView {
     let days = match &report {
@@ -125,6 +154,7 @@ pub fn BacktestSection(report: Option<Result<BacktestReport, String>>) -> impl I
                     fmt_count(r.labelled as i64), fmt_count(r.known_escalations as i64),
                     if r.truncated { " Only the newest tickets were read (limit reached)." } else { "" }
                 )}</p>
+                <p data-testid="backtest-timing">{timing_text(&r)}</p>
                 <table class="grid" data-testid="backtest">
                     <thead><tr><th>"Rule"</th><th>"Fired"</th><th>"Right"</th><th>"Wrong"</th><th>"Missed"</th><th>"Precision"</th><th>"Recall"</th></tr></thead>
                     <tbody>
@@ -139,7 +169,7 @@ pub fn BacktestSection(report: Option<Result<BacktestReport, String>>) -> impl I
     view! {
         <section class="card" id="backtest">
             <h2>"Backtest"</h2>
-            <p class="muted">"Runs the version shown above over stored tickets. Precision and recall count tickets whose escalation is known: the imported label, or an agent's verdict on resolving."</p>
+            <p class="muted">"Runs the version shown above over stored tickets, replaying each conversation in time order: a ticket escalates at the customer message where a rule first fires. Precision and recall count tickets whose escalation is known: the imported label, or an agent's verdict on resolving."</p>
             <form method="get" action="/rules#backtest" class="form row">
                 <label>"Last days" <input type="number" name="backtest_days" value=days min="1" max="3650"/></label>
                 <button type="submit">"Run backtest"</button>

@@ -4,14 +4,15 @@ use super::form::RuleForm;
 use super::{HoursView, LiveTest, RulesOverview, RulesQuery, SlaRow, VersionView};
 use crate::domain::escalation::highlight;
 use crate::domain::role::CurrentUser;
-use crate::domain::rules::{BacktestReport, Rule, RuleStats};
+use crate::domain::rules::{BacktestReport, Rule, RuleStats, Timing};
 use crate::domain::sla::BusinessHours;
 use crate::domain::Priority;
 use crate::error::AppError;
 use crate::server::db;
+use crate::server::db::escalation_facts::FactRow;
 use crate::server::db::rules::RuleVersionRow;
 use crate::server::db::sla::{PolicyRow, SlaSettings};
-use crate::server::jobs::escalate::facts;
+use crate::server::jobs::escalate::{facts, facts_at};
 use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
 use crate::server::pipeline::sentiment::lexicon;
 use crate::server::state::AppState;
@@ -49,8 +50,12 @@ pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOver
         (Some(v), true) => Some(live_test(pool, v, q, &sla).await?),
         _ => None,
     };
+    let active = versions.iter().find(|v| v.status == "active");
     let backtest = match (&current, q.backtest_days) {
-        (Some(v), Some(days)) => Some(backtest(pool, v.version, &v.rules, days, &sla).await?),
+        (Some(v), Some(days)) => {
+            let against = active.map(|a| (a.version, a.rules.as_slice()));
+            Some(backtest(pool, (v.version, &v.rules), against, days, &sla).await?)
+        }
         _ => None,
     };
     let hours = sla.hours;
@@ -142,11 +147,33 @@ async fn live_test(
     }))
 }
 
-/// What `rules` would have done over the last `days` days of stored tickets.
+/// The customer message (1-based) at which `rules` first escalate `row`, replaying its
+/// conversation in time order, and which rules fire at any point.
+fn replay(row: &FactRow, rules: &CompiledRules, sla: &SlaSettings) -> (Option<usize>, Vec<bool>) {
+    let mut first = None;
+    let mut fired = vec![false; rules.rules().len()];
+    for k in 1..=row.customer_messages() {
+        let then = row.as_of(k);
+        let text = then.text();
+        let now = facts_at(&then, &text, rules, sla, None, row.written_at(k));
+        let at_k = rules.fired_rules(&now);
+        if first.is_none() && at_k.iter().any(|f| *f) {
+            first = Some(k);
+        }
+        for (any, f) in fired.iter_mut().zip(at_k) {
+            *any |= f;
+        }
+    }
+    (first, fired)
+}
+
+/// What rules `version` would have done over the last `days` days of stored tickets, replaying
+/// each conversation message by message; with `against` (the active version), when each
+/// version would have escalated each ticket.
 pub async fn backtest(
     pool: &PgPool,
-    version: i32,
-    rules: &[Rule],
+    (version, rules): (i32, &[Rule]),
+    against: Option<(i32, &[Rule])>,
     days: i32,
     sla: &SlaSettings,
 ) -> anyhow::Result<Result<BacktestReport, String>> {
@@ -157,11 +184,16 @@ pub async fn backtest(
         Ok(r) => r,
         Err(e) => return Ok(Err(e.to_string())),
     };
-    let windows: Vec<i32> = compiled
+    // The active version passed its checks when it was activated.
+    let active = against.and_then(|(v, rules)| CompiledRules::compile(v, rules).ok());
+    let mut windows: Vec<i32> = compiled
         .repeat_windows()
         .iter()
+        .chain(active.iter().flat_map(|a| a.repeat_windows()))
         .map(|d| *d as i32)
         .collect();
+    windows.sort_unstable();
+    windows.dedup();
     let rows = db::escalation_facts::recent(pool, days, &windows, BACKTEST_LIMIT).await?;
     let mut report = BacktestReport {
         version,
@@ -176,12 +208,21 @@ pub async fn backtest(
                 ..RuleStats::default()
             })
             .collect(),
+        timing: active.as_ref().map(|a| Timing {
+            against: a.version,
+            ..Timing::default()
+        }),
         ..BacktestReport::default()
     };
     for row in &rows {
-        let text = row.text();
-        let fired = compiled.fired_rules(&facts(row, &text, &compiled, sla, None));
+        let (first, fired) = replay(row, &compiled, sla);
         report.add(&fired, row.known);
+        if first.is_some_and(|k| k > 1) {
+            report.caught_at_follow_up += 1;
+        }
+        if let (Some(timing), Some(active)) = (report.timing.as_mut(), active.as_ref()) {
+            timing.add(first, replay(row, active, sla).0);
+        }
     }
     Ok(Ok(report))
 }

@@ -29,9 +29,63 @@ pub struct FactRow {
     pub known: Option<bool>,
     /// Tickets from the customer within each requested window, this one included.
     pub repeat: Vec<i32>,
+    /// The later customer messages' scores (None until analysed) and times, in order.
+    pub follow_up_scores: Vec<Option<f32>>,
+    pub follow_up_times: Vec<DateTime<Utc>>,
+    /// When agents wrote, in order.
+    pub agent_times: Vec<DateTime<Utc>>,
+    /// The windows `repeat` counts, in days (set by the query functions).
+    #[sqlx(skip)]
+    pub windows: Vec<i32>,
 }
 
 impl FactRow {
+    /// Customer messages: the opening one and the later ones.
+    pub fn customer_messages(&self) -> usize {
+        1 + self.follow_ups.len()
+    }
+
+    /// When customer message `k` (1 = the opening one) was written.
+    pub fn written_at(&self, k: usize) -> DateTime<Utc> {
+        match k {
+            0 | 1 => self.created_at,
+            k => self.follow_up_times[k - 2],
+        }
+    }
+
+    /// Tickets from the customer within `days` days, this one included (1 when the window was
+    /// not asked for).
+    pub fn repeat_within(&self, days: i32) -> u32 {
+        self.windows
+            .iter()
+            .position(|d| *d == days)
+            .and_then(|i| self.repeat.get(i))
+            .map_or(1, |n| (*n).max(0) as u32)
+    }
+
+    /// The ticket as it stood when customer message `k` (1-based) arrived: the messages up to
+    /// it, the latest score among them, the agent replies before it, still open.
+    pub fn as_of(&self, k: usize) -> FactRow {
+        let k = k.clamp(1, self.customer_messages());
+        let at = self.written_at(k);
+        let mut row = self.clone();
+        row.follow_ups.truncate(k - 1);
+        row.follow_up_scores.truncate(k - 1);
+        row.follow_up_times.truncate(k - 1);
+        row.agent_times.retain(|t| *t <= at);
+        row.latest_score = row.follow_up_scores.iter().rev().find_map(|s| *s);
+        row.first_response_at = self.first_response_at.filter(|t| *t <= at);
+        row.status = "open".into();
+        let customer_times: Vec<DateTime<Utc>> = std::iter::once(self.created_at)
+            .chain(row.follow_up_times.iter().copied())
+            .collect();
+        let last_agent = row.agent_times.last().copied();
+        let after = |t: &&DateTime<Utc>| last_agent.is_none_or(|a| **t > a);
+        row.unanswered = customer_times.iter().filter(after).count() as i32;
+        row.waiting_since = last_agent.and_then(|_| customer_times.iter().find(after).copied());
+        row
+    }
+
     /// Subject, newline, body, then each later customer message after a blank line: the text
     /// rules scan and spans point into.
     pub fn text(&self) -> String {
@@ -64,7 +118,16 @@ const SELECT: &str = "
                         WHERE o.customer_id = t.customer_id
                           AND o.created_at > t.created_at - make_interval(days => w.d)
                           AND o.created_at <= t.created_at) END::int
-                 FROM unnest($2::int[]) WITH ORDINALITY AS w(d, i) ORDER BY w.i) AS repeat
+                 FROM unnest($2::int[]) WITH ORDINALITY AS w(d, i) ORDER BY w.i) AS repeat,
+           ARRAY(SELECT ma.sentiment_score FROM messages g
+                 LEFT JOIN message_analysis ma ON ma.message_id = g.id
+                 WHERE g.ticket_id = t.id AND g.kind = 'customer' AND NOT g.opening
+                 ORDER BY g.created_at, g.id) AS follow_up_scores,
+           ARRAY(SELECT g.created_at FROM messages g
+                 WHERE g.ticket_id = t.id AND g.kind = 'customer' AND NOT g.opening
+                 ORDER BY g.created_at, g.id) AS follow_up_times,
+           ARRAY(SELECT g.created_at FROM messages g WHERE g.ticket_id = t.id AND g.kind = 'agent'
+                 ORDER BY g.created_at) AS agent_times
     FROM tickets t
     LEFT JOIN customers c ON c.id = t.customer_id
     LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
@@ -76,11 +139,19 @@ pub async fn of_tickets(
     ids: &[i64],
     windows: &[i32],
 ) -> sqlx::Result<Vec<FactRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.id"))
+    let rows = sqlx::query_as(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.id"))
         .bind(ids)
         .bind(windows)
         .fetch_all(db)
-        .await
+        .await?;
+    Ok(with_windows(rows, windows))
+}
+
+fn with_windows(mut rows: Vec<FactRow>, windows: &[i32]) -> Vec<FactRow> {
+    for r in &mut rows {
+        r.windows = windows.to_vec();
+    }
+    rows
 }
 
 /// Facts for tickets created in the last `days` days, newest first, at most `limit`.
@@ -99,6 +170,7 @@ pub async fn recent(
     .bind(limit)
     .fetch_all(db)
     .await
+    .map(|rows| with_windows(rows, windows))
 }
 
 /// Open tickets never escalated whose clocks run, after ticket `after` in id order, at most
@@ -131,4 +203,65 @@ pub async fn clocks_running(
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + minutes * 60, 0).unwrap()
+    }
+
+    fn row() -> FactRow {
+        FactRow {
+            id: 1,
+            subject: "Order".into(),
+            body: "late".into(),
+            priority: "medium".into(),
+            status: "resolved".into(),
+            vip: false,
+            created_at: at(0),
+            first_response_at: Some(at(30)),
+            sentiment_score: Some(0.5),
+            latest_score: Some(-0.9),
+            follow_ups: vec!["refund?".into(), "lawyer!".into()],
+            unanswered: 1,
+            waiting_since: Some(at(120)),
+            known: None,
+            repeat: vec![3],
+            follow_up_scores: vec![Some(-0.2), Some(-0.9)],
+            follow_up_times: vec![at(60), at(120)],
+            agent_times: vec![at(30), at(90)],
+            windows: vec![7],
+        }
+    }
+
+    #[test]
+    fn a_ticket_as_it_stood_when_each_customer_message_arrived() {
+        let r = row();
+        assert_eq!(r.customer_messages(), 3);
+        let first = r.as_of(1);
+        assert_eq!(first.follow_ups.len(), 0);
+        assert_eq!((first.latest_score, first.first_response_at), (None, None));
+        assert_eq!((first.unanswered, first.waiting_since), (1, None));
+        assert_eq!(first.status, "open");
+        let second = r.as_of(2);
+        assert_eq!(second.follow_ups, ["refund?"]);
+        assert_eq!(second.latest_score, Some(-0.2));
+        assert_eq!(second.first_response_at, Some(at(30)));
+        // The agent answered at 30: one message since, waiting from 60.
+        assert_eq!((second.unanswered, second.waiting_since), (1, Some(at(60))));
+        let third = r.as_of(3);
+        assert_eq!(third.latest_score, Some(-0.9));
+        assert_eq!((third.unanswered, third.waiting_since), (1, Some(at(120))));
+        assert_eq!(r.written_at(3), at(120));
+        assert!(third.text().ends_with("refund?\n\nlawyer!"));
+    }
+
+    #[test]
+    fn repeat_counts_are_read_by_window() {
+        let r = row();
+        assert_eq!((r.repeat_within(7), r.repeat_within(30)), (3, 1));
+    }
 }

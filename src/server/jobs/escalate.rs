@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 
-/// The facts of one stored ticket for `rules`; `sentiment` overrides the stored score of the
+/// The facts of one stored ticket for `rules` now; `sentiment` overrides the stored score of the
 /// ticket's own text (the first message).
 pub fn facts<'a>(
     row: &FactRow,
@@ -20,9 +20,21 @@ pub fn facts<'a>(
     sla: &SlaSettings,
     sentiment: Option<f32>,
 ) -> TicketFacts<'a> {
-    let windows = rules.repeat_windows();
+    facts_at(row, text, rules, sla, sentiment, Utc::now())
+}
+
+/// The facts of `row` with the SLA clocks read at `now` (a replay reads them when each message
+/// arrived).
+pub fn facts_at<'a>(
+    row: &FactRow,
+    text: &'a str,
+    rules: &CompiledRules,
+    sla: &SlaSettings,
+    sentiment: Option<f32>,
+    now: DateTime<Utc>,
+) -> TicketFacts<'a> {
     let policy = sla.policy(&row.priority);
-    let until = row.first_response_at.unwrap_or_else(Utc::now);
+    let until = row.first_response_at.unwrap_or(now);
     let first = sentiment.or(row.sentiment_score);
     TicketFacts {
         text,
@@ -34,12 +46,12 @@ pub fn facts<'a>(
         next_response_used: row
             .waiting_since
             .filter(|_| matches!(row.status.as_str(), "open" | "pending"))
-            .map(|since| policy.next_response_used(since, Utc::now(), &sla.hours)),
+            .map(|since| policy.next_response_used(since, now, &sla.hours)),
         vip: row.vip,
-        repeat: windows
+        repeat: rules
+            .repeat_windows()
             .iter()
-            .zip(&row.repeat)
-            .map(|(d, n)| (*d, (*n).max(0) as u32))
+            .map(|d| (*d, row.repeat_within(*d as i32)))
             .collect(),
         sla_used: Some(policy.first_response_used(row.created_at, until, &sla.hours)),
     }
