@@ -4,9 +4,16 @@
 -- contributes; a cube sums them per day and per month, refreshed by the same machinery as the
 -- other cubes (0014, 0026), so the Conversations page reads sums, never the messages.
 
+-- On a populated database this migration recomputes every ticket's facts and the new cube in
+-- one transaction, holding the tickets table meanwhile (minutes at a million tickets, measured in
+-- docs/benchmarks.md); the grouping sets sort in memory rather than on disk.
+SET LOCAL work_mem = '256MB';
+
 -- Who handled a ticket, as its source names them (an export's agent or assignee column). The
--- first reply of a new ticket becomes an agent message signed with it.
-ALTER TABLE tickets ADD COLUMN agent text CHECK (agent <> '');
+-- first reply of a new ticket becomes an agent message signed with it. (An all-NULL column
+-- needs no scan to validate.)
+ALTER TABLE tickets ADD COLUMN agent text;
+ALTER TABLE tickets ADD CONSTRAINT tickets_agent_not_empty CHECK (agent <> '') NOT VALID;
 
 CREATE OR REPLACE FUNCTION open_thread() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -54,18 +61,23 @@ LANGUAGE sql STABLE AS $$
                  a.sentiment_score AS first_score,
                  coalesce(a.latest_score, a.sentiment_score) AS last_score,
                  CASE WHEN a.ticket_id IS NOT NULL THEN a.customer_messages END AS scored_n,
-                 m.messages_n,
-                 CASE WHEN t.resolved_at IS NOT NULL THEN m.replies_n END AS replies_n
+                 coalesce(m.messages_n, 0) AS messages_n,
+                 CASE WHEN t.resolved_at IS NOT NULL THEN coalesce(m.replies_n, 0) END
+                     AS replies_n
           FROM tickets t
           LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
           LEFT JOIN category_corrections c ON c.ticket_id = t.id
-          CROSS JOIN LATERAL (
-              SELECT count(*) FILTER (WHERE g.kind IN ('customer', 'agent'))::int AS messages_n,
+          -- One pass over the tickets' messages (a catch-up passes a whole import's ids).
+          LEFT JOIN (
+              SELECT g.ticket_id,
+                     count(*) FILTER (WHERE g.kind IN ('customer', 'agent'))::int AS messages_n,
                      count(*) FILTER (WHERE g.kind = 'agent'
-                                        AND g.created_at <= t.resolved_at)::int AS replies_n,
+                                        AND g.created_at <= o.resolved_at)::int AS replies_n,
                      (array_agg(g.author ORDER BY g.created_at DESC, g.id DESC)
                           FILTER (WHERE g.kind = 'agent' AND g.author IS NOT NULL))[1] AS agent
-              FROM messages g WHERE g.ticket_id = t.id) m
+              FROM messages g JOIN tickets o ON o.id = g.ticket_id
+              WHERE g.ticket_id IN (SELECT unnest(ids))
+              GROUP BY g.ticket_id) m ON m.ticket_id = t.id
           WHERE t.id IN (SELECT unnest(ids))) f
 $$;
 
@@ -82,8 +94,9 @@ CREATE TABLE rollup_conversations (
     channel      text,
     agent        text,
     -- Tickets; those with two or more scored customer messages (conversations that can move),
-    -- of which improved and worsened (by more than 0.2 on -1..1; the rest stayed); the sum of
-    -- their shifts (latest - first) in thousandths.
+    -- of which improved and worsened (by more than 0.2 on -1..1, compared in single precision
+    -- like the Ticket page's trajectory; the rest stayed); the sum of their shifts (latest -
+    -- first) in thousandths.
     n            integer NOT NULL,
     conv_n       integer NOT NULL,
     improved_n   integer NOT NULL,
@@ -111,8 +124,8 @@ LANGUAGE sql AS $$
            channel, agent,
            sign * count(*),
            sign * count(*) FILTER (WHERE scored_n >= 2),
-           sign * count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2),
-           sign * count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2),
+           sign * count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2::real),
+           sign * count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2::real),
            sign * COALESCE(sum(round(1000 * (last_score - first_score)))
                            FILTER (WHERE scored_n >= 2), 0)::bigint,
            sign * COALESCE(sum(messages_n), 0),
@@ -206,20 +219,26 @@ BEGIN
 END
 $$;
 
--- A later message changes its ticket's counts and agent. A ticket without facts yet is new (its
--- thread opened by its own insert, whose trigger runs next) or pending a catch-up: either way its
--- facts will be computed with this message.
+-- A later message changes its ticket's counts and agent. The messages a new ticket's own insert
+-- writes (`open_thread`, the only trigger that inserts messages) come before that insert's
+-- rollup trigger, which counts them. Messages are only ever added (deleted with their ticket);
+-- their author never changes.
 CREATE FUNCTION messages_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;
+    END IF;
     PERFORM rollup_changed(ARRAY(
-        SELECT DISTINCT c.ticket_id FROM changed c
-        WHERE NOT c.opening AND EXISTS (SELECT 1 FROM ticket_facts f WHERE f.ticket_id = c.ticket_id)
-        ORDER BY 1));
+        SELECT DISTINCT ticket_id FROM changed WHERE NOT opening ORDER BY 1));
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER messages_rollup_insert AFTER INSERT ON messages REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION messages_rollup();
+
+-- The clock sweep (jobs/clocks.rs) reads the open tickets of the last days.
+CREATE INDEX tickets_open_created_idx ON tickets (created_at)
+    WHERE status IN ('open', 'pending');
 
 -- Every ticket's conversation facts, then the cube from them.
 UPDATE ticket_facts f

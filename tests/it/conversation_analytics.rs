@@ -1,10 +1,9 @@
-//! The Conversations page: shares of improved, stayed and worsened conversations, messages per
-//! ticket and replies until resolved on a hand-checked fixture, and on the demo every figure
-//! counts exactly the tickets its link lists.
+//! The Conversations page's figures, checked by hand and against the tickets their links list.
 
 use crate::common;
 use common::spawn_app;
 use ticketlens::domain::analytics::AnalyticsFilter;
+use ticketlens::domain::message::{Shift, Trajectory};
 use ticketlens::domain::ticket_view::TicketQuery;
 use ticketlens::features::conversations::server::conversations;
 use ticketlens::features::conversations::{ConvFigures, Conversations};
@@ -102,7 +101,8 @@ async fn the_figures_of_a_hand_checked_fixture() {
     assert_eq!(listed(&app.pool, &ann.tickets_href).await, 2);
     assert_eq!(listed(&app.pool, &c.lengths[2].href).await, 2);
 
-    // Filters: the cube (category) and the facts (product, sentiment) agree with the fixture.
+    // Filters: the cube (category; product alone) and the facts (product by agent, sentiment)
+    // agree with the fixture.
     let billing = AnalyticsFilter {
         category: Some("billing".into()),
         ..all()
@@ -131,6 +131,17 @@ async fn the_figures_of_a_hand_checked_fixture() {
         .map(|r| (r.label.as_str(), r.tickets, r.worsened.n))
         .collect();
     assert_eq!(by_agent, [("Ann", 1, 1), ("Bo", 1, 0)]);
+    let unhappy = AnalyticsFilter {
+        sentiment: Some(ticketlens::domain::SentimentLabel::Negative),
+        ..all()
+    };
+    let c = conversations(&app.pool, unhappy).await.unwrap();
+    let by_agent: Vec<(&str, i64, i64)> = c
+        .by_agent
+        .iter()
+        .map(|r| (r.label.as_str(), r.tickets, r.improved.n))
+        .collect();
+    assert_eq!(by_agent, [("Bo", 1, 1)], "T-2 opened angry");
 
     let client = app.login("manager@example.com").await;
     let (status, html) = app
@@ -158,6 +169,29 @@ async fn on_the_demo_every_figure_counts_the_tickets_it_links_to() {
         "the demo's threads move both ways: {total:?}"
     );
     assert!(c.by_agent.len() >= 3, "demo agents sign their replies");
+    // The same split as each Ticket page's trajectory (single precision, 0.2 either way).
+    let stored: Vec<(f32, f32, i32)> = sqlx::query_as(
+        "SELECT sentiment_score, latest_score, customer_messages FROM ticket_analysis
+         WHERE customer_messages >= 2",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut split = [0i64; 3];
+    for (first, latest, messages) in stored {
+        let t = Trajectory {
+            first,
+            latest,
+            lowest: first.min(latest),
+            messages: messages as u32,
+        };
+        split[Shift::ALL.iter().position(|s| *s == t.shift()).unwrap()] += 1;
+    }
+    assert_eq!(
+        split,
+        [total.improved.n, total.stayed.n, total.worsened.n],
+        "improved, stayed, worsened"
+    );
     let mut checked = 0;
     for f in std::iter::once(&total)
         .chain(&c.by_category)

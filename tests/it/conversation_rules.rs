@@ -292,7 +292,7 @@ async fn the_clock_sweep_escalates_a_waiting_customer_once_the_target_is_used() 
     }
     app.run_jobs().await;
     let mut cursor = 0;
-    ticketlens::server::jobs::clocks::recheck(&app.jobs, &mut cursor)
+    ticketlens::server::jobs::clocks::sweep(&app.jobs, &mut cursor)
         .await
         .unwrap();
     assert_eq!(
@@ -309,7 +309,7 @@ async fn the_clock_sweep_escalates_a_waiting_customer_once_the_target_is_used() 
         around_clock: true,
     };
     assert!(db::sla::update(&app.pool, &row).await.unwrap());
-    let checked = ticketlens::server::jobs::clocks::recheck(&app.jobs, &mut cursor)
+    let checked = ticketlens::server::jobs::clocks::sweep(&app.jobs, &mut cursor)
         .await
         .unwrap();
     assert_eq!(checked, 1, "the open ticket only");

@@ -141,7 +141,8 @@ async fn the_ticketlens_layout_carries_later_messages_and_reimports_add_none() {
         T-1,2026-03-01T12:00:00Z,,Still dropping!,,,,customer,,\n\
         T-1,2026-03-01T11:00:00Z,,Please restart it.,chat,,,agent,Ana,r-1\n\
         T-9,2026-03-01T12:00:00Z,,Who am I?,,,,customer,,\n\
-        T-1,2026-03-01T13:00:00Z,,,,,,customer,,\n";
+        T-1,2026-03-01T13:00:00Z,,,,,,customer,,\n\
+        T-1,2026-03-01T09:00:00Z,,Early\0 bird,,,,customer,,e-1\n";
     let opts = ImportOptions {
         file_name: "threads.csv".into(),
         format: Some(Format::Ticketlens),
@@ -150,7 +151,7 @@ async fn the_ticketlens_layout_carries_later_messages_and_reimports_add_none() {
     };
     let run = || ticketlens::server::jobs::import::run(&pool, csv.as_bytes(), opts.clone());
     let r = run().await.unwrap();
-    assert_eq!((r.inserted, r.messages, r.skipped), (1, 2, 2), "{r:#?}");
+    assert_eq!((r.inserted, r.messages, r.skipped), (1, 3, 2), "{r:#?}");
     let lines: Vec<u64> = r.errors.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [6, 5], "{:?}", r.errors);
     assert!(
@@ -171,14 +172,18 @@ async fn the_ticketlens_layout_carries_later_messages_and_reimports_add_none() {
         seen,
         [
             ("customer", None, "email"),
+            ("customer", None, "email"),
             ("agent", Some("Ana"), "chat"),
             ("customer", None, "email")
         ]
     );
+    // Dated before its ticket: kept at the ticket's time; its NUL dropped.
+    assert_eq!(thread[1].body, "Early bird");
+    assert_eq!(thread[1].created_at, thread[0].created_at);
     let again = run().await.unwrap();
     assert_eq!(
         (again.inserted, again.messages, again.duplicates),
-        (0, 0, 3),
+        (0, 0, 4),
         "{again:#?}"
     );
 }
@@ -233,6 +238,7 @@ async fn the_api_appends_once_and_refuses_unknown_tickets_with_the_reason() {
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["customer", "customer", "note"], "{thread}");
+    assert_eq!(thread[1]["author"], "Ann");
 
     let (status, missing) = post(
         &app,
@@ -251,6 +257,47 @@ async fn the_api_appends_once_and_refuses_unknown_tickets_with_the_reason() {
     assert_eq!(status, 400, "{bad}");
     let (status, empty) = post(&app, &token, &path, json!({"body": "  "})).await;
     assert_eq!(status, 400, "{empty}");
+    let ahead = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let (status, future) = post(
+        &app,
+        &token,
+        &path,
+        json!({"body": "x", "created_at": ahead}),
+    )
+    .await;
+    assert_eq!(status, 400, "{future}");
+
+    // Resolved at a known time: a message dated before it (old mail synced late) reopens
+    // nothing; one after it does.
+    let resolved = chrono::Utc::now() - chrono::Duration::hours(1);
+    sqlx::query(
+        "UPDATE tickets SET status = 'resolved', resolved_at = $2,
+                            created_at = $2 - interval '2 hours' WHERE id = $1",
+    )
+    .bind(id)
+    .bind(resolved)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let before = (resolved - chrono::Duration::minutes(5)).to_rfc3339();
+    let (status, late) = post(
+        &app,
+        &token,
+        &path,
+        json!({"body": "old", "created_at": before}),
+    )
+    .await;
+    assert_eq!(
+        (status, late["reopened"].as_bool()),
+        (201, Some(false)),
+        "{late}"
+    );
+    let (status, fresh) = post(&app, &token, &path, json!({"body": "It broke again."})).await;
+    assert_eq!(
+        (status, fresh["reopened"].as_bool()),
+        (201, Some(true)),
+        "{fresh}"
+    );
 
     let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
         .await

@@ -88,10 +88,10 @@ fn push_conversation_filters(qb: &mut QueryBuilder<'_, Postgres>, q: &TicketQuer
     }
     if let Some(shift) = q.shift {
         qb.push(match shift {
-            Shift::Improved => " AND f.scored_n >= 2 AND f.last_score - f.first_score > 0.2",
-            Shift::Worsened => " AND f.scored_n >= 2 AND f.last_score - f.first_score < -0.2",
+            Shift::Improved => " AND f.scored_n >= 2 AND f.last_score - f.first_score > 0.2::real",
+            Shift::Worsened => " AND f.scored_n >= 2 AND f.last_score - f.first_score < -0.2::real",
             Shift::Stayed => {
-                " AND f.scored_n >= 2 AND f.last_score - f.first_score BETWEEN -0.2 AND 0.2"
+                " AND f.scored_n >= 2 AND f.last_score - f.first_score BETWEEN -0.2::real AND 0.2::real"
             }
         });
     }
@@ -358,10 +358,10 @@ pub async fn status(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Str
         .await
 }
 
-/// Locks tickets against the other analysis lane until the transaction ends, in id order (so two
-/// lanes never deadlock): the ticket and the follow-up jobs each read what the other stored
-/// (trajectory, conversation) only once it is committed. `NO KEY UPDATE` leaves inserts of
-/// messages and other rows that reference the tickets free.
+/// Locks tickets until the transaction ends, in id order: the ticket and follow-up analysis lanes
+/// each read what the other stored (trajectory, conversation) only once it is committed, and an
+/// append takes it before its message (whose trigger then locks rollup rows, as the lanes' do).
+/// `NO KEY UPDATE` leaves inserts of rows that reference the tickets free.
 pub async fn lock_for_analysis(tx: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx::Result<()> {
     sqlx::query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
         .bind(ids)

@@ -40,6 +40,9 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
         let mut clock = Instant::now();
         let (scored, _cost) = engine.score(&texts, &embeddings).await?;
         lap(&mut clock, Stage::Sentiment);
+        // From here the follow-up lane waits for this batch, and this batch decides on every
+        // follow-up score it committed.
+        db::tickets::lock_for_analysis(&mut tx, &ticket_ids).await?;
         let decided = match ctx.rules.current(&ctx.pool).await? {
             Some(rules) => {
                 let sla = db::sla::settings(&ctx.pool).await?;

@@ -14,7 +14,8 @@ pub const ANALYSE_MESSAGE: &str = "analyse_message";
 pub const BATCH: i64 = 64;
 
 /// Analyses one batch of queued messages with `engine`; returns how many jobs it handled (0 when
-/// nothing was ready; a job whose message was deleted since is handled too). Like ticket analysis, it commits with its job rows or not at all.
+/// nothing was ready; a job whose message was deleted since is handled too). Like ticket
+/// analysis, it commits with its job rows or not at all.
 #[tracing::instrument(skip_all)]
 pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usize> {
     let mut tx = ctx.pool.begin().await?;

@@ -5,6 +5,21 @@ use crate::server::db;
 
 /// Tickets re-checked per step.
 const BATCH: i64 = 500;
+/// Steps per sweep: up to 20,000 running clocks are all read every minute.
+const STEPS: usize = 40;
+
+/// One sweep: steps from `cursor` until it wraps round (or `STEPS` are done, the rest waiting
+/// for the next sweep); returns how many tickets it checked.
+pub async fn sweep(ctx: &JobContext, cursor: &mut i64) -> anyhow::Result<usize> {
+    let mut checked = 0;
+    for _ in 0..STEPS {
+        checked += recheck(ctx, cursor).await?;
+        if *cursor == 0 {
+            break;
+        }
+    }
+    Ok(checked)
+}
 
 /// Runs the active rules again on the next `BATCH` open, never-escalated tickets whose first- or
 /// next-response clock the rules watch, after ticket `cursor` (which moves on, wrapping round at

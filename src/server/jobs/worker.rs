@@ -68,7 +68,7 @@ async fn sweep_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
 
 /// Runs the rules again on tickets whose SLA clocks run; returns how many it checked.
 async fn recheck_clocks(ctx: &JobContext, cursor: &mut i64) -> usize {
-    match clocks::recheck(ctx, cursor).await {
+    match clocks::sweep(ctx, cursor).await {
         Ok(n) => n,
         Err(e) => {
             tracing::error!(error = ?e, "SLA clock check failed");

@@ -23,6 +23,8 @@ pub enum Append {
 /// response when it has none yet.
 pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
     let mut tx = pool.begin().await?;
+    // The ticket first, as the analysis lanes lock it (then the rollups): never the other way.
+    db::tickets::lock_for_analysis(&mut tx, &[ticket_id]).await?;
     if !db::tickets::id_exists(&mut *tx, ticket_id).await? {
         return Ok(Append::NoTicket);
     }

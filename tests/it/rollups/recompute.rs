@@ -150,8 +150,8 @@ fn raw_conversations() -> String {
         "SELECT GROUPING(product_id, category, channel, agent)::smallint, grain, day, product_id,
                 category, channel, agent, count(*)::int,
                 count(*) FILTER (WHERE scored_n >= 2)::int,
-                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2)::int,
-                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2)::int,
+                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2::real)::int,
+                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2::real)::int,
                 COALESCE(sum(round(1000 * (last_score - first_score)))
                          FILTER (WHERE scored_n >= 2), 0)::int8,
                 sum(messages_n)::int8, count(replies_n)::int, COALESCE(sum(replies_n), 0)::int8,

@@ -138,14 +138,14 @@ fn rows(f: &AnalyticsFilter, by: i16, span: &Span) -> String {
     format!(
         "(SELECT day, product_id, category, channel, agent, sentiment, 1 AS n,
                  (scored_n >= 2)::int AS conv_n,
-                 (scored_n >= 2 AND last_score - first_score > 0.2)::int AS improved_n,
-                 (scored_n >= 2 AND last_score - first_score < -0.2)::int AS worsened_n,
+                 (scored_n >= 2 AND last_score - first_score > 0.2::real)::int AS improved_n,
+                 (scored_n >= 2 AND last_score - first_score < -0.2::real)::int AS worsened_n,
                  CASE WHEN scored_n >= 2
                       THEN round(1000 * (last_score - first_score))::int8 ELSE 0 END
                      AS shift_milli,
                  COALESCE(messages_n, 0) AS messages_sum,
                  (replies_n IS NOT NULL)::int AS resolved_n, COALESCE(replies_n, 0) AS replies_sum,
-                 (COALESCE(messages_n, 0) <= 1)::int AS m1, (messages_n = 2)::int AS m2,
+                 (messages_n <= 1)::int AS m1, (messages_n = 2)::int AS m2,
                  (messages_n = 3)::int AS m3, (messages_n = 4)::int AS m4,
                  (messages_n >= 5)::int AS m5
           FROM ticket_facts {product}) r"

@@ -102,20 +102,23 @@ pub fn threads(tweets: Vec<Tweet>) -> Threads {
 fn roots(by_id: &HashMap<String, Tweet>) -> HashMap<&str, &str> {
     let mut root: HashMap<&str, &str> = HashMap::with_capacity(by_id.len());
     let mut path: Vec<&str> = Vec::new();
+    let mut on_path: HashMap<&str, usize> = HashMap::new();
     for start in by_id.values() {
         path.clear();
+        on_path.clear();
         let mut at = start;
         let found = loop {
             if let Some(r) = root.get(at.id.as_str()) {
                 break *r;
             }
-            if let Some(pos) = path.iter().position(|p| *p == at.id) {
+            if let Some(&pos) = on_path.get(at.id.as_str()) {
                 break path[pos..]
                     .iter()
                     .copied()
                     .min()
                     .expect("a cycle has members");
             }
+            on_path.insert(&at.id, path.len());
             path.push(&at.id);
             match at.in_response_to.as_ref().and_then(|p| by_id.get(p)) {
                 Some(parent) => at = parent,

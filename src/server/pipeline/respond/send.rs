@@ -52,6 +52,7 @@ async fn replied(
     user_id: i64,
     body: &str,
 ) -> sqlx::Result<()> {
+    db::tickets::lock_for_analysis(tx, &[ticket_id]).await?;
     db::responses::first_response(tx, ticket_id).await?;
     db::messages::add_agent_reply(tx, ticket_id, Some(user_id), body).await?;
     db::activity::add(&mut *tx, ticket_id, Some(user_id), "reply", body).await
