@@ -139,6 +139,9 @@ pub struct MessageView {
     /// Sentiment label and score of a customer message, once analysed.
     pub sentiment: Option<String>,
     pub score: Option<f32>,
+    /// The label an agent gave a later customer message (a gold label for evaluation).
+    #[serde(default)]
+    pub correction: Option<String>,
     /// Where escalation rules matched in this message's body.
     #[serde(default)]
     #[cfg_attr(feature = "ssr", sqlx(skip))]

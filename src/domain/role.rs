@@ -83,6 +83,7 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("categories/train", Some(Area::Tuning)),
     ("categories/activate", Some(Area::Tuning)),
     ("ticket/category", Some(Area::Tickets)),
+    ("message/correct", Some(Area::Tickets)),
     ("clusters", Some(Area::Overview)),
     ("clusters/run", Some(Area::Tuning)),
     ("clusters/name", Some(Area::Tuning)),

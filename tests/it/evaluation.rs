@@ -336,3 +336,135 @@ fn urlencoding(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[tokio::test]
+async fn follow_up_messages_are_labelled_and_scored_apart() {
+    let app = spawn_app(0).await;
+    // Twelve tickets, each with a later customer message an agent labels; four tickets labelled
+    // too. Plain texts, so the lexicon gets most of them right.
+    let mut messages = Vec::new();
+    for i in 0..12 {
+        let ticket: i64 = sqlx::query_scalar(
+            "INSERT INTO tickets (source, external_id, subject, body, channel, priority, status,
+                                  created_at)
+             VALUES ('test', $1, 'Order', $2, 'email', 'medium', 'open', now() - interval '1 day')
+             RETURNING id",
+        )
+        .bind(format!("F-{i}"))
+        .bind(format!("Where is order {i}?"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let (text, label) = if i % 2 == 0 {
+            (
+                format!("Thank you so much, wonderful, it arrived {i}!"),
+                "positive",
+            )
+        } else {
+            (
+                format!("This is terrible, awful, still nothing {i}, I hate it."),
+                "negative",
+            )
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (ticket_id, kind, channel, created_at, body)
+             VALUES ($1, 'customer', 'email', now(), $2) RETURNING id",
+        )
+        .bind(ticket)
+        .bind(&text)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        messages.push((ticket, id, label));
+    }
+    let agent = app.login(AGENT).await;
+    for (ticket, id, label) in &messages {
+        let (status, location) = app
+            .post_form(
+                &agent,
+                "/api/message/correct",
+                &[("message_id", &id.to_string()), ("label", label)],
+            )
+            .await;
+        assert_eq!(status, 302, "{location}");
+        assert!(location.starts_with(&format!("/tickets/{ticket}?ok=Saved")));
+    }
+    for (ticket, _, _) in messages.iter().take(4) {
+        app.post_form(
+            &agent,
+            "/api/ticket/correct",
+            &[("ticket_id", &ticket.to_string()), ("label", "neutral")],
+        )
+        .await;
+    }
+    // The opening message is the ticket's: it is labelled on the ticket, not here.
+    let opening: i64 = sqlx::query_scalar("SELECT id FROM messages WHERE opening LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, location) = app
+        .post_form(
+            &agent,
+            "/api/message/correct",
+            &[("message_id", &opening.to_string()), ("label", "neutral")],
+        )
+        .await;
+    assert_eq!(status, 302);
+    assert!(location.starts_with("/tickets?error="), "{location}");
+    let (items, follow_ups): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(message_id) FROM labelled_items")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((items, follow_ups), (16, 12));
+    let (_, html) = app
+        .get_html(&agent, &format!("/tickets/{}", messages[1].0))
+        .await;
+    assert!(
+        html.contains("corrected: negative"),
+        "the thread shows the label"
+    );
+
+    let set_id: i64 =
+        sqlx::query_scalar("SELECT id FROM labelled_sets WHERE name = 'Agent corrections'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let admin = app.login(ADMIN).await;
+    let (status, location) = app
+        .post_form(
+            &admin,
+            "/api/evaluation/start",
+            &[("set_id", &set_id.to_string()), ("engine", "lexicon")],
+        )
+        .await;
+    assert_eq!(status, 302, "{location}");
+    let run_id: i64 = location
+        .trim_start_matches("/evaluation/runs/")
+        .parse()
+        .unwrap();
+    app.run_jobs().await;
+    let run = ticketlens::server::db::evaluations::get(&app.pool, run_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let tested: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM evaluation_predictions p JOIN labelled_items i ON i.id = p.item_id
+         WHERE p.run_id = $1 AND i.message_id IS NOT NULL",
+    )
+    .bind(run_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(tested > 0, "the test split holds follow-ups");
+    let follow = run.follow_up_metrics.expect("figures on the follow-ups");
+    assert_eq!(follow["total"].as_i64(), Some(tested));
+    assert!(run.metrics.unwrap()["total"].as_i64().unwrap() >= tested);
+    let (_, html) = app
+        .get_html(&admin, &format!("/evaluation/runs/{run_id}"))
+        .await;
+    assert!(
+        html.contains(&format!("On follow-up messages ({tested} items)")),
+        "the run page reports them apart"
+    );
+}

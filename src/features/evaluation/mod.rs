@@ -86,6 +86,8 @@ pub struct RunDetail {
     pub summary: RunSummary,
     pub classes: Vec<crate::domain::metrics::ClassMetrics>,
     pub weighted_f1: Option<f64>,
+    /// On the follow-up messages alone: (items, accuracy, macro-F1).
+    pub follow_ups: Option<(u64, f64, f64)>,
     pub confusion_svg: Option<String>,
     pub normalised_svg: Option<String>,
     pub latency_ms: i64,

@@ -60,6 +60,11 @@ fn Run(r: RunDetail) -> impl IntoView {
                 <p data-testid="run-metrics">
                     {format!("Accuracy {} · macro-F1 {} · weighted F1 {}", fmt_score(s.accuracy), fmt_score(s.macro_f1), fmt_score(r.weighted_f1))}
                 </p>
+                {r.follow_ups.map(|(n, accuracy, f1)| view! {
+                    <p data-testid="run-follow-ups">
+                        {format!("On follow-up messages ({n} items): accuracy {} · macro-F1 {}", fmt_score(Some(accuracy)), fmt_score(Some(f1)))}
+                    </p>
+                })}
                 <ClassTable classes=r.classes.clone() label="Class" support="Support" class="grid compact"/>
                 <p class="muted">
                     {format!("Latency {} ms in all ({per_item:.1} ms per item) · tokens {} in, {} out · {} items fell back to the offline engine",

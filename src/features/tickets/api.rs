@@ -29,3 +29,13 @@ pub async fn correct_sentiment(ticket_id: i64, label: String) -> Result<(), AppE
     let user = auth::require(Area::Tickets)?;
     super::server::correct_sentiment(&app_state()?, &user, ticket_id, label).await
 }
+
+/// Records an agent's correction of a later customer message's sentiment; it becomes a gold
+/// label in the set "Agent corrections", which evaluation runs also report apart.
+#[server(endpoint = "message/correct")]
+pub async fn correct_message_sentiment(message_id: i64, label: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Tickets)?;
+    super::server::correct_message_sentiment(&app_state()?, &user, message_id, label).await
+}

@@ -68,5 +68,41 @@ pub async fn correct_sentiment(
     Ok(())
 }
 
+/// Records an agent's correction of a later customer message's sentiment in the same set.
+pub async fn correct_message_sentiment(
+    state: &AppState,
+    user: &CurrentUser,
+    message_id: i64,
+    label: String,
+) -> Result<(), AppError> {
+    let label = SentimentLabel::parse(&label)
+        .ok_or_else(|| AppError::Invalid("Unknown sentiment.".into()))?;
+    let mut tx = state.pool.begin().await?;
+    let set_id = db::labelled::ensure(
+        &mut *tx,
+        db::labelled::CORRECTIONS_SET,
+        "corrections",
+        Some(user.id),
+    )
+    .await?;
+    let Some(ticket_id) =
+        db::labelled::correct_message(&mut tx, set_id, message_id, label.as_str(), user.id).await?
+    else {
+        // The opening message is labelled on its ticket; notes and replies have no gold label.
+        leptos_axum::redirect(&format!(
+            "/tickets?error={}",
+            crate::domain::url::encode("No later customer message with this id.")
+        ));
+        return Ok(());
+    };
+    tx.commit().await?;
+    tracing::info!(user = %user.email, message_id, %label, "message sentiment corrected");
+    leptos_axum::redirect(&format!(
+        "/tickets/{ticket_id}?ok=Saved&at={}",
+        chrono::Utc::now().timestamp_millis()
+    ));
+    Ok(())
+}
+
 /// Rows per page of the ticket list.
 pub const PAGE_SIZE: i64 = 50;

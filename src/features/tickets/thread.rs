@@ -1,6 +1,7 @@
 //! The ticket's conversation: each message in time order with its author and sentiment chip,
 //! rule matches marked where they were found, and the trajectory of the customer's mood.
 
+use super::api::CorrectMessageSentiment;
 use crate::components::fmt_time;
 use crate::domain::escalation::highlight;
 use crate::domain::message::{MessageView, Trajectory};
@@ -40,6 +41,13 @@ fn Message(m: MessageView, customer: Option<String>) -> impl IntoView {
         let score = m.score.map(|s| format!(" {s:+.2}")).unwrap_or_default();
         view! { <span class=format!("badge badge-{label}") data-testid="message-sentiment">{label.clone()}{score}</span> }
     });
+    // A later customer message gets its own gold label (the opening one is the ticket's).
+    let correct = (m.kind == "customer" && !m.opening).then(|| {
+        view! { <CorrectMessage id=m.id current=m.correction.clone().or(m.sentiment.clone())/> }
+    });
+    let corrected = m.correction.clone().map(|c| {
+        view! { <small data-testid="message-correction">{format!(" · corrected: {c}")}</small> }
+    });
     let body = highlight(&m.body, &m.spans)
         .into_iter()
         .map(|(text, marked)| {
@@ -56,10 +64,30 @@ fn Message(m: MessageView, customer: Option<String>) -> impl IntoView {
                 <strong>{who}</strong>
                 <small>{format!(" · {} · {}", m.kind, m.channel)}{if m.opening { " · opened the ticket" } else { "" }}</small>
                 <small class="nowrap">{format!(" · {}", fmt_time(&m.created_at))}</small>
-                " " {chip}
+                " " {chip} {corrected}
             </header>
             <div class="body">{body}</div>
+            {correct}
         </li>
+    }
+}
+
+#[component]
+fn CorrectMessage(id: i64, current: Option<String>) -> impl IntoView {
+    let action = ServerAction::<CorrectMessageSentiment>::new();
+    let current = current.unwrap_or_default();
+    view! {
+        <ActionForm action=action attr:class="form row correct-message">
+            <input type="hidden" name="message_id" value=id/>
+            <label>"Sentiment"
+                <select name="label">
+                    {crate::domain::SentimentLabel::ALL.iter().map(|l| view! {
+                        <option value=l.as_str() selected=l.as_str() == current>{l.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Save as gold label"</button>
+        </ActionForm>
     }
 }
 

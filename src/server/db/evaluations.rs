@@ -16,6 +16,8 @@ pub struct RunRow {
     pub total: i32,
     pub completed: i32,
     pub metrics: Option<serde_json::Value>,
+    /// The same figures on the set's follow-up messages alone, when it has any.
+    pub follow_up_metrics: Option<serde_json::Value>,
     pub latency_ms: i64,
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
@@ -26,7 +28,8 @@ pub struct RunRow {
 }
 
 const COLUMNS: &str = "r.id, r.set_id, s.name AS set_name, r.engine, r.engine_version, r.model_id,
-    r.prompt_id, r.status, r.total, r.completed, r.metrics, r.latency_ms, r.prompt_tokens,
+    r.prompt_id, r.status, r.total, r.completed, r.metrics, r.follow_up_metrics, r.latency_ms,
+    r.prompt_tokens,
     r.completion_tokens, r.fallbacks, r.error, r.created_at, r.finished_at";
 
 pub struct NewRun<'a> {
@@ -144,6 +147,20 @@ pub async fn finish(
     .map(|_| ())
 }
 
+/// Stores a run's figures on its follow-up items.
+pub async fn set_follow_up_metrics(
+    db: impl PgExecutor<'_>,
+    run_id: i64,
+    metrics: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE evaluation_runs SET follow_up_metrics = $2 WHERE id = $1")
+        .bind(run_id)
+        .bind(metrics)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct PredictionRow {
     pub item_id: i64,
@@ -151,12 +168,15 @@ pub struct PredictionRow {
     pub gold: String,
     pub predicted: String,
     pub score: f32,
+    /// The item is a later customer message of a ticket.
+    pub follow_up: bool,
 }
 
 /// Every prediction of a run, with the item's text, in item order.
 pub async fn predictions(db: impl PgExecutor<'_>, run_id: i64) -> sqlx::Result<Vec<PredictionRow>> {
     sqlx::query_as(
-        "SELECT p.item_id, i.text, p.gold, p.predicted, p.score
+        "SELECT p.item_id, i.text, p.gold, p.predicted, p.score,
+                i.message_id IS NOT NULL AS follow_up
          FROM evaluation_predictions p JOIN labelled_items i ON i.id = p.item_id
          WHERE p.run_id = $1 ORDER BY p.item_id",
     )

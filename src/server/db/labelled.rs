@@ -122,6 +122,52 @@ pub async fn correct_ticket(
     .map(|_| ())
 }
 
+/// Records an agent's correction of a later customer message's sentiment as a gold label;
+/// returns the message's ticket, None when there is no such customer message.
+pub async fn correct_message(
+    tx: &mut sqlx::PgConnection,
+    set_id: i64,
+    message_id: i64,
+    label: &str,
+    user_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    let Some((ticket_id, body)): Option<(i64, String)> = sqlx::query_as(
+        "SELECT ticket_id, body FROM messages
+         WHERE id = $1 AND kind = 'customer' AND NOT opening",
+    )
+    .bind(message_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let updated = sqlx::query(
+        "UPDATE labelled_items SET label = $3, created_by = $4, created_at = now()
+         WHERE set_id = $1 AND message_id = $2",
+    )
+    .bind(set_id)
+    .bind(message_id)
+    .bind(label)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        // A text the set holds already (from another message or ticket) keeps its first label.
+        sqlx::query(
+            "INSERT INTO labelled_items (set_id, text, label, message_id, created_by)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(set_id)
+        .bind(&body)
+        .bind(label)
+        .bind(message_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(Some(ticket_id))
+}
+
 /// The gold label an agent gave a ticket, if any.
 pub async fn ticket_correction(
     db: impl PgExecutor<'_>,

@@ -24,7 +24,9 @@ pub async fn thread(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Vec
     sqlx::query_as(
         "SELECT m.id, m.kind, m.author, m.channel, m.created_at, m.external_id, m.body, m.opening,
                 CASE WHEN m.opening THEN t.sentiment ELSE a.sentiment END AS sentiment,
-                CASE WHEN m.opening THEN t.sentiment_score ELSE a.sentiment_score END AS score
+                CASE WHEN m.opening THEN t.sentiment_score ELSE a.sentiment_score END AS score,
+                (SELECT li.label FROM labelled_items li JOIN labelled_sets s ON s.id = li.set_id
+                 WHERE li.message_id = m.id AND s.name = $2) AS correction
          FROM messages m
          LEFT JOIN message_analysis a ON a.message_id = m.id
          LEFT JOIN ticket_analysis t ON t.ticket_id = m.ticket_id AND m.opening
@@ -32,6 +34,7 @@ pub async fn thread(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Vec
          ORDER BY m.created_at, m.opening DESC, m.id",
     )
     .bind(ticket_id)
+    .bind(super::labelled::CORRECTIONS_SET)
     .fetch_all(db)
     .await
 }

@@ -52,6 +52,21 @@ pub async fn run(ctx: &JobContext, job_id: i64, run_id: i64) -> anyhow::Result<(
         .filter_map(|p| sets::class_of(&p.predicted))
         .collect();
     let metrics = Metrics::compute(&classes, &gold, &predicted);
+    // The same figures on the follow-up messages alone, when the set has any in its test split.
+    let (gold, predicted): (Vec<usize>, Vec<usize>) = predictions
+        .iter()
+        .filter(|p| p.follow_up)
+        .filter_map(|p| Some((sets::class_of(&p.gold)?, sets::class_of(&p.predicted)?)))
+        .unzip();
+    if !gold.is_empty() {
+        let follow_ups = Metrics::compute(&classes, &gold, &predicted);
+        db::evaluations::set_follow_up_metrics(
+            &ctx.pool,
+            run_id,
+            &serde_json::to_value(&follow_ups)?,
+        )
+        .await?;
+    }
     db::evaluations::finish(
         &ctx.pool,
         run_id,

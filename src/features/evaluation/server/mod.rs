@@ -198,10 +198,16 @@ pub async fn run_detail(
         .filter(|r| r.set_id == run.set_id && r.id != id && r.status == "done")
         .map(|r| (r.id, format!("#{} {} {}", r.id, r.engine, r.engine_version)))
         .collect();
+    let follow_ups = run
+        .follow_up_metrics
+        .clone()
+        .and_then(|m| serde_json::from_value::<Metrics>(m).ok())
+        .map(|m| (m.total, m.accuracy, m.macro_f1));
     Ok(Some(RunDetail {
         summary: summary(&run),
         classes,
         weighted_f1,
+        follow_ups,
         confusion_svg,
         normalised_svg,
         latency_ms: run.latency_ms,

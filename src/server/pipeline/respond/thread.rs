@@ -73,6 +73,7 @@ mod tests {
             opening: false,
             sentiment: None,
             score: None,
+            correction: None,
             spans: Vec::new(),
         }
     }
