@@ -359,3 +359,49 @@ async fn agents_send_edit_or_reject_drafts_once_and_acceptance_counts_each() {
         .unwrap();
     assert_eq!(res.status(), 403, "agents do not see evaluation figures");
 }
+
+#[tokio::test]
+async fn a_follow_up_replaces_the_pending_draft_that_answered_an_earlier_message() {
+    let app = spawn_app(0).await;
+    let f = fixture(&app).await;
+    app.run_jobs().await;
+    let pending = || async {
+        sqlx::query_as::<_, (i64, chrono::DateTime<chrono::Utc>)>(
+            "SELECT id, created_at FROM responses WHERE ticket_id = $1 AND status = 'draft'",
+        )
+        .bind(f.delivery_open)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (first, _) = pending().await;
+    let token = app.api_token("agent@example.com").await;
+    let path = format!("/tickets/{}/messages", f.delivery_open);
+    let follow_up = serde_json::json!({"external_id": "f-1", "body": "Any news on my parcel? It is still not here."});
+    let (status, body) = app
+        .call_api(&token, reqwest::Method::POST, &path, Some(&follow_up))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    app.run_jobs().await;
+    let (second, written) = pending().await;
+    assert_ne!(first, second, "a new draft for the follow-up");
+    let arrived: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "SELECT added_at FROM messages WHERE ticket_id = $1 AND external_id = 'f-1'",
+    )
+    .bind(f.delivery_open)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(written > arrived, "drafted after the follow-up arrived");
+    // The same follow-up again (a retry) changes nothing.
+    app.call_api(&token, reqwest::Method::POST, &path, Some(&follow_up))
+        .await;
+    app.run_jobs().await;
+    assert_eq!(pending().await.0, second);
+    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM responses WHERE ticket_id = $1")
+        .bind(f.delivery_open)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 1, "one pending draft, never two");
+}

@@ -36,11 +36,39 @@ pub async fn replace_pending(
     draft: &Draft,
 ) -> sqlx::Result<Option<i64>> {
     let mut tx = pool.begin().await?;
+    delete_pending(&mut tx, ticket_id).await?;
+    let id = insert_pending(&mut tx, ticket_id, draft).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces the ticket's pending draft if it still has one (none when an agent sent or rejected
+/// it meanwhile), in the caller's transaction; returns the new id.
+pub async fn replace_if_pending(
+    tx: &mut sqlx::PgConnection,
+    ticket_id: i64,
+    draft: &Draft,
+) -> sqlx::Result<Option<i64>> {
+    if !delete_pending(tx, ticket_id).await? {
+        return Ok(None);
+    }
+    insert_pending(tx, ticket_id, draft).await
+}
+
+async fn delete_pending(tx: &mut sqlx::PgConnection, ticket_id: i64) -> sqlx::Result<bool> {
     sqlx::query("DELETE FROM responses WHERE ticket_id = $1 AND status = 'draft'")
         .bind(ticket_id)
-        .execute(&mut *tx)
-        .await?;
-    let id: Option<i64> = sqlx::query_scalar(
+        .execute(tx)
+        .await
+        .map(|r| r.rows_affected() > 0)
+}
+
+async fn insert_pending(
+    tx: &mut sqlx::PgConnection,
+    ticket_id: i64,
+    draft: &Draft,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
         "INSERT INTO responses (ticket_id, method, body, status, version, sources, fallback, original_body)
          VALUES ($1, $2, $3, 'draft', $4, $5, $6, $3) RETURNING id",
     )
@@ -50,10 +78,23 @@ pub async fn replace_pending(
     .bind(&draft.version)
     .bind(Json(&draft.sources))
     .bind(&draft.fallback)
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_optional(tx)
+    .await
+}
+
+/// Tickets among `ids` whose pending draft was written before their latest customer message
+/// arrived: it answers an earlier message.
+pub async fn outdated_pending(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT r.ticket_id FROM responses r
+         WHERE r.ticket_id = ANY($1) AND r.status = 'draft'
+           AND EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = r.ticket_id
+                         AND m.kind = 'customer' AND m.added_at > r.created_at)
+         ORDER BY 1",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn of_ticket(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<Option<DraftView>> {

@@ -52,6 +52,8 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
         tickets.sort_unstable();
         tickets.dedup();
         escalate_conversations(ctx, &mut tx, &tickets).await?;
+        let outdated = db::drafts::outdated_pending(&mut *tx, &tickets).await?;
+        super::draft::enqueue_redraft(&mut *tx, &outdated).await?;
         db::jobs::complete(&mut *tx, &job_ids).await?;
         anyhow::Ok(job_ids.len())
     }

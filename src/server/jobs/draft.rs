@@ -1,4 +1,4 @@
-//! The draft job: after analysis, a reply draft for every open ticket that was not escalated, stored once even if the job runs twice.
+//! The draft job: after analysis, a reply draft for every open ticket that was not escalated, stored once even if the job runs twice, and redrafted when a follow-up outdates it.
 
 use super::{JobContext, RETRY_BASE};
 use crate::domain::draft::DraftMethod;
@@ -19,6 +19,24 @@ const HISTORY: i64 = 5;
 /// Queues a draft for each of `ticket_ids` that is still open and not escalated.
 pub async fn enqueue_for(db: impl PgExecutor<'_>, ticket_ids: &[i64]) -> sqlx::Result<u64> {
     crate::server::db::jobs::enqueue_for_open(db, DRAFT, ticket_ids).await
+}
+
+/// Queues a new draft for tickets whose pending draft answers an earlier message: one job per
+/// ticket and latest message, so a retry queues nothing more.
+pub async fn enqueue_redraft(db: impl PgExecutor<'_>, ticket_ids: &[i64]) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key)
+         SELECT $2, jsonb_build_object('ticket_id', id, 'replace', true),
+                $2 || ':' || id || ':after:' || (SELECT max(m.id) FROM messages m
+                                                 WHERE m.ticket_id = id)
+         FROM unnest($1::bigint[]) id
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(ticket_ids)
+    .bind(DRAFT)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// The method the admin chose (retrieval until one is chosen).
@@ -99,13 +117,19 @@ pub async fn run_batch(ctx: &JobContext) -> anyhow::Result<usize> {
             failed.push((job.id, "job payload has no ticket_id".to_string()));
             continue;
         };
+        // A follow-up arrived after the pending draft: the new one replaces it.
+        let replace = job.payload.get("replace").and_then(|v| v.as_bool()) == Some(true);
         if db::drafts::escalated(&mut *tx, ticket_id).await? {
             done.push(job.id);
             continue;
         }
         match draft_for(ctx, ticket_id, respond::TEAM_SIGNATURE).await {
             Ok(Some(draft)) => {
-                db::drafts::insert(&mut *tx, ticket_id, &draft).await?;
+                if replace {
+                    db::drafts::replace_if_pending(&mut tx, ticket_id, &draft).await?;
+                } else {
+                    db::drafts::insert(&mut *tx, ticket_id, &draft).await?;
+                }
                 done.push(job.id);
             }
             Ok(None) => done.push(job.id),
