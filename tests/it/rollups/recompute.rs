@@ -144,32 +144,37 @@ const RAW_CONVERSATION_FACTS: &str = "
      LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
      LEFT JOIN category_corrections c ON c.ticket_id = t.id) x";
 
-/// The conversation cube, per day and per month.
+/// The conversation cube: days in the page's eight groupings, months in all sixteen.
 fn raw_conversations() -> String {
+    let sums = "count(*)::int,
+        count(*) FILTER (WHERE scored_n >= 2)::int,
+        count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2::real)::int,
+        count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2::real)::int,
+        COALESCE(sum(round(1000 * (last_score - first_score)))
+                 FILTER (WHERE scored_n >= 2), 0)::int8,
+        sum(messages_n)::int8, count(replies_n)::int, COALESCE(sum(replies_n), 0)::int8,
+        count(*) FILTER (WHERE messages_n <= 1)::int,
+        count(*) FILTER (WHERE messages_n = 2)::int,
+        count(*) FILTER (WHERE messages_n = 3)::int,
+        count(*) FILTER (WHERE messages_n = 4)::int,
+        count(*) FILTER (WHERE messages_n >= 5)::int";
+    let columns = "product_id, category, channel, agent, first_score, last_score, scored_n,
+        messages_n, replies_n";
+    // Days in the eight groupings of the page, months in every grouping.
     format!(
-        "SELECT GROUPING(product_id, category, channel, agent)::smallint, grain, day, product_id,
-                category, channel, agent, count(*)::int,
-                count(*) FILTER (WHERE scored_n >= 2)::int,
-                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score > 0.2::real)::int,
-                count(*) FILTER (WHERE scored_n >= 2 AND last_score - first_score < -0.2::real)::int,
-                COALESCE(sum(round(1000 * (last_score - first_score)))
-                         FILTER (WHERE scored_n >= 2), 0)::int8,
-                sum(messages_n)::int8, count(replies_n)::int, COALESCE(sum(replies_n), 0)::int8,
-                count(*) FILTER (WHERE messages_n <= 1)::int,
-                count(*) FILTER (WHERE messages_n = 2)::int,
-                count(*) FILTER (WHERE messages_n = 3)::int,
-                count(*) FILTER (WHERE messages_n = 4)::int,
-                count(*) FILTER (WHERE messages_n >= 5)::int
-         FROM (SELECT 'd'::\"char\" AS grain, day, product_id, category, channel, agent,
-                      first_score, last_score, scored_n, messages_n, replies_n
-               FROM {RAW_CONVERSATION_FACTS}
-               UNION ALL
-               SELECT 'm', date_trunc('month', day)::date, product_id, category, channel, agent,
-                      first_score, last_score, scored_n, messages_n, replies_n
-               FROM {RAW_CONVERSATION_FACTS}) f
-         GROUP BY grain, day, GROUPING SETS (
+        "SELECT * FROM (
+         SELECT GROUPING(product_id, category, channel, agent)::smallint, 'd'::\"char\", day,
+                product_id, category, channel, agent, {sums}
+         FROM (SELECT day, {columns} FROM {RAW_CONVERSATION_FACTS}) f
+         GROUP BY day, GROUPING SETS (
              (), (category), (channel), (agent), (category, agent), (category, channel),
-             (channel, agent), (product_id))"
+             (channel, agent), (product_id))
+         UNION ALL
+         SELECT GROUPING(product_id, category, channel, agent)::smallint, 'm'::\"char\", day,
+                product_id, category, channel, agent, {sums}
+         FROM (SELECT date_trunc('month', day)::date AS day, {columns}
+               FROM {RAW_CONVERSATION_FACTS}) f
+         GROUP BY day, CUBE (product_id, category, channel, agent)) raw"
     )
 }
 const ROLLUP_CONVERSATIONS: &str = "

@@ -99,10 +99,11 @@ const SUMS: &str = "COALESCE(sum(n), 0)::int8 AS n, COALESCE(sum(conv_n), 0)::in
     COALESCE(sum(m3), 0)::int8 AS m3, COALESCE(sum(m4), 0)::int8 AS m4,
     COALESCE(sum(m5), 0)::int8 AS m5";
 
-/// The rows for filter `f` grouped by `by` (kept bits) over `span`, as a FROM item `r`: the cube
-/// when one of its groupings keeps exactly the filtered and grouped dimensions (whole months
-/// from its month rows), else the ticket facts in the same shape (one ticket per row; by the
-/// product index under a product filter). The cube has no sentiment: that filter reads facts.
+/// The rows for filter `f` grouped by `by` (kept bits) over `span`, as a FROM item `r`: whole
+/// months from the cube's month rows (every grouping), other days from its day rows when one of
+/// their groupings keeps exactly the filtered and grouped dimensions, else from the ticket facts
+/// in the same shape (one ticket per row; by the product index under a product filter). The
+/// cube has no sentiment: that filter reads facts throughout.
 fn rows(f: &AnalyticsFilter, by: i16, span: &Span) -> String {
     let mut kept = by;
     for (set, b) in [
@@ -114,42 +115,51 @@ fn rows(f: &AnalyticsFilter, by: i16, span: &Span) -> String {
             kept |= b;
         }
     }
-    if f.sentiment.is_none() && KEPT.contains(&kept) {
-        let g = 15 & !kept;
-        let columns = "day, product_id, category, channel, agent, NULL::text AS sentiment, n,
-            conv_n, improved_n, worsened_n, shift_milli, messages_sum, resolved_n, replies_sum,
-            m1, m2, m3, m4, m5";
-        let days = if span.months.is_empty() {
-            "grain = 'd'".to_string()
-        } else {
-            format!(
-                "((grain = 'm' AND day = ANY ({})) OR (grain = 'd' AND day = ANY ({})))",
-                dates(&span.months),
-                dates(&span.days)
-            )
-        };
-        return format!("(SELECT {columns} FROM rollup_conversations WHERE g = {g} AND {days}) r");
-    }
-    let product = if f.product.is_some() {
-        "WHERE product_id = $3"
-    } else {
-        ""
+    let g = 15 & !kept;
+    let cube = |grain: &str, days: &str| {
+        format!(
+            "SELECT day, product_id, category, channel, agent, NULL::text AS sentiment, n,
+                    conv_n, improved_n, worsened_n, shift_milli, messages_sum, resolved_n,
+                    replies_sum, m1, m2, m3, m4, m5
+             FROM rollup_conversations WHERE g = {g} AND grain = '{grain}'{days}"
+        )
     };
-    format!(
-        "(SELECT day, product_id, category, channel, agent, sentiment, 1 AS n,
-                 (scored_n >= 2)::int AS conv_n,
-                 (scored_n >= 2 AND last_score - first_score > 0.2::real)::int AS improved_n,
-                 (scored_n >= 2 AND last_score - first_score < -0.2::real)::int AS worsened_n,
-                 CASE WHEN scored_n >= 2
-                      THEN round(1000 * (last_score - first_score))::int8 ELSE 0 END
-                     AS shift_milli,
-                 COALESCE(messages_n, 0) AS messages_sum,
-                 (replies_n IS NOT NULL)::int AS resolved_n, COALESCE(replies_n, 0) AS replies_sum,
-                 (messages_n <= 1)::int AS m1, (messages_n = 2)::int AS m2,
-                 (messages_n = 3)::int AS m3, (messages_n = 4)::int AS m4,
-                 (messages_n >= 5)::int AS m5
-          FROM ticket_facts {product}) r"
-    )
+    let facts = |days: &str| {
+        let product = if f.product.is_some() {
+            "product_id = $3"
+        } else {
+            "true"
+        };
+        format!(
+            "SELECT day, product_id, category, channel, agent, sentiment, 1 AS n,
+                    (scored_n >= 2)::int AS conv_n,
+                    (scored_n >= 2 AND last_score - first_score > 0.2::real)::int AS improved_n,
+                    (scored_n >= 2 AND last_score - first_score < -0.2::real)::int AS worsened_n,
+                    CASE WHEN scored_n >= 2
+                         THEN round(1000 * (last_score - first_score))::int8 ELSE 0 END
+                        AS shift_milli,
+                    COALESCE(messages_n, 0) AS messages_sum,
+                    (replies_n IS NOT NULL)::int AS resolved_n,
+                    COALESCE(replies_n, 0) AS replies_sum,
+                    (messages_n <= 1)::int AS m1, (messages_n = 2)::int AS m2,
+                    (messages_n = 3)::int AS m3, (messages_n = 4)::int AS m4,
+                    (messages_n >= 5)::int AS m5
+             FROM ticket_facts WHERE {product}{days}"
+        )
+    };
+    let by_day = f.sentiment.is_none() && KEPT.contains(&kept);
+    if f.sentiment.is_some() || span.months.is_empty() {
+        let all = if by_day { cube("d", "") } else { facts("") };
+        return format!("({all}) r");
+    }
+    let edges = format!(" AND day = ANY ({})", dates(&span.days));
+    let months = cube("m", &format!(" AND day = ANY ({})", dates(&span.months)));
+    let days = if by_day {
+        cube("d", &edges)
+    } else {
+        facts(&edges)
+    };
+    format!("({months} UNION ALL {days}) r")
 }
 
 /// The sums of every ticket of `period` under `f`.
@@ -242,17 +252,26 @@ mod tests {
             ..Default::default()
         };
         assert!(rows(&category, bit::AGENT, &span).contains("g = 10"));
-        assert!(rows(&category, bit::PRODUCT, &span).contains("FROM ticket_facts )"));
+        assert!(rows(&category, bit::PRODUCT, &span).contains("FROM ticket_facts WHERE true"));
         let product = AnalyticsFilter {
             product: Some(3),
+            channel: Some(crate::domain::Channel::Email),
             ..Default::default()
         };
-        assert!(rows(&product, 0, &span).contains("g = 7"));
         assert!(rows(&product, bit::AGENT, &span).contains("WHERE product_id = $3"));
+        // A year: its whole months from the cube whatever the filter, its edges from the facts.
+        let year = Span::of(
+            "2025-07-15".parse().unwrap(),
+            "2026-07-14".parse().unwrap(),
+            None,
+        );
+        let sql = rows(&product, bit::AGENT, &year);
+        assert!(sql.contains("g = 4 AND grain = 'm'"), "{sql}");
+        assert!(sql.contains("FROM ticket_facts WHERE product_id = $3 AND day = ANY"));
         let negative = AnalyticsFilter {
             sentiment: Some(crate::domain::SentimentLabel::Negative),
             ..Default::default()
         };
-        assert!(rows(&negative, 0, &span).contains("ticket_facts"));
+        assert!(!rows(&negative, 0, &year).contains("rollup_conversations"));
     }
 }

@@ -5,11 +5,13 @@ use crate::server::{auth, db};
 use std::path::Path;
 use std::time::Instant;
 
-/// The rollup triggers on `tickets`, switched off for the import without rollups.
-const TICKET_TRIGGERS: [&str; 3] = [
-    "tickets_rollup_insert",
-    "tickets_rollup_update",
-    "tickets_rollup_delete",
+/// The rollup triggers an import fires, (table, trigger), switched off for the import without
+/// rollups.
+const IMPORT_TRIGGERS: [(&str, &str); 4] = [
+    ("tickets", "tickets_rollup_insert"),
+    ("tickets", "tickets_rollup_update"),
+    ("tickets", "tickets_rollup_delete"),
+    ("messages", "messages_rollup_insert"),
 ];
 
 /// Import throughput of one run, rows per second.
@@ -25,7 +27,7 @@ impl ImportRun {
 }
 
 /// Imports `csv` into a fresh, migrated database `name`; with `rollups` false the rollup triggers
-/// on tickets are disabled first.
+/// on tickets and messages are disabled first.
 pub async fn import(
     server_url: &str,
     name: &str,
@@ -37,8 +39,8 @@ pub async fn import(
     let pool = db::connect(&url, 1).await?;
     db::migrate(&pool).await?;
     if !rollups {
-        for t in TICKET_TRIGGERS {
-            sqlx::query(&format!("ALTER TABLE tickets DISABLE TRIGGER {t}"))
+        for (table, t) in IMPORT_TRIGGERS {
+            sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER {t}"))
                 .execute(&pool)
                 .await?;
         }
