@@ -20,6 +20,21 @@ pub fn Badge(#[prop(into)] kind: String, #[prop(into)] text: String) -> impl Int
     view! { <span class=format!("badge badge-{kind}")>{text}</span> }
 }
 
+/// A form field choosing a sentiment label (`label`), `current` preselected: an agent's gold
+/// label for a ticket or a message.
+#[component]
+pub fn SentimentSelect(#[prop(into)] title: String, current: String) -> impl IntoView {
+    view! {
+        <label>{title}
+            <select name="label">
+                {crate::domain::SentimentLabel::ALL.iter().map(|l| view! {
+                    <option value=l.as_str() selected=l.as_str() == current>{l.as_str()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// The user-facing message of a failed load.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {

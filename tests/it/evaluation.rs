@@ -18,6 +18,24 @@ async fn add_set(pool: &sqlx::PgPool, name: &str, items: &[(String, &str)]) -> i
     set_id
 }
 
+/// Starts a lexicon run on `set_id` as `admin` through the page's form and runs it; its id.
+async fn lexicon_run(app: &common::TestApp, admin: &reqwest::Client, set_id: i64) -> i64 {
+    let (status, location) = app
+        .post_form(
+            admin,
+            "/api/evaluation/start",
+            &[("set_id", &set_id.to_string()), ("engine", "lexicon")],
+        )
+        .await;
+    assert_eq!(status, 302, "{location}");
+    let run_id: i64 = location
+        .trim_start_matches("/evaluation/runs/")
+        .parse()
+        .unwrap();
+    app.run_jobs().await;
+    run_id
+}
+
 #[tokio::test]
 async fn a_lexicon_run_stores_predictions_and_hand_checked_metrics() {
     let app = spawn_app(0).await;
@@ -37,19 +55,7 @@ async fn a_lexicon_run_stores_predictions_and_hand_checked_metrics() {
     }
     let set_id = add_set(&app.pool, "hand checked", &items).await;
     let admin = app.login(ADMIN).await;
-    let (status, location) = app
-        .post_form(
-            &admin,
-            "/api/evaluation/start",
-            &[("set_id", &set_id.to_string()), ("engine", "lexicon")],
-        )
-        .await;
-    assert_eq!(status, 302, "{location}");
-    let run_id: i64 = location
-        .trim_start_matches("/evaluation/runs/")
-        .parse()
-        .unwrap();
-    app.run_jobs().await;
+    let run_id = lexicon_run(&app, &admin, set_id).await;
 
     let run = ticketlens::server::db::evaluations::get(&app.pool, run_id)
         .await
@@ -431,19 +437,7 @@ async fn follow_up_messages_are_labelled_and_scored_apart() {
             .await
             .unwrap();
     let admin = app.login(ADMIN).await;
-    let (status, location) = app
-        .post_form(
-            &admin,
-            "/api/evaluation/start",
-            &[("set_id", &set_id.to_string()), ("engine", "lexicon")],
-        )
-        .await;
-    assert_eq!(status, 302, "{location}");
-    let run_id: i64 = location
-        .trim_start_matches("/evaluation/runs/")
-        .parse()
-        .unwrap();
-    app.run_jobs().await;
+    let run_id = lexicon_run(&app, &admin, set_id).await;
     let run = ticketlens::server::db::evaluations::get(&app.pool, run_id)
         .await
         .unwrap()

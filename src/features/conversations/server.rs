@@ -6,7 +6,7 @@ use crate::domain::analytics::{AnalyticsFilter, Period};
 use crate::domain::message::Shift;
 use crate::domain::ticket_view::TicketQuery;
 use crate::error::AppError;
-use crate::server::charts::heatmap::{heatmap_svg, Heatmap};
+use crate::server::charts::heatmap::{by_volume, heatmap_svg, Heatmap};
 use crate::server::db::rollups::{self, By, ConvGroup, ConvSums, ShiftCell};
 use sqlx::PgPool;
 
@@ -111,24 +111,14 @@ fn lengths(s: &ConvSums, period: Period, filter: &AnalyticsFilter) -> Vec<Length
 pub fn shift_heatmap(cells: &[ShiftCell], period: Period, filter: &AnalyticsFilter) -> String {
     let none = crate::server::db::tickets::NONE;
     let name = |v: &Option<String>| v.clone().unwrap_or_else(|| none.to_string());
-    let busiest = |key: &dyn Fn(&ShiftCell) -> String, limit: usize| {
-        let mut totals: Vec<(String, i64)> = Vec::new();
-        for c in cells {
-            let k = key(c);
-            match totals.iter_mut().find(|t| t.0 == k) {
-                Some(t) => t.1 += c.conversations,
-                None => totals.push((k, c.conversations)),
-            }
-        }
-        totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        totals
-            .into_iter()
-            .take(limit)
-            .map(|t| t.0)
-            .collect::<Vec<_>>()
-    };
-    let rows = busiest(&|c| name(&c.category), MAP_ROWS);
-    let columns = busiest(&|c| name(&c.agent), MAP_COLUMNS);
+    let names: Vec<(String, String, i64)> = cells
+        .iter()
+        .map(|c| (name(&c.category), name(&c.agent), c.conversations))
+        .collect();
+    let mut rows = by_volume(names.iter().map(|(r, _, n)| (r.as_str(), *n)));
+    let mut columns = by_volume(names.iter().map(|(_, k, n)| (k.as_str(), *n)));
+    rows.truncate(MAP_ROWS);
+    columns.truncate(MAP_COLUMNS);
     let mut values = vec![vec![None; columns.len()]; rows.len()];
     for c in cells {
         let (Some(r), Some(k)) = (

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::domain::analytics::{AnalyticsFilter, Period};
 use crate::domain::ticket_view::TicketQuery;
 use crate::domain::{Channel, Priority};
-use crate::server::charts::heatmap::{heatmap_svg, Heatmap};
+use crate::server::charts::heatmap::{by_volume, heatmap_svg, Heatmap};
 use crate::server::db::rollups::{Cell, Measure};
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -29,19 +29,6 @@ fn format_of(measure: Measure) -> (&'static dyn Fn(f64) -> String, &'static str)
         Measure::NegativeShare => (&|v| format!("{:.0}%", v * 100.0), "negative"),
         Measure::EscalationRate => (&|v| format!("{:.0}%", v * 100.0), "escalated"),
     }
-}
-
-/// Distinct keys in order of their total tickets, largest first.
-fn by_volume<'a>(cells: impl Iterator<Item = (&'a str, i64)>) -> Vec<String> {
-    let mut totals: Vec<(String, i64)> = Vec::new();
-    for (key, n) in cells {
-        match totals.iter_mut().find(|t| t.0 == key) {
-            Some(t) => t.1 += n,
-            None => totals.push((key.to_string(), n)),
-        }
-    }
-    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    totals.into_iter().map(|t| t.0).collect()
 }
 
 /// Product (rows, busiest first) × category (columns).

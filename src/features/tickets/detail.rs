@@ -3,7 +3,7 @@
 use super::api::{get_ticket, CorrectSentiment};
 use super::thread::Thread;
 use super::{CategoryView, TicketDetail};
-use crate::components::{fmt_opt_time, fmt_time, loaded, Badge};
+use crate::components::{fmt_opt_time, fmt_time, loaded, Badge, SentimentSelect};
 use crate::features::categories::api::CorrectCategory;
 use crate::features::drafts::panel::ReplyPanel;
 use crate::features::inbox::panel::EscalationPanel;
@@ -121,13 +121,7 @@ fn SentimentBox(
         {correction.map(|c| view! { <p data-testid="correction">"Corrected by an agent: " <strong>{c}</strong></p> })}
         <ActionForm action=correct attr:class="form row">
             <input type="hidden" name="ticket_id" value=id/>
-            <label>"Correct label"
-                <select name="label">
-                    {crate::domain::SentimentLabel::ALL.iter().map(|l| view! {
-                        <option value=l.as_str() selected=l.as_str() == current>{l.as_str()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <SentimentSelect title="Correct label" current=current/>
             <button type="submit">"Save as gold label"</button>
         </ActionForm>
     }

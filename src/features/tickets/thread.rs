@@ -2,7 +2,7 @@
 //! rule matches marked where they were found, and the trajectory of the customer's mood.
 
 use super::api::CorrectMessageSentiment;
-use crate::components::fmt_time;
+use crate::components::{fmt_time, SentimentSelect};
 use crate::domain::escalation::highlight;
 use crate::domain::message::{MessageView, Trajectory};
 use leptos::prelude::*;
@@ -79,13 +79,7 @@ fn CorrectMessage(id: i64, current: Option<String>) -> impl IntoView {
     view! {
         <ActionForm action=action attr:class="form row correct-message">
             <input type="hidden" name="message_id" value=id/>
-            <label>"Sentiment"
-                <select name="label">
-                    {crate::domain::SentimentLabel::ALL.iter().map(|l| view! {
-                        <option value=l.as_str() selected=l.as_str() == current>{l.as_str()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <SentimentSelect title="Sentiment" current=current/>
             <button type="submit" class="secondary">"Save as gold label"</button>
         </ActionForm>
     }

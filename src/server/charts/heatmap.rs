@@ -45,6 +45,19 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Distinct row or column keys in order of their summed counts, largest first (ties by name).
+pub fn by_volume<'a>(cells: impl Iterator<Item = (&'a str, i64)>) -> Vec<String> {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    for (key, n) in cells {
+        match totals.iter_mut().find(|t| t.0 == key) {
+            Some(t) => t.1 += n,
+            None => totals.push((key.to_string(), n)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    totals.into_iter().map(|t| t.0).collect()
+}
+
 /// The SVG document of `map`.
 pub fn heatmap_svg(map: &Heatmap) -> String {
     let (cw, ch) = map.cell;

@@ -203,6 +203,28 @@ pub async fn enqueue_again(
     .map(|_| ())
 }
 
+/// Queues a `kind` job with `replace: true` for each ticket, once per ticket and latest message
+/// (a later message queues another).
+pub async fn enqueue_after_latest_message(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    ticket_ids: &[i64],
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key)
+         SELECT $2, jsonb_build_object('ticket_id', id, 'replace', true),
+                $2 || ':' || id || ':after:' || (SELECT max(m.id) FROM messages m
+                                                 WHERE m.ticket_id = id)
+         FROM unnest($1::bigint[]) id
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(ticket_ids)
+    .bind(kind)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// Queues a `kind` job for each of `ticket_ids` that is still open and not escalated (drafts:
 /// an escalated ticket gets no automatic reply).
 pub async fn enqueue_for_open(

@@ -24,19 +24,7 @@ pub async fn enqueue_for(db: impl PgExecutor<'_>, ticket_ids: &[i64]) -> sqlx::R
 /// Queues a new draft for tickets whose pending draft answers an earlier message: one job per
 /// ticket and latest message, so a retry queues nothing more.
 pub async fn enqueue_redraft(db: impl PgExecutor<'_>, ticket_ids: &[i64]) -> sqlx::Result<u64> {
-    sqlx::query(
-        "INSERT INTO jobs (kind, payload, dedupe_key)
-         SELECT $2, jsonb_build_object('ticket_id', id, 'replace', true),
-                $2 || ':' || id || ':after:' || (SELECT max(m.id) FROM messages m
-                                                 WHERE m.ticket_id = id)
-         FROM unnest($1::bigint[]) id
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(ticket_ids)
-    .bind(DRAFT)
-    .execute(db)
-    .await
-    .map(|r| r.rows_affected())
+    db::jobs::enqueue_after_latest_message(db, DRAFT, ticket_ids).await
 }
 
 /// The method the admin chose (retrieval until one is chosen).
