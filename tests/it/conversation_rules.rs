@@ -17,6 +17,45 @@ async fn with_rule(name: &str, condition: Condition) -> (TestApp, String) {
     (app, token)
 }
 
+/// When `minutes` ago was, as the API takes times.
+fn ago(minutes: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339()
+}
+
+/// A login ticket opened three hours ago that an agent answered two hours ago; its id.
+async fn answered_login(app: &TestApp, token: &str) -> i64 {
+    let (status, t) = app
+        .call_api(
+            token,
+            reqwest::Method::POST,
+            "/tickets",
+            Some(&json!({"subject": "Login", "body": "I cannot log in.", "created_at": ago(180)})),
+        )
+        .await;
+    assert_eq!(status, 201, "{t}");
+    let id = t["id"].as_i64().unwrap();
+    append(
+        app,
+        token,
+        id,
+        json!({"kind": "agent", "body": "Please reset your password.", "created_at": ago(120)}),
+    )
+    .await;
+    id
+}
+
+/// Medium-priority tickets get `next` minutes for the next response, around the clock.
+async fn next_response_target(app: &TestApp, next: i32) {
+    let row = db::sla::PolicyRow {
+        priority: "medium".into(),
+        first_response_minutes: 480,
+        resolution_minutes: 2880,
+        next_response_minutes: next,
+        around_clock: true,
+    };
+    assert!(db::sla::update(&app.pool, &row).await.unwrap());
+}
+
 async fn append(app: &TestApp, token: &str, id: i64, body: Value) {
     let path = format!("/tickets/{id}/messages");
     let (status, answer) = app
@@ -189,32 +228,8 @@ async fn a_keyword_in_a_follow_up_escalates_and_is_marked_on_that_message() {
 #[tokio::test]
 async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
     let (app, token) = with_rule("Waiting", Condition::NextResponseRisk { percent: 100 }).await;
-    let row = db::sla::PolicyRow {
-        priority: "medium".into(),
-        first_response_minutes: 480,
-        resolution_minutes: 2880,
-        next_response_minutes: 60,
-        around_clock: true,
-    };
-    assert!(db::sla::update(&app.pool, &row).await.unwrap());
-    let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
-    let (status, t) = app
-        .call_api(
-            &token,
-            reqwest::Method::POST,
-            "/tickets",
-            Some(&json!({"subject": "Login", "body": "I cannot log in.", "created_at": ago(180)})),
-        )
-        .await;
-    assert_eq!(status, 201, "{t}");
-    let id = t["id"].as_i64().unwrap();
-    append(
-        &app,
-        &token,
-        id,
-        json!({"kind": "agent", "body": "Please reset your password.", "created_at": ago(120)}),
-    )
-    .await;
+    next_response_target(&app, 60).await;
+    let id = answered_login(&app, &token).await;
     app.run_jobs().await;
     assert_eq!(
         escalated(&app, id).await,
@@ -255,26 +270,9 @@ async fn a_follow_up_left_unanswered_past_the_next_response_target_escalates() {
 #[tokio::test]
 async fn the_clock_sweep_escalates_a_waiting_customer_once_the_target_is_used() {
     let (app, token) = with_rule("Waiting", Condition::NextResponseRisk { percent: 100 }).await;
-    let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
     let mut ids = Vec::new();
     for status in ["open", "resolved"] {
-        let (code, t) = app
-            .call_api(
-                &token,
-                reqwest::Method::POST,
-                "/tickets",
-                Some(&json!({"subject": "Login", "body": "I cannot log in.", "created_at": ago(180)})),
-            )
-            .await;
-        assert_eq!(code, 201, "{t}");
-        let id = t["id"].as_i64().unwrap();
-        append(
-            &app,
-            &token,
-            id,
-            json!({"kind": "agent", "body": "Please reset your password.", "created_at": ago(120)}),
-        )
-        .await;
+        let id = answered_login(&app, &token).await;
         append(
             &app,
             &token,
@@ -301,14 +299,7 @@ async fn the_clock_sweep_escalates_a_waiting_customer_once_the_target_is_used() 
         "30 minutes of the default 8-hour next-response target"
     );
     // The clock runs on (here: the target drops to 20 minutes): the sweep sees it.
-    let row = db::sla::PolicyRow {
-        priority: "medium".into(),
-        first_response_minutes: 480,
-        resolution_minutes: 2880,
-        next_response_minutes: 20,
-        around_clock: true,
-    };
-    assert!(db::sla::update(&app.pool, &row).await.unwrap());
+    next_response_target(&app, 20).await;
     let checked = ticketlens::server::jobs::clocks::sweep(&app.jobs, &mut cursor)
         .await
         .unwrap();
