@@ -231,6 +231,14 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
         )
         .await;
     assert!(location.contains("ok="), "{location}");
+    // Every stored ticket and follow-up is rescored in the background.
+    app.run_jobs().await;
+    assert_eq!(versions(&app.pool).await, vec!["local-v1".to_string()]);
+    let (_, html) = app.get_html(&admin, "/evaluation").await;
+    assert!(
+        html.contains("rescored with local-v1"),
+        "the page reports the rescore"
+    );
     // Tickets not analysed yet are now scored by the model.
     sqlx::query("DELETE FROM ticket_analysis")
         .execute(&app.pool)
@@ -250,6 +258,64 @@ async fn a_trained_model_is_evaluated_activated_and_scores_new_tickets() {
         engines,
         vec![("local".to_string(), "local-v1".to_string(), 400)]
     );
+
+    // Going back to the lexicon, worse than the model on this gold set, needs an override.
+    let lexicon = lexicon_run(&app, &admin, set_id).await;
+    let lexicon_f1: f64 = sqlx::query_scalar(
+        "SELECT (metrics->>'macro_f1')::float8 FROM evaluation_runs WHERE id = $1",
+    )
+    .bind(lexicon)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        lexicon_f1 < run_f1,
+        "lexicon {lexicon_f1} vs model {run_f1}"
+    );
+    let (_, html) = app.get_html(&admin, "/evaluation").await;
+    assert!(html.contains("worse-than-active"), "the page warns");
+    assert!(html.contains(&format!("scores macro-F1 {lexicon_f1:.3} on Demo")));
+    let activate = |force: Option<&'static str>| {
+        let mut form = vec![("engine", "lexicon".to_string())];
+        form.extend(force.map(|f| ("force", f.to_string())));
+        let (app, admin) = (&app, &admin);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(admin, "/api/evaluation/activate", &form)
+                .await
+                .1
+        }
+    };
+    let active = || ticketlens::server::pipeline::sentiment::engine::active_choice(&app.pool);
+    let location = activate(None).await;
+    assert!(
+        location.contains("error=") && location.contains("below"),
+        "{location}"
+    );
+    assert_eq!(
+        active().await.unwrap().model_id,
+        Some(model_id),
+        "still the model"
+    );
+    let location = activate(Some("true")).await;
+    assert!(location.contains("ok="), "{location}");
+    assert_eq!(
+        active().await.unwrap(),
+        ticketlens::domain::EngineChoice::LEXICON
+    );
+    app.run_jobs().await;
+    assert_eq!(versions(&app.pool).await, vec!["lexicon-2".to_string()]);
+}
+
+/// The distinct sentiment versions of every stored ticket and follow-up message.
+async fn versions(pool: &sqlx::PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT sentiment_version FROM ticket_analysis
+         UNION SELECT sentiment_version FROM message_analysis ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
 }
 
 #[tokio::test]

@@ -54,13 +54,19 @@ pub async fn train_model(set_id: i64, features: String) -> Result<(), AppError> 
 }
 
 /// Makes an engine the one new tickets are scored with. Models and prompt versions qualify only
-/// once they have a finished evaluation run.
+/// once they have a finished evaluation run. One worse than the active engine on a gold set
+/// both were evaluated on needs `force` ("true").
 #[server(endpoint = "evaluation/activate")]
-pub async fn activate_engine(engine: String, back: Option<String>) -> Result<(), AppError> {
+pub async fn activate_engine(
+    engine: String,
+    back: Option<String>,
+    force: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::activate_engine(&app_state()?, &user, engine, back).await
+    let force = force.as_deref() == Some("true");
+    super::server::activate_engine(&app_state()?, &user, engine, back, force).await
 }
 
 /// Creates a labelled set from imported tickets that carry a gold sentiment.

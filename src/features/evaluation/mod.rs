@@ -57,6 +57,32 @@ pub struct EngineOption {
     pub value: String,
     pub label: String,
     pub macro_f1: Option<f64>,
+    /// How it fares against the active engine on a set both were evaluated on.
+    pub versus: Option<Versus>,
+}
+
+/// A candidate's and the active engine's macro-F1 on the newest gold set both have a finished
+/// run on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Versus {
+    pub set_name: String,
+    pub candidate: f64,
+    pub active: f64,
+}
+
+impl Versus {
+    /// Worse by more than rounding.
+    pub fn worse(&self) -> bool {
+        self.candidate + 1e-9 < self.active
+    }
+
+    /// One sentence for the page: "macro-F1 0.412 on Demo, below the active engine's 0.587".
+    pub fn sentence(&self, label: &str) -> String {
+        format!(
+            "{label} scores macro-F1 {:.3} on {}, below the active engine's {:.3}.",
+            self.candidate, self.set_name, self.active
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +96,33 @@ pub struct EvaluationOverview {
     pub can_tune: bool,
     /// Ticket analysis jobs: queued, done, failed.
     pub analysis: (i64, i64, i64),
+    /// The latest rescore of stored tickets after an activation.
+    pub rescore: Option<Rescore>,
+}
+
+/// Stored tickets and messages moving to the active engine's scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rescore {
+    pub version: String,
+    pub done: i64,
+    pub total: i64,
+    pub finished: bool,
+}
+
+impl Rescore {
+    pub fn sentence(&self) -> String {
+        if self.finished {
+            format!(
+                "Stored tickets and messages rescored with {}: {}.",
+                self.version, self.done
+            )
+        } else {
+            format!(
+                "Rescoring stored tickets and messages with {}, newest first: {} of {}.",
+                self.version, self.done, self.total
+            )
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

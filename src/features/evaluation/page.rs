@@ -51,6 +51,7 @@ fn Overview(d: EvaluationOverview) -> impl IntoView {
                     None => "No LLM provider configured: the LLM engine is unavailable, everything else works offline.".to_string(),
                 }}
             </p>
+            {d.rescore.as_ref().map(|r| view! { <p class="muted" data-testid="rescore">{r.sentence()}</p> })}
             {can_tune.then(|| view! { <ActivateForm options=d.options.clone() active=d.active.clone()/> })}
         </section>
         <section>
@@ -66,16 +67,38 @@ fn Overview(d: EvaluationOverview) -> impl IntoView {
 #[component]
 fn ActivateForm(options: Vec<super::EngineOption>, active: String) -> impl IntoView {
     let activate = ServerAction::<ActivateEngine>::new();
+    let warnings: Vec<String> = options
+        .iter()
+        .filter_map(|o| {
+            o.versus
+                .as_ref()
+                .filter(|v| v.worse())
+                .map(|v| v.sentence(&o.label))
+        })
+        .collect();
     view! {
+        {(!warnings.is_empty()).then(|| view! {
+            <div class="warning" data-testid="worse-than-active">
+                <strong>"Worse than the active engine on the gold set"</strong>
+                <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+            </div>
+        })}
         <ActionForm action=activate attr:class="form row">
             <label>"Score new tickets with"
                 <select name="engine">
                     {options.into_iter().map(|o| {
-                        let label = format!("{} (macro-F1 {})", o.label, fmt_score(o.macro_f1));
+                        let worse = o.versus.as_ref().is_some_and(super::Versus::worse);
+                        let label = format!(
+                            "{} (macro-F1 {}){}",
+                            o.label,
+                            fmt_score(o.macro_f1),
+                            if worse { " — worse than active" } else { "" }
+                        );
                         view! { <option value=o.value.clone() selected=o.value == active>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>
+            <label class="check"><input type="checkbox" name="force" value="true"/>" Even if worse"</label>
             <input type="hidden" name="back" value="/evaluation"/>
             <button type="submit">"Make active"</button>
         </ActionForm>
@@ -161,6 +184,7 @@ fn StartForm(d: EvaluationOverview) -> impl IntoView {
                 <label>"Labelled set" <select name="set_id">{sets_for_training}</select></label>
                 <label>"Features"
                     <select name="features">
+                        <option value="tuned">"Tuned encoder + TF-IDF n-grams (fine-tunes the model on this set)"</option>
                         <option value="both">"Embedding + TF-IDF n-grams"</option>
                         <option value="embedding">"Embedding only"</option>
                         <option value="tfidf">"TF-IDF n-grams only"</option>

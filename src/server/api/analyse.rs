@@ -101,7 +101,10 @@ pub async fn analyse(
     let text = format!("{subject}\n{body}");
     // Concurrent requests share forward passes through the batching queue.
     let embedding = ctx.embed_queue.embed(text.clone()).await?;
-    let engine = ctx.sentiment.current(pool, ctx.llm.clone()).await?;
+    let engine = ctx
+        .sentiment
+        .current(pool, ctx.llm.clone(), ctx.embedder.config())
+        .await?;
     let (scored, _) = engine
         .score(
             std::slice::from_ref(&text),

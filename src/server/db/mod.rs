@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod models;
 pub mod prompts;
 pub mod quality;
+pub mod rescore;
 pub mod responses;
 pub mod rollups;
 pub mod rules;

@@ -29,14 +29,16 @@ pub struct NewModel<'a> {
     pub curve: Option<serde_json::Value>,
     pub model: serde_json::Value,
     pub user_id: Option<i64>,
+    /// A tuned model's layers (safetensors) and recipe; `None` for a head-only model.
+    pub tuned: Option<(Vec<u8>, serde_json::Value)>,
 }
 
 /// Stores a trained model under the next version number; returns (id, version).
 pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i64, i32)> {
     sqlx::query_as(
         "INSERT INTO sentiment_models (version, set_id, set_name, features, embedder, train_size,
-                                       metrics, curve, model, created_by)
-         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9
+                                       metrics, curve, model, created_by, tuned_layers, recipe)
+         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
          FROM sentiment_models RETURNING id, version",
     )
     .bind(m.set_id)
@@ -48,6 +50,8 @@ pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i
     .bind(m.curve)
     .bind(m.model)
     .bind(m.user_id)
+    .bind(m.tuned.as_ref().map(|(layers, _)| layers))
+    .bind(m.tuned.as_ref().map(|(_, recipe)| recipe))
     .fetch_one(db)
     .await
 }
@@ -75,6 +79,17 @@ pub async fn weights(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<se
         .bind(id)
         .fetch_optional(db)
         .await
+}
+
+/// A tuned model's layers (safetensors bytes); `None` for a head-only model.
+pub async fn tuned_layers(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Vec<u8>>> {
+    Ok(sqlx::query_scalar::<_, Option<Vec<u8>>>(
+        "SELECT tuned_layers FROM sentiment_models WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .flatten())
 }
 
 pub async fn latest_id(db: impl PgExecutor<'_>) -> sqlx::Result<Option<i64>> {

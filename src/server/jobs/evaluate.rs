@@ -25,7 +25,7 @@ pub async fn run(ctx: &JobContext, job_id: i64, run_id: i64) -> anyhow::Result<(
         model_id: run.model_id,
         prompt_id: run.prompt_id,
     };
-    let engine = engine::load(&ctx.pool, choice, ctx.llm.clone()).await?;
+    let engine = engine::load(&ctx.pool, choice, ctx.llm.clone(), ctx.embedder.config()).await?;
     let items = db::labelled::items(&ctx.pool, run.set_id).await?;
     let (_, test) = sets::split(&items);
     let done: HashSet<i64> = db::evaluations::predicted_ids(&ctx.pool, run_id)

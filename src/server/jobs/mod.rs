@@ -13,11 +13,13 @@ pub mod escalate;
 pub mod evaluate;
 pub mod import;
 pub mod quality;
+pub mod rescore;
 pub mod rulebook;
 pub mod runs;
 pub mod sentiment_book;
 pub mod train;
 pub mod train_category;
+pub mod train_tuned;
 pub mod worker;
 
 use crate::server::config::Settings;

@@ -22,7 +22,7 @@ pub async fn start(
         !test.is_empty(),
         "this labelled set has no items to test on"
     );
-    let engine = engine::load(&ctx.pool, choice, ctx.llm.clone()).await?;
+    let engine = engine::load(&ctx.pool, choice, ctx.llm.clone(), ctx.embedder.config()).await?;
     let examples_hash = match &engine {
         Engine::Llm { version, .. } => version.rsplit("examples-").next().map(str::to_string),
         _ => None,

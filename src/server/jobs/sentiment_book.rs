@@ -3,6 +3,7 @@
 
 use crate::domain::EngineChoice;
 use crate::server::llm::LlmClient;
+use crate::server::pipeline::embed::EmbedderConfig;
 use crate::server::pipeline::sentiment::engine::{self, Engine};
 use sqlx::PgPool;
 use std::sync::{Arc, RwLock};
@@ -19,13 +20,14 @@ impl SentimentBook {
         &self,
         pool: &PgPool,
         llm: Option<Arc<LlmClient>>,
+        embedder: &EmbedderConfig,
     ) -> anyhow::Result<Arc<Engine>> {
         let choice = engine::active_choice(pool).await?;
         let cached = self.loaded.read().ok().and_then(|c| c.clone());
         if let Some((_, engine)) = cached.filter(|(c, _)| *c == choice) {
             return Ok(engine);
         }
-        let built = match engine::load(pool, choice, llm).await {
+        let built = match engine::load(pool, choice, llm, embedder).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::warn!(error = %e, "active engine unavailable; using the lexicon");

@@ -17,6 +17,9 @@ use crate::server::pipeline::sentiment::local::{
 const CURVE_SIZES: [usize; 6] = [50, 100, 200, 400, 800, 1600];
 use anyhow::Context;
 
+/// The feature choice that tunes the encoder's top layers before fitting the head.
+pub const TUNED: &str = "tuned";
+
 /// Parses the feature choice offered on the page and the CLI.
 pub fn parse_features(text: &str) -> Option<Features> {
     match text {
@@ -63,12 +66,33 @@ pub async fn run(
     features_name: &str,
     user_id: Option<i64>,
 ) -> anyhow::Result<i64> {
-    let features = parse_features(features_name).context("unknown feature set")?;
     let set = db::labelled::get(&ctx.pool, set_id)
         .await?
         .context("the labelled set no longer exists")?;
     let items = db::labelled::items(&ctx.pool, set_id).await?;
     let (train, test) = sets::split(&items);
+    if features_name == TUNED {
+        let trained = super::train_tuned::run(ctx, &train, &test).await?;
+        let curve = vec![(train.len(), trained.metrics.macro_f1)];
+        return store(
+            ctx,
+            NewModel {
+                set_id,
+                set_name: &set.name,
+                features: TUNED,
+                embedder: ctx.embedder.model_name(),
+                train_size: train.len() as i32,
+                metrics: Some(serde_json::to_value(&trained.metrics)?),
+                curve: Some(serde_json::to_value(&curve)?),
+                model: serde_json::to_value(&trained.head)?,
+                user_id,
+                tuned: Some((trained.layers, trained.recipe)),
+            },
+            !test.is_empty(),
+        )
+        .await;
+    }
+    let features = parse_features(features_name).context("unknown feature set")?;
     let train_examples = examples(ctx, &train, features).await?;
     let test_examples = examples(ctx, &test, features).await?;
     let options = TrainOptions {
@@ -76,7 +100,7 @@ pub async fn run(
         ..TrainOptions::default()
     };
     let (model, metrics, curve) = tokio::task::spawn_blocking(move || {
-        let model = LocalModel::train(&train_examples, &options)?;
+        let model = LocalModel::train_with_prior(&train_examples, &options)?;
         let metrics = measure(&model, &test_examples)?;
         let sizes: Vec<usize> = CURVE_SIZES
             .into_iter()
@@ -87,8 +111,8 @@ pub async fn run(
         anyhow::Ok((model, metrics, curve))
     })
     .await??;
-    let (model_id, version) = db::models::insert(
-        &ctx.pool,
+    store(
+        ctx,
         NewModel {
             set_id,
             set_name: &set.name,
@@ -99,21 +123,25 @@ pub async fn run(
             curve: Some(serde_json::to_value(&curve)?),
             model: serde_json::to_value(&model)?,
             user_id,
+            tuned: None,
         },
+        !test.is_empty(),
     )
-    .await?;
-    tracing::info!(
-        model_id,
-        version,
-        macro_f1 = metrics.macro_f1,
-        "trained a local model"
-    );
+    .await
+}
+
+/// Stores the model as the next version and, when the set has a test split, queues its
+/// evaluation run (which activation requires).
+async fn store(ctx: &JobContext, model: NewModel<'_>, evaluate: bool) -> anyhow::Result<i64> {
+    let (set_id, user_id) = (model.set_id, model.user_id);
+    let (model_id, version) = db::models::insert(&ctx.pool, model).await?;
+    tracing::info!(model_id, version, "trained a local model");
     let choice = EngineChoice {
         kind: EngineKind::Local,
         model_id: Some(model_id),
         prompt_id: None,
     };
-    if !test.is_empty() {
+    if evaluate {
         runs::start(ctx, set_id, choice, user_id).await?;
     }
     Ok(model_id)

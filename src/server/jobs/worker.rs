@@ -6,6 +6,7 @@ use super::clocks;
 use super::cluster::{self, CLUSTER};
 use super::draft;
 use super::quality::{self, CHECK_QUALITY};
+use super::rescore::{self, RESCORE};
 use super::train_category::{self, TRAIN_CATEGORY};
 use super::{
     analyse, analyse_messages, evaluate, train, JobContext, EVALUATE, LEASE, RETRY_BASE, TRAIN,
@@ -29,8 +30,9 @@ pub const STALE_PENDING: Duration = Duration::from_secs(300);
 
 /// Long jobs someone is waiting for on a page: training and evaluation runs.
 const INTERACTIVE: [&str; 3] = [TRAIN, EVALUATE, TRAIN_CATEGORY];
-/// Long jobs nobody waits for: re-categorising every ticket, clustering, alert detection.
-const BACKGROUND: [&str; 3] = [RECATEGORISE, CLUSTER, DETECT];
+/// Long jobs nobody waits for: re-categorising or rescoring every ticket, clustering, alert
+/// detection.
+const BACKGROUND: [&str; 4] = [RECATEGORISE, RESCORE, CLUSTER, DETECT];
 /// Data-quality checks: their cross-validation takes a while and must not hold up the alerts.
 const CHECKS: [&str; 1] = [CHECK_QUALITY];
 
@@ -233,13 +235,14 @@ async fn active_engine<'a>(
 ) -> anyhow::Result<&'a Engine> {
     let choice = engine::active_choice(&ctx.pool).await?;
     if cached.as_ref().map(|(c, _)| *c) != Some(choice) {
-        let built = match engine::load(&ctx.pool, choice, ctx.llm.clone()).await {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::warn!(error = %e, "active engine unavailable; using the lexicon");
-                Engine::Lexicon
-            }
-        };
+        let built =
+            match engine::load(&ctx.pool, choice, ctx.llm.clone(), ctx.embedder.config()).await {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::warn!(error = %e, "active engine unavailable; using the lexicon");
+                    Engine::Lexicon
+                }
+            };
         *cached = Some((choice, built));
     }
     Ok(&cached.get_or_insert((choice, Engine::Lexicon)).1)
@@ -307,6 +310,7 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                 None => Err(anyhow::anyhow!("job payload has no known engine")),
             }
         }
+        RESCORE => rescore::run(ctx).await.map(|_| ()),
         RECATEGORISE => match id_of("model_id") {
             Some(model_id) => categorise::reclassify(ctx, model_id).await.map(|_| ()),
             None => Err(anyhow::anyhow!("job payload has no model_id")),
@@ -327,8 +331,8 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
     match result {
         Ok(()) => {
             db::jobs::complete(&ctx.pool, &[job.id]).await?;
-            if kind == CLUSTER || kind == RECATEGORISE {
-                // New clusters or categories: the alerts read both.
+            if kind == CLUSTER || kind == RECATEGORISE || kind == RESCORE {
+                // New clusters, categories or scores: the alerts read them.
                 alerts::enqueue(&ctx.pool, alerts::DELAY).await?;
             }
         }

@@ -6,7 +6,7 @@ pub mod upload;
 use super::*;
 use crate::domain::metrics::Metrics;
 use crate::domain::role::CurrentUser;
-use crate::domain::EngineKind;
+use crate::domain::{EngineChoice, EngineKind};
 use crate::error::AppError;
 use crate::server::db::evaluations::RunRow;
 use crate::server::pipeline::evaluation::sets;
@@ -52,9 +52,11 @@ pub fn summary(r: &RunRow) -> RunSummary {
     }
 }
 
-/// Every engine choice an admin can activate, with the best macro-F1 of its finished runs.
+/// Every engine choice an admin can activate, with the best macro-F1 of its finished runs and how
+/// it compares with the active engine.
 pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption>> {
     let runs = db::evaluations::list(&state.pool, 500).await?;
+    let active = engine::active_choice(&state.pool).await?;
     let best = |pred: &dyn Fn(&RunRow) -> bool| {
         runs.iter()
             .filter(|r| r.status == "done" && pred(r))
@@ -63,31 +65,68 @@ pub async fn engine_options(state: &AppState) -> anyhow::Result<Vec<EngineOption
                 Some(acc.map_or(f, |a| a.max(f)))
             })
     };
-    let mut options = vec![EngineOption {
-        value: "lexicon".into(),
-        label: EngineKind::Lexicon.title().into(),
-        macro_f1: best(&|r| r.engine == "lexicon"),
-    }];
+    let option = |value: String, label: String| {
+        let choice = super::parse_choice(&value)?;
+        let of_choice = |r: &RunRow| runs_of(choice, r);
+        Some(EngineOption {
+            macro_f1: best(&of_choice),
+            versus: (choice != active)
+                .then(|| versus(&runs, choice, active))
+                .flatten(),
+            value,
+            label,
+        })
+    };
+    let mut options: Vec<EngineOption> = Vec::new();
+    options.extend(option("lexicon".into(), EngineKind::Lexicon.title().into()));
     for m in db::models::list(&state.pool).await? {
-        options.push(EngineOption {
-            value: format!("local:{}", m.id),
-            label: format!(
+        options.extend(option(
+            format!("local:{}", m.id),
+            format!(
                 "Local model v{} ({}, {})",
                 m.version, m.features, m.set_name
             ),
-            macro_f1: best(&|r| r.model_id == Some(m.id) && r.engine == "local"),
-        });
+        ));
     }
     if let Some(client) = &state.jobs.llm {
         for p in db::prompts::list(&state.pool, engine::TASK).await? {
-            options.push(EngineOption {
-                value: format!("llm:{}", p.id),
-                label: format!("LLM {} · prompt v{}", client.describe(), p.version),
-                macro_f1: best(&|r| r.prompt_id == Some(p.id) && r.engine == "llm"),
-            });
+            options.extend(option(
+                format!("llm:{}", p.id),
+                format!("LLM {} · prompt v{}", client.describe(), p.version),
+            ));
         }
     }
     Ok(options)
+}
+
+/// Whether run `r` evaluated `choice` (a local choice without a model: any local model).
+fn runs_of(choice: EngineChoice, r: &RunRow) -> bool {
+    r.engine == choice.kind.as_str()
+        && match choice.kind {
+            EngineKind::Lexicon => true,
+            EngineKind::Local => choice.model_id.is_none_or(|id| r.model_id == Some(id)),
+            EngineKind::Llm => choice.prompt_id.is_none_or(|id| r.prompt_id == Some(id)),
+        }
+}
+
+/// The candidate's newest finished run on a set the active engine also has a finished run on,
+/// against the active engine's newest run there (`runs` come newest first).
+fn versus(runs: &[RunRow], candidate: EngineChoice, active: EngineChoice) -> Option<Versus> {
+    let done = |r: &&RunRow| r.status == "done";
+    runs.iter()
+        .filter(done)
+        .filter(|r| runs_of(candidate, r))
+        .find_map(|c| {
+            let a = runs
+                .iter()
+                .filter(done)
+                .find(|r| r.set_id == c.set_id && runs_of(active, r))?;
+            Some(Versus {
+                set_name: c.set_name.clone(),
+                candidate: metric(&c.metrics, "macro_f1")?,
+                active: metric(&a.metrics, "macro_f1")?,
+            })
+        })
 }
 
 fn curve_svg(m: &db::models::ModelRow) -> Option<String> {
@@ -144,6 +183,12 @@ pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<Evalua
         llm: state.jobs.llm.as_ref().map(|c| c.describe()),
         can_tune,
         analysis: (jobs.queued + jobs.running, jobs.done, jobs.failed),
+        rescore: db::rescore::progress(pool).await?.map(|p| Rescore {
+            version: p.version,
+            done: p.done,
+            total: p.total,
+            finished: p.finished,
+        }),
     })
 }
 
@@ -243,7 +288,7 @@ pub async fn train_model(
     set_id: i64,
     features: String,
 ) -> Result<(), AppError> {
-    if jobs::train::parse_features(&features).is_none() {
+    if features != jobs::train::TUNED && jobs::train::parse_features(&features).is_none() {
         return Err(AppError::Invalid("Unknown feature set.".into()));
     }
     match jobs::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
@@ -265,6 +310,7 @@ pub async fn activate_engine(
     user: &CurrentUser,
     engine: String,
     back: Option<String>,
+    force: bool,
 ) -> Result<(), AppError> {
     let choice =
         super::parse_choice(&engine).ok_or_else(|| AppError::Invalid("Unknown engine.".into()))?;
@@ -285,6 +331,20 @@ pub async fn activate_engine(
         ));
         return Ok(());
     }
+    let worse = options
+        .iter()
+        .find(|o| o.value == engine)
+        .and_then(|o| Some((o.label.clone(), o.versus.clone().filter(Versus::worse)?)));
+    if let (Some((label, versus)), false) = (worse, force) {
+        leptos_axum::redirect(&format!(
+            "{back}?error={}",
+            crate::domain::url::encode(&format!(
+                "{} Tick \"Even if worse\" to make it active anyway.",
+                versus.sentence(&label)
+            ))
+        ));
+        return Ok(());
+    }
     db::app_settings::set(
         &state.pool,
         db::app_settings::ACTIVE_SENTIMENT,
@@ -292,10 +352,14 @@ pub async fn activate_engine(
         Some(user.id),
     )
     .await?;
+    jobs::rescore::enqueue(&state.pool).await?;
     tracing::info!(admin = %user.email, engine, "active sentiment engine changed");
     leptos_axum::redirect(&format!(
         "{back}?ok={}",
-        crate::domain::url::encode("New tickets are now scored with this engine.")
+        crate::domain::url::encode(
+            "New tickets are now scored with this engine; stored tickets are being rescored, \
+             newest first."
+        )
     ));
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The loaded embedder: tokenizer and a BERT backbone (ONNX Runtime or candle) turning texts into
 //! unit vectors, batch by batch.
 
-use super::onnx::{self, OnnxModel, Weighting};
+use super::onnx::{self, OnnxModel, Weight, Weighting};
 use super::{batch, folder};
 use crate::server::config::{EmbedRuntime, EmbedderConfig};
 use crate::server::telemetry::stages::{self, Stage};
@@ -24,6 +24,7 @@ enum Backbone {
 /// A sentence embedder: mean pooling over the attention mask, then L2 normalisation.
 pub struct Embedder {
     model: Backbone,
+    config: EmbedderConfig,
     runtime: EmbedRuntime,
     tokenizer: Tokenizer,
     padding: PaddingParams,
@@ -39,6 +40,22 @@ pub struct Embedder {
 impl Embedder {
     /// Loads the model folder on the configured runtime.
     pub fn load(config: &EmbedderConfig) -> anyhow::Result<Embedder> {
+        Embedder::load_tuned(config, &[], None)
+    }
+
+    /// Loads the model folder with `layers` (a tuned model's tensors, by checkpoint name) in
+    /// place of the folder's, named `name`. Tuned models run on ONNX Runtime only.
+    pub fn load_tuned(
+        config: &EmbedderConfig,
+        layers: &[(String, Weight)],
+        name: Option<&str>,
+    ) -> anyhow::Result<Embedder> {
+        if !layers.is_empty() && config.runtime == EmbedRuntime::Candle {
+            anyhow::bail!(
+                "a tuned sentiment model runs on ONNX Runtime; set TICKETLENS_EMBEDDER to an onnx \
+                 runtime"
+            );
+        }
         if config.runtime != EmbedRuntime::Candle {
             onnx::check_library(&config.onnxruntime)?;
         }
@@ -52,6 +69,7 @@ impl Embedder {
                 &config.onnxruntime,
                 &bert,
                 &weights,
+                layers,
                 weighting,
                 config.threads,
             )
@@ -72,12 +90,13 @@ impl Embedder {
         })?;
         Ok(Embedder {
             model,
+            config: config.clone(),
             runtime: config.runtime,
             tokenizer,
             padding,
             dims: bert.hidden_size,
             max_tokens,
-            name: folder::model_name(dir),
+            name: name.map_or_else(|| folder::model_name(dir), str::to_string),
             batch_size: DEFAULT_BATCH_SIZE,
             threads: match config.runtime {
                 EmbedRuntime::Candle => candle_core::utils::get_num_threads(),
@@ -85,6 +104,11 @@ impl Embedder {
             },
             calls: AtomicU64::new(0),
         })
+    }
+
+    /// The folder, runtime and threads it was loaded with (a tuned model loads the same way).
+    pub fn config(&self) -> &EmbedderConfig {
+        &self.config
     }
 
     /// The runtime this embedder runs on.

@@ -3,6 +3,7 @@
 use super::{lexicon, local::LocalModel, Sentiment, SentimentLabel};
 use crate::domain::EngineKind;
 use crate::server::llm::{ClassifyTask, LlmClient, LlmItem};
+use crate::server::pipeline::embed::Embedder;
 use anyhow::Context;
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ pub enum Engine {
     Local {
         model: Arc<LocalModel>,
         version: String,
+        /// A tuned model's own encoder; `None` when the head reads the base embeddings.
+        encoder: Option<Arc<Embedder>>,
     },
     Llm {
         client: Arc<LlmClient>,
@@ -62,14 +65,14 @@ impl Engine {
     pub fn needs_embeddings(&self) -> bool {
         match self {
             Engine::Lexicon => false,
-            Engine::Local { .. } => true,
+            Engine::Local { encoder, .. } => encoder.is_none(),
             Engine::Llm { fallback, .. } => fallback.needs_embeddings(),
         }
     }
 
-    /// Scores texts without any network call (lexicon or local model). `embeddings` is needed by
-    /// the local engine; it may be empty for the lexicon.
-    pub fn score_offline(
+    /// Scores texts without any network call (lexicon or local model). `embeddings` (the base
+    /// model's) are read by a head-only local engine; a tuned one embeds the texts itself.
+    pub async fn score_offline(
         &self,
         texts: &[String],
         embeddings: &[Vec<f32>],
@@ -83,7 +86,24 @@ impl Engine {
                     version: lexicon::VERSION.to_string(),
                 })
                 .collect()),
-            Engine::Local { model, version } => {
+            Engine::Local {
+                model,
+                version,
+                encoder,
+            } => {
+                let own;
+                let embeddings = match encoder {
+                    Some(encoder) => {
+                        let (encoder, texts) = (encoder.clone(), texts.to_vec());
+                        own = tokio::task::spawn_blocking(move || {
+                            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                            encoder.embed(&refs)
+                        })
+                        .await??;
+                        &own
+                    }
+                    None => embeddings,
+                };
                 anyhow::ensure!(
                     embeddings.len() == texts.len(),
                     "the local engine needs an embedding for every text"
@@ -104,7 +124,9 @@ impl Engine {
                     })
                     .collect()
             }
-            Engine::Llm { fallback, .. } => fallback.score_offline(texts, embeddings),
+            Engine::Llm { .. } => {
+                anyhow::bail!("an LLM engine is not an offline engine; use Engine::score")
+            }
         }
     }
 
@@ -123,7 +145,7 @@ impl Engine {
         } = self
         else {
             let started = Instant::now();
-            let scored = self.score_offline(texts, embeddings)?;
+            let scored = self.score_offline(texts, embeddings).await?;
             let cost = Cost {
                 latency_ms: started.elapsed().as_millis() as i64,
                 ..Cost::default()
@@ -163,7 +185,7 @@ impl Engine {
             Err(e) => {
                 tracing::warn!(error = %e, items = texts.len(), "LLM failed; using the fallback engine");
                 let started = Instant::now();
-                let scored = fallback.score_offline(texts, embeddings)?;
+                let scored = fallback.score_offline(texts, embeddings).await?;
                 let cost = Cost {
                     latency_ms: started.elapsed().as_millis() as i64,
                     fallbacks: texts.len(),

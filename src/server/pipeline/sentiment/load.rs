@@ -2,9 +2,11 @@
 
 use super::engine::Engine;
 use super::local::LocalModel;
+use super::tuned;
 use crate::domain::{EngineChoice, EngineKind};
 use crate::server::db;
 use crate::server::llm::{self, LlmClient};
+use crate::server::pipeline::embed::{Embedder, EmbedderConfig};
 use anyhow::Context;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -22,10 +24,12 @@ pub async fn active_choice(pool: &PgPool) -> anyhow::Result<EngineChoice> {
 }
 
 /// Builds the engine for a choice, reading its model or prompt and examples from the database.
+/// A tuned local model loads its encoder on `embedder`'s folder and runtime.
 pub async fn load(
     pool: &PgPool,
     choice: EngineChoice,
     llm: Option<Arc<LlmClient>>,
+    embedder: &EmbedderConfig,
 ) -> anyhow::Result<Engine> {
     match choice.kind {
         EngineKind::Lexicon => Ok(Engine::Lexicon),
@@ -36,7 +40,7 @@ pub async fn load(
                     .await?
                     .context("no local model has been trained yet")?,
             };
-            load_local(pool, id).await
+            load_local(pool, id, embedder).await
         }
         EngineKind::Llm => {
             let client = llm.context(
@@ -55,7 +59,9 @@ pub async fn load(
             );
             let instructions = rendered.instructions;
             let fallback = match db::models::latest_id(pool).await? {
-                Some(id) => load_local(pool, id).await.unwrap_or(Engine::Lexicon),
+                Some(id) => load_local(pool, id, embedder)
+                    .await
+                    .unwrap_or(Engine::Lexicon),
                 None => Engine::Lexicon,
             };
             Ok(Engine::Llm {
@@ -106,7 +112,7 @@ pub async fn render_prompt(
     })
 }
 
-async fn load_local(pool: &PgPool, id: i64) -> anyhow::Result<Engine> {
+async fn load_local(pool: &PgPool, id: i64, embedder: &EmbedderConfig) -> anyhow::Result<Engine> {
     let row = db::models::get(pool, id)
         .await?
         .with_context(|| format!("local model {id} does not exist"))?;
@@ -116,9 +122,26 @@ async fn load_local(pool: &PgPool, id: i64) -> anyhow::Result<Engine> {
     let model = tokio::task::spawn_blocking(move || serde_json::from_value::<LocalModel>(json))
         .await?
         .context("the stored local model cannot be read")?;
+    let version = format!("local-v{}", row.version);
+    let encoder = match db::models::tuned_layers(pool, id).await? {
+        Some(bytes) => {
+            let config = embedder.clone();
+            let name = version.clone();
+            Some(Arc::new(
+                tokio::task::spawn_blocking(move || {
+                    let layers = tuned::store::from_bytes(&bytes)?;
+                    Embedder::load_tuned(&config, &layers, Some(&name))
+                })
+                .await?
+                .with_context(|| format!("cannot load the tuned encoder of {version}"))?,
+            ))
+        }
+        None => None,
+    };
     Ok(Engine::Local {
         model: Arc::new(model),
-        version: format!("local-v{}", row.version),
+        version,
+        encoder,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod engine;
 pub mod lexicon;
 pub mod load;
 pub mod local;
+pub mod tuned;
 
 pub use crate::domain::SentimentLabel;
 

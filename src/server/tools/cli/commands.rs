@@ -151,7 +151,8 @@ pub(super) async fn db_command(settings: &Settings, action: DbAction) -> anyhow:
     Ok(())
 }
 
-pub(super) fn progress(len: u64, unit: &str) -> indicatif::ProgressBar {
+/// A terminal progress bar of `len` `unit`s.
+pub(crate) fn progress(len: u64, unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
     let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)");
     if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {

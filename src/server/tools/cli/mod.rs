@@ -2,7 +2,8 @@
 
 mod commands;
 
-use commands::{db_command, import_file, progress, serve, serve_metrics, with_db};
+pub(crate) use commands::progress;
+use commands::{db_command, import_file, serve, serve_metrics, with_db};
 
 use crate::domain::Role;
 use crate::server::config::Settings;

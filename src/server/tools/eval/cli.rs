@@ -9,7 +9,9 @@ use crate::server::pipeline::evaluation::files::{self, Labelled};
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::engine::{examples_hash, Engine};
 use crate::server::pipeline::sentiment::local::{LocalModel, TrainExample, TrainOptions};
-use crate::server::pipeline::sentiment::{class_index, label_names};
+use crate::server::pipeline::sentiment::tuned::Recipe;
+use crate::server::pipeline::sentiment::{class_index, label_names, SentimentLabel};
+use crate::server::tools::eval::tuned;
 use anyhow::Context;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,9 +29,27 @@ pub struct EvalArgs {
     /// The labelled training file for the local engine (same formats).
     #[arg(long)]
     train: Option<PathBuf>,
-    /// Local engine features: both, embedding or tfidf.
+    /// Local engine features: both, embedding or tfidf (the head-only engine).
     #[arg(long, default_value = "both")]
     features: String,
+    /// The local engine without tuning: a linear head on the base model's embeddings.
+    #[arg(long)]
+    head_only: bool,
+    /// Train on a stratified subset of about N examples of the training file (chosen by --seed).
+    #[arg(long)]
+    train_size: Option<usize>,
+    /// Tuning: how many top layers of the encoder train.
+    #[arg(long)]
+    tune_layers: Option<usize>,
+    /// Tuning: the peak learning rate.
+    #[arg(long)]
+    tune_lr: Option<f64>,
+    /// Tuning: pairs aimed for (small sets take more rounds, up to 20).
+    #[arg(long)]
+    tune_pairs: Option<usize>,
+    /// Seed for subsets and tuning pairs.
+    #[arg(long, default_value_t = 17)]
+    seed: u64,
     /// Also print macro-F1 against the number of training examples (local engine).
     #[arg(long)]
     learning_curve: bool,
@@ -48,6 +68,9 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
     let mut test = load(&args.set)?;
     if let Some(limit) = args.limit {
         test.examples.truncate(limit);
+    }
+    if args.engine == "local" && !args.head_only {
+        return run_tuned(&args, settings, &test).await;
     }
     let needs_embedder = args.engine == "local";
     let embedder = if needs_embedder {
@@ -68,7 +91,10 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
                 .train
                 .as_ref()
                 .context("--engine local needs --train FILE")?;
-            let train = load(train_path)?;
+            let mut train = load(train_path)?;
+            if let Some(size) = args.train_size {
+                train.examples = subset_of(&train.examples, size, args.seed);
+            }
             let train_examples = examples(embedder.as_ref(), &train, &args.features).await?;
             let features = parse_features(&args.features)
                 .context("--features must be both, embedding or tfidf")?;
@@ -90,6 +116,7 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
             Engine::Local {
                 model: Arc::new(model),
                 version: format!("local-cli-{}", args.features),
+                encoder: None,
             }
         }
         "llm" => llm_engine(&args, settings)?,
@@ -130,6 +157,73 @@ pub async fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<()> {
         cost.fallbacks
     );
     Ok(())
+}
+
+/// The tuned local engine: tunes on the training file (or a subset), then scores the test file.
+async fn run_tuned(args: &EvalArgs, settings: &Settings, test: &Labelled) -> anyhow::Result<()> {
+    let train_path = args
+        .train
+        .as_ref()
+        .context("--engine local needs --train FILE")?;
+    let mut train = load(train_path)?.examples;
+    if let Some(size) = args.train_size {
+        train = subset_of(&train, size, args.seed);
+    }
+    let unembedded = |rows: &[(String, SentimentLabel)]| -> Vec<TrainExample> {
+        rows.iter()
+            .map(|(text, label)| TrainExample {
+                text: text.clone(),
+                embedding: None,
+                label: *label,
+            })
+            .collect()
+    };
+    let (train, test_examples) = (unembedded(&train), unembedded(&test.examples));
+    let defaults = Recipe::default();
+    let recipe = Recipe {
+        trainable_layers: args.tune_layers.unwrap_or(defaults.trainable_layers),
+        learning_rate: args.tune_lr.unwrap_or(defaults.learning_rate),
+        target_pairs: args.tune_pairs.unwrap_or(defaults.target_pairs),
+        seed: args.seed,
+        ..defaults
+    };
+    if args.learning_curve {
+        tuned::print_curve(settings, &train, &test_examples, &recipe).await?;
+    }
+    let started = Instant::now();
+    let (model, metrics) = tuned::tune_and_score(settings, train, &test_examples, &recipe).await?;
+    println!(
+        "engine local (tuned; the head-only engine is --head-only) on {}",
+        args.set.display()
+    );
+    println!("{}", tuned::describe(&recipe, &model));
+    print!("{}", table(&metrics));
+    println!(
+        "{} items; tuning, embedding and scoring took {:.1} s",
+        test_examples.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A stratified subset of about `size` labelled rows.
+fn subset_of(
+    rows: &[(String, SentimentLabel)],
+    size: usize,
+    seed: u64,
+) -> Vec<(String, SentimentLabel)> {
+    let examples: Vec<TrainExample> = rows
+        .iter()
+        .map(|(text, label)| TrainExample {
+            text: text.clone(),
+            embedding: None,
+            label: *label,
+        })
+        .collect();
+    tuned::subset(&examples, size, seed)
+        .into_iter()
+        .map(|e| (e.text, e.label))
+        .collect()
 }
 
 fn load(path: &std::path::Path) -> anyhow::Result<Labelled> {

@@ -3,3 +3,4 @@
 pub mod alerts;
 pub mod categories;
 pub mod cli;
+pub mod tuned;

@@ -9,6 +9,8 @@ mod weights;
 pub(crate) use graph::Weighting;
 pub(crate) use runtime::environment as check_library;
 pub use runtime::library_version;
+pub use weights::Weight;
+pub(crate) use weights::Weights;
 
 use anyhow::{anyhow, Context};
 use candle_transformers::models::bert::Config;
@@ -24,16 +26,18 @@ pub(crate) struct OnnxModel {
 }
 
 impl OnnxModel {
-    /// Writes the graph from `weights` (a safetensors file described by `config`) and opens it.
+    /// Writes the graph from `weights` (a safetensors file described by `config`, with
+    /// `overrides` in place of its tensors of the same names) and opens it.
     pub(crate) fn load(
         library: &Path,
         config: &Config,
         weights: &Path,
+        overrides: &[(String, Weight)],
         weighting: Weighting,
         threads: usize,
     ) -> anyhow::Result<OnnxModel> {
         let environment = runtime::environment(library)?;
-        let tensors = weights::Weights::open(weights)?;
+        let tensors = weights::Weights::open(weights)?.with_overrides(overrides);
         let bytes = graph::build(config, &tensors, weighting)?;
         drop(tensors);
         let session = runtime::session(environment, &bytes, threads)?;

@@ -5,7 +5,8 @@ use safetensors::{Dtype, SafeTensors};
 use std::path::Path;
 
 /// A weight tensor in row-major f32.
-pub(crate) struct Weight {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weight {
     pub shape: Vec<usize>,
     pub data: Vec<f32>,
 }
@@ -14,6 +15,8 @@ pub(crate) struct Weight {
 /// BERT-family checkpoints carry.
 pub(crate) struct Weights {
     bytes: memmap2::Mmap,
+    /// Tensors that replace the file's (a tuned model's layers), by unprefixed name.
+    overrides: std::collections::HashMap<String, Weight>,
 }
 
 impl Weights {
@@ -26,11 +29,23 @@ impl Weights {
             .with_context(|| format!("mapping {}", path.display()))?;
         SafeTensors::deserialize(&bytes)
             .with_context(|| format!("{} is not a safetensors file", path.display()))?;
-        Ok(Weights { bytes })
+        Ok(Weights {
+            bytes,
+            overrides: Default::default(),
+        })
+    }
+
+    /// The same weights with `tensors` in place of the file's tensors of the same names.
+    pub(crate) fn with_overrides(mut self, tensors: &[(String, Weight)]) -> Weights {
+        self.overrides.extend(tensors.iter().cloned());
+        self
     }
 
     /// The tensor `name` as f32 (from f32, f16 or bf16 storage).
     pub(crate) fn get(&self, name: &str) -> anyhow::Result<Weight> {
+        if let Some(w) = self.overrides.get(name) {
+            return Ok(w.clone());
+        }
         let tensors = SafeTensors::deserialize(&self.bytes)?;
         let view = tensors
             .tensor(name)

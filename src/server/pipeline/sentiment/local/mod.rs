@@ -2,6 +2,7 @@
 
 mod curve;
 mod model;
+pub mod prior;
 
 pub use crate::server::pipeline::linear::{Features, TfIdfOptions, TrainOptions};
 pub use curve::learning_curve;

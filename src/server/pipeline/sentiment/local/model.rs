@@ -1,6 +1,6 @@
 //! The trained sentiment model: a three-class linear model plus its training summary.
 
-use super::{class_index, Prediction, TrainExample, TrainOptions};
+use super::{class_index, prior, Prediction, TrainExample, TrainOptions};
 use crate::domain::SentimentLabel;
 use crate::server::pipeline::linear::{argmax, Encoder, Linear};
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,10 @@ pub struct LocalModel {
     linear: Linear,
     pub options: TrainOptions,
     pub summary: TrainingSummary,
+    /// Weight of the lexicon's vote blended into the probabilities (0: none; models stored
+    /// before the blend existed read as 0).
+    #[serde(default)]
+    pub lexicon_weight: f32,
 }
 
 impl LocalModel {
@@ -56,7 +60,20 @@ impl LocalModel {
             },
             linear,
             options: options.clone(),
+            lexicon_weight: 0.0,
         })
+    }
+
+    /// [`LocalModel::train`], then the lexicon blended in with the weight that cross-validation
+    /// on `examples` finds best ([`prior::choose_weight`]): with few labels the lexicon's evidence
+    /// carries the model, with many it fades out.
+    pub fn train_with_prior(
+        examples: &[TrainExample],
+        options: &TrainOptions,
+    ) -> anyhow::Result<LocalModel> {
+        let mut model = LocalModel::train(examples, options)?;
+        model.lexicon_weight = prior::choose_weight(examples, options)?;
+        Ok(model)
     }
 
     /// The feature layout (what the model reads).
@@ -70,6 +87,7 @@ impl LocalModel {
         if p.len() != CLASSES {
             anyhow::bail!("stored sentiment model has {} classes, not 3", p.len());
         }
+        let p = prior::blend(&p, text, self.lexicon_weight);
         Ok(Prediction {
             label: SentimentLabel::ALL[argmax(&p)],
             probabilities: [p[0] as f32, p[1] as f32, p[2] as f32],
