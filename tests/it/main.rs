@@ -45,6 +45,7 @@ mod startup;
 mod templates;
 mod tickets;
 mod trends;
+mod tuned_engine;
 mod webhooks;
 mod webhooks_inbound;
 mod workers;

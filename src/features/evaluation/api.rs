@@ -46,11 +46,15 @@ pub async fn start_run(set_id: i64, engine: String) -> Result<(), AppError> {
 
 /// Queues training of a local model on a set's train split.
 #[server(endpoint = "evaluation/train")]
-pub async fn train_model(set_id: i64, features: String) -> Result<(), AppError> {
+pub async fn train_model(
+    set_id: i64,
+    features: String,
+    pairs: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::train_model(&app_state()?, &user, set_id, features).await
+    super::server::train_model(&app_state()?, &user, set_id, features, pairs).await
 }
 
 /// Makes an engine the one new tickets are scored with. Models and prompt versions qualify only

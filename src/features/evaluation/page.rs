@@ -190,6 +190,9 @@ fn StartForm(d: EvaluationOverview) -> impl IntoView {
                         <option value="tfidf">"TF-IDF n-grams only"</option>
                     </select>
                 </label>
+                <label>"Tuning pairs"
+                    <input type="number" name="pairs" min="10" max="100000" placeholder="2000" title="Pairs of examples the tuned encoder learns from; fewer train faster"/>
+                </label>
                 <button type="submit">"Train local model"</button>
             </ActionForm>
         </section>

@@ -69,6 +69,7 @@ pub async fn start_training(
     ctx: &JobContext,
     set_id: i64,
     features: &str,
+    pairs: Option<usize>,
     user_id: Option<i64>,
 ) -> anyhow::Result<i64> {
     let set = db::labelled::get(&ctx.pool, set_id)
@@ -81,7 +82,7 @@ pub async fn start_training(
     let job = db::jobs::enqueue(
         &ctx.pool,
         TRAIN,
-        &json!({ "set_id": set_id, "features": features, "user_id": user_id }),
+        &json!({ "set_id": set_id, "features": features, "pairs": pairs, "user_id": user_id }),
         None,
     )
     .await?;

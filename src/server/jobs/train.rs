@@ -64,6 +64,7 @@ pub async fn run(
     ctx: &JobContext,
     set_id: i64,
     features_name: &str,
+    pairs: Option<usize>,
     user_id: Option<i64>,
 ) -> anyhow::Result<i64> {
     let set = db::labelled::get(&ctx.pool, set_id)
@@ -72,7 +73,7 @@ pub async fn run(
     let items = db::labelled::items(&ctx.pool, set_id).await?;
     let (train, test) = sets::split(&items);
     if features_name == TUNED {
-        let trained = super::train_tuned::run(ctx, &train, &test).await?;
+        let trained = super::train_tuned::run(ctx, &train, &test, pairs).await?;
         let curve = vec![(train.len(), trained.metrics.macro_f1)];
         return store(
             ctx,

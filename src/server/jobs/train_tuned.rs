@@ -37,12 +37,23 @@ fn texts(items: &[&Item]) -> anyhow::Result<Vec<TrainExample>> {
         .collect()
 }
 
-/// Tunes with the default recipe, logging progress every tenth of the steps.
-pub async fn run(ctx: &JobContext, train: &[&Item], test: &[&Item]) -> anyhow::Result<Tuned> {
+/// Tunes with the default recipe (aiming at `pairs` pairs when given), logging progress every
+/// tenth of the steps.
+pub async fn run(
+    ctx: &JobContext,
+    train: &[&Item],
+    test: &[&Item],
+    pairs: Option<usize>,
+) -> anyhow::Result<Tuned> {
     let train = texts(train)?;
     let test = texts(test)?;
     let dir = ctx.embedder.config().model_dir.clone();
-    let recipe = Recipe::default();
+    let defaults = Recipe::default();
+    let recipe = Recipe {
+        target_pairs: pairs.unwrap_or(defaults.target_pairs),
+        max_pairs: pairs.unwrap_or(defaults.max_pairs),
+        ..defaults
+    };
     let r = recipe.clone();
     let model = tokio::task::spawn_blocking(move || {
         let cancel = AtomicBool::new(false);

@@ -321,7 +321,8 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                     .get("features")
                     .and_then(|v| v.as_str())
                     .unwrap_or("both");
-                train::run(ctx, set_id, features, id_of("user_id"))
+                let pairs = id_of("pairs").map(|n| n.clamp(1, 100_000) as usize);
+                train::run(ctx, set_id, features, pairs, id_of("user_id"))
                     .await
                     .map(|_| ())
             }

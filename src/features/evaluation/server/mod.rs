@@ -287,11 +287,24 @@ pub async fn train_model(
     user: &CurrentUser,
     set_id: i64,
     features: String,
+    pairs: Option<String>,
 ) -> Result<(), AppError> {
+    let pairs = match pairs.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if (10..=100_000).contains(&n) => Some(n),
+            _ => {
+                back_with_error(&anyhow::anyhow!(
+                    "tuning pairs must be a whole number from 10 to 100,000"
+                ));
+                return Ok(());
+            }
+        },
+    };
     if features != jobs::train::TUNED && jobs::train::parse_features(&features).is_none() {
         return Err(AppError::Invalid("Unknown feature set.".into()));
     }
-    match jobs::runs::start_training(&state.jobs, set_id, &features, Some(user.id)).await {
+    match jobs::runs::start_training(&state.jobs, set_id, &features, pairs, Some(user.id)).await {
         Ok(_) => leptos_axum::redirect(&format!(
             "/evaluation?ok={}",
             crate::domain::url::encode(

@@ -44,7 +44,8 @@ pub struct EvalArgs {
     /// Tuning: the peak learning rate.
     #[arg(long)]
     tune_lr: Option<f64>,
-    /// Tuning: pairs aimed for (small sets take more rounds, up to 20).
+    /// Tuning: pairs to train on (default 2,000 aimed for, at most 4,000; small sets take more
+    /// rounds over their examples, up to 20).
     #[arg(long)]
     tune_pairs: Option<usize>,
     /// Seed for subsets and tuning pairs.
@@ -184,6 +185,7 @@ async fn run_tuned(args: &EvalArgs, settings: &Settings, test: &Labelled) -> any
         trainable_layers: args.tune_layers.unwrap_or(defaults.trainable_layers),
         learning_rate: args.tune_lr.unwrap_or(defaults.learning_rate),
         target_pairs: args.tune_pairs.unwrap_or(defaults.target_pairs),
+        max_pairs: args.tune_pairs.unwrap_or(defaults.max_pairs),
         seed: args.seed,
         ..defaults
     };
