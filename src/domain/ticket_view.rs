@@ -250,6 +250,21 @@ pub struct SentimentView {
     pub engine: String,
     pub version: String,
     pub analysed_at: DateTime<Utc>,
+    /// The words that pushed the label, strongest first (empty when the engine that scored it
+    /// is no longer the active one, or gives none).
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// A word or phrase and how far it pushed a sentiment label (signed: toward positive when > 0
+/// for the lexicon, toward the predicted label when > 0 for a model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub term: String,
+    pub weight: f32,
+    /// A lexicon word whose valence a negation ("not", "never") turned around.
+    #[serde(default)]
+    pub negated: bool,
 }
 
 #[cfg(test)]

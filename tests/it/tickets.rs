@@ -188,3 +188,36 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[tokio::test]
+async fn the_ticket_page_shows_the_words_behind_its_sentiment() {
+    let app = spawn_app(0).await;
+    let token = app.api_token("agent@example.com").await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/tickets", app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "external_id": "why",
+            "subject": "Pairing",
+            "body": "The app is not good and the support was terrible.",
+            "customer_email": "why@example.com",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    app.run_jobs().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE external_id = 'why'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let client = app.login("agent@example.com").await;
+    let (_, html) = app.get_html(&client, &format!("/tickets/{id}")).await;
+    let why = html
+        .split("data-testid=\"evidence\"")
+        .nth(1)
+        .expect("the page explains the label");
+    let why = &why[..why.find("</p>").unwrap()];
+    assert!(why.contains("terrible -"), "{why}");
+    assert!(why.contains("good -") && why.contains("(negated)"), "{why}");
+}

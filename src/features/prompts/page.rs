@@ -109,6 +109,7 @@ fn VersionTable(versions: Vec<PromptVersion>) -> impl IntoView {
                     <ActionForm action=activate attr:class="inline">
                         <input type="hidden" name="engine" value=format!("llm:{}", v.id)/>
                         <input type="hidden" name="back" value="/prompts"/>
+                        <label class="check"><input type="checkbox" name="force" value="true"/>" Even if worse"</label>
                         <button type="submit">"Make active"</button>
                     </ActionForm>
                 }

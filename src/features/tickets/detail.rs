@@ -110,6 +110,16 @@ fn SentimentBox(
                 <br/>
                 <small>{format!("{} · {} · {}", a.engine, a.version, fmt_time(&a.analysed_at))}</small>
             </p>
+            {(!a.evidence.is_empty()).then(|| view! {
+                <p class="evidence" data-testid="evidence">
+                    <small>"Why: "
+                        {a.evidence.iter().map(|e| {
+                            let negated = if e.negated { " (negated)" } else { "" };
+                            format!("{} {:+.2}{negated}", e.term, e.weight)
+                        }).collect::<Vec<_>>().join(" · ")}
+                    </small>
+                </p>
+            })}
         }
     });
     view! {

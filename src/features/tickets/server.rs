@@ -31,6 +31,9 @@ pub async fn ticket(state: &AppState, id: i64) -> Result<TicketDetail, AppError>
     let mut t = db::ticket_detail::load(&state.pool, id, 20)
         .await?
         .ok_or(AppError::NotFound)?;
+    if let Some(a) = t.analysis.as_mut() {
+        a.evidence = evidence(state, a, &t.subject, &t.body).await?;
+    }
     let scores = crate::domain::message::customer_scores(&t.thread);
     if scores.len() >= 2 {
         let title = "Sentiment of each customer message";
@@ -39,6 +42,33 @@ pub async fn ticket(state: &AppState, id: i64) -> Result<TicketDetail, AppError>
         )?);
     }
     Ok(t)
+}
+
+/// The words behind a stored label: from the active engine when it scored the ticket, from the
+/// lexicon's word list when the lexicon did (any version), else none.
+async fn evidence(
+    state: &AppState,
+    a: &crate::domain::ticket_view::SentimentView,
+    subject: &str,
+    body: &str,
+) -> Result<Vec<crate::domain::ticket_view::Evidence>, AppError> {
+    use crate::server::pipeline::sentiment::explain;
+    let Some(label) = SentimentLabel::parse(&a.label) else {
+        return Ok(Vec::new());
+    };
+    let text = db::analysis::joined_text(subject, body);
+    let jobs = &state.jobs;
+    let engine = jobs
+        .sentiment
+        .current(&state.pool, jobs.llm.clone(), jobs.embedder.config())
+        .await?;
+    Ok(if engine.version() == a.version {
+        explain::evidence(&engine, &text, label)
+    } else if a.engine == "lexicon" {
+        explain::lexicon_evidence(&text)
+    } else {
+        Vec::new()
+    })
 }
 
 /// Records an agent's correction of a ticket's sentiment; it becomes a gold label in the set

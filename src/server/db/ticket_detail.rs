@@ -29,6 +29,7 @@ pub async fn load(
         engine: a.sentiment_engine,
         version: a.sentiment_version,
         analysed_at: a.analysed_at,
+        evidence: Vec::new(),
     });
     t.correction = super::labelled::ticket_correction(pool, id).await?;
     let c = super::categories::of_ticket(pool, id).await?;

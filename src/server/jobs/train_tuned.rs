@@ -48,7 +48,7 @@ pub async fn run(
     let train = texts(train)?;
     let test = texts(test)?;
     let dir = ctx.embedder.config().model_dir.clone();
-    let defaults = Recipe::default();
+    let defaults = Recipe::for_size(train.len());
     let recipe = Recipe {
         target_pairs: pairs.unwrap_or(defaults.target_pairs),
         max_pairs: pairs.unwrap_or(defaults.max_pairs),

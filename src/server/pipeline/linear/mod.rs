@@ -189,6 +189,30 @@ impl Linear {
     }
 }
 
+impl Linear {
+    /// Each word n-gram of `text` and how far it moves class `class`'s score beyond the mean of
+    /// all classes' scores (positive: toward `class`). Character n-grams are left out: they
+    /// explain nothing a reader can see.
+    pub fn word_contributions(&self, text: &str, class: usize) -> Vec<(String, f32)> {
+        let Some(tfidf) = &self.encoder.tfidf else {
+            return Vec::new();
+        };
+        let classes = self.classes();
+        let offset = self.encoder.embedding_dim;
+        tfidf
+            .transform(text)
+            .into_iter()
+            .filter_map(|(i, x)| {
+                let term = tfidf.term(i)?.strip_prefix("w:")?;
+                let j = (i as usize + offset) * classes;
+                let w = self.weights.get(j..j + classes)?;
+                let mean = w.iter().sum::<f32>() / classes as f32;
+                Some((term.to_string(), x * (w.get(class)? - mean)))
+            })
+            .collect()
+    }
+}
+
 /// The index of the largest value (the first on ties).
 pub fn argmax(p: &[f64]) -> usize {
     (0..p.len()).fold(0, |best, k| if p[k] > p[best] { k } else { best })

@@ -1,6 +1,7 @@
 //! Sentiment: one label and a score in [-1, 1] per text, from the engine an admin picked.
 
 pub mod engine;
+pub mod explain;
 pub mod lexicon;
 pub mod load;
 pub mod local;

@@ -180,7 +180,7 @@ async fn run_tuned(args: &EvalArgs, settings: &Settings, test: &Labelled) -> any
             .collect()
     };
     let (train, test_examples) = (unembedded(&train), unembedded(&test.examples));
-    let defaults = Recipe::default();
+    let defaults = Recipe::for_size(train.len());
     let recipe = Recipe {
         trainable_layers: args.tune_layers.unwrap_or(defaults.trainable_layers),
         learning_rate: args.tune_lr.unwrap_or(defaults.learning_rate),
@@ -190,7 +190,7 @@ async fn run_tuned(args: &EvalArgs, settings: &Settings, test: &Labelled) -> any
         ..defaults
     };
     if args.learning_curve {
-        tuned::print_curve(settings, &train, &test_examples, &recipe).await?;
+        tuned::print_curve(settings, &train, &test_examples, &recipe, args.tune_layers).await?;
     }
     let started = Instant::now();
     let (model, metrics) = tuned::tune_and_score(settings, train, &test_examples, &recipe).await?;

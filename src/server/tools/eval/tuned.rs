@@ -96,12 +96,14 @@ pub fn subset(train: &[TrainExample], size: usize, seed: u64) -> Vec<TrainExampl
         .collect()
 }
 
-/// Prints macro-F1 and training time at each size of [`CURVE_SIZES`].
+/// Prints macro-F1 and training time at each size of [`CURVE_SIZES`]; each size tunes as many
+/// layers as [`Recipe::for_size`] says unless `layers` is given.
 pub async fn print_curve(
     settings: &Settings,
     train: &[TrainExample],
     test: &[TrainExample],
     recipe: &Recipe,
+    layers: Option<usize>,
 ) -> anyhow::Result<()> {
     println!("learning curve (training examples -> macro-F1, tuning time):");
     let mut done = Vec::new();
@@ -111,8 +113,12 @@ pub async fn print_curve(
         }
         done.push(size);
         let started = Instant::now();
+        let sized = Recipe {
+            trainable_layers: layers.unwrap_or(Recipe::for_size(size).trainable_layers),
+            ..recipe.clone()
+        };
         let (model, metrics) =
-            tune_and_score(settings, subset(train, size, recipe.seed), test, recipe).await?;
+            tune_and_score(settings, subset(train, size, recipe.seed), test, &sized).await?;
         println!(
             "  {:>6}  {:.3}  tuned in {:.0} s ({} pairs), total {:.0} s",
             model.summary.examples,

@@ -68,6 +68,21 @@ pub fn polarity(text: &str) -> Polarity {
     }
 }
 
+/// Every word or phrase of `text` that carries sentiment: its text, the word's own valence (a
+/// phrase's is its final one) and its valence after negation, intensifiers and contrast.
+pub fn scored_words(text: &str) -> Vec<(String, f32, f32)> {
+    let tokens = tokens::tokenize(text);
+    score::valences(&tokens)
+        .into_iter()
+        .zip(&tokens)
+        .filter(|(v, _)| *v != 0.0)
+        .map(|(v, t)| {
+            let own = words::word_valence(&t.lower).map_or(v, |(own, _)| own);
+            (t.lower.clone(), own, v)
+        })
+        .collect()
+}
+
 /// The label and score for `text`: positive from compound 0.05, negative from -0.05.
 pub fn sentiment(text: &str) -> Sentiment {
     let score = polarity(text).compound;

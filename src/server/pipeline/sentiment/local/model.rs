@@ -95,6 +95,11 @@ impl LocalModel {
         })
     }
 
+    /// The word n-grams of `text` that pushed class `class` (see [`Linear::word_contributions`]).
+    pub fn term_contributions(&self, text: &str, class: usize) -> Vec<(String, f32)> {
+        self.linear.word_contributions(text, class)
+    }
+
     /// Predicts many `(text, embedding)` pairs; fails on the first one that cannot be encoded.
     pub fn predict_batch(
         &self,

@@ -192,3 +192,26 @@ fn learning_curve_uses_the_requested_sizes() {
     let again = learning_curve(&train, &test, &[12, 60], &options(Features::Tfidf)).expect("curve");
     assert_eq!(again[..], curve[..2]);
 }
+
+#[test]
+fn cue_words_push_toward_their_class_and_filler_barely_moves_it() {
+    let model = LocalModel::train(&toy(120, 3), &options(Features::Tfidf)).expect("train");
+    let contributions = model.term_contributions("terrible order with the parcel", 0);
+    let weight = |term: &str| {
+        contributions
+            .iter()
+            .find(|(t, _)| t == term)
+            .map(|(_, w)| *w)
+            .unwrap_or_else(|| panic!("{term} missing from {contributions:?}"))
+    };
+    assert!(weight("terrible") > 0.0, "toward negative");
+    assert!(
+        weight("order") < 0.0,
+        "a neutral cue pulls away from negative"
+    );
+    assert!(weight("terrible") > weight("the").abs());
+    assert!(
+        contributions.iter().all(|(t, _)| !t.starts_with("c:")),
+        "character n-grams are not shown"
+    );
+}
