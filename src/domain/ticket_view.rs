@@ -256,8 +256,8 @@ pub struct SentimentView {
     pub evidence: Vec<Evidence>,
 }
 
-/// A word or phrase and how far it pushed a sentiment label (signed: toward positive when > 0
-/// for the lexicon, toward the predicted label when > 0 for a model).
+/// A word or phrase and how far it pushed a sentiment label: its valence (> 0 positive) when
+/// the lexicon scored the text, its push toward the predicted label (> 0) when a model did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub term: String,

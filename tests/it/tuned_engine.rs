@@ -113,10 +113,15 @@ async fn a_tuned_model_is_trained_stored_evaluated_and_rescores_every_ticket() {
             .unwrap(),
     )
     .unwrap();
+    let mut apart = 0f32;
     for (text, score, version) in stored {
         assert_eq!(version, expected);
         let embedding = tuned.embed(&[text.as_str()]).unwrap().remove(0);
         let p = head.predict(&text, Some(&embedding)).unwrap();
+        let on_base = head
+            .predict(&text, Some(&base.embed(&[text.as_str()]).unwrap()[0]))
+            .unwrap();
+        apart = apart.max((on_base.score - p.score).abs());
         // int8 activations are quantised per batch, so a text scored alone differs slightly.
         assert!(
             (p.score - score).abs() < 0.02,
@@ -124,6 +129,10 @@ async fn a_tuned_model_is_trained_stored_evaluated_and_rescores_every_ticket() {
             p.score
         );
     }
+    assert!(
+        apart > 0.02,
+        "the base embedding would have given other scores (at most {apart} apart)"
+    );
     let others: i64 =
         sqlx::query_scalar("SELECT count(*) FROM ticket_analysis WHERE sentiment_version <> $1")
             .bind(&expected)

@@ -112,7 +112,12 @@ fn SentimentBox(
             </p>
             {(!a.evidence.is_empty()).then(|| view! {
                 <p class="evidence" data-testid="evidence">
-                    <small>"Why: "
+                    <small>
+                        {if a.engine == "lexicon" {
+                            "Why — the words and their valence: ".to_string()
+                        } else {
+                            format!("Why — the words that pushed it toward {}: ", a.label)
+                        }}
                         {a.evidence.iter().map(|e| {
                             let negated = if e.negated { " (negated)" } else { "" };
                             format!("{} {:+.2}{negated}", e.term, e.weight)

@@ -1,5 +1,4 @@
-//! SQL for rescoring stored sentiment after an engine change: pages of tickets and follow-up
-//! messages scored by another version, newest first, and their new scores.
+//! SQL for rescoring stored sentiment: stale pages of tickets and follow-ups, newest first, their new scores, and progress.
 
 use super::app_settings;
 use pgvector::Vector;
@@ -28,7 +27,7 @@ pub async fn set_progress(db: impl PgExecutor<'_>, p: &Progress) -> sqlx::Result
 }
 
 /// Stored tickets and follow-up messages whose score comes from another version than `version`.
-pub async fn stale_count(db: &mut PgConnection, version: &str) -> sqlx::Result<i64> {
+pub async fn stale_count(db: impl PgExecutor<'_>, version: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM ticket_analysis WHERE sentiment_version <> $1)
               + (SELECT count(*) FROM message_analysis WHERE sentiment_version <> $1)",
@@ -46,6 +45,8 @@ pub struct Stale {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub text: String,
     pub embedding: Option<Vector>,
+    /// The version the score was read with; the new score replaces only that one.
+    pub version: String,
 }
 
 /// The keyset position of a page: the last `(created_at, ticket id, message id or 0)` returned.
@@ -62,7 +63,7 @@ pub async fn stale_tickets(
     sqlx::query_as(
         "SELECT t.id AS ticket_id, NULL::bigint AS message_id, t.created_at,
                 CASE WHEN t.subject = '' THEN t.body ELSE t.subject || E'\\n' || t.body END AS text,
-                e.embedding
+                e.embedding, a.sentiment_version AS version
          FROM ticket_analysis a
          JOIN tickets t ON t.id = a.ticket_id
          LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id
@@ -88,7 +89,8 @@ pub async fn stale_messages(
 ) -> sqlx::Result<Vec<Stale>> {
     let (at, id) = after.map_or((None, i64::MAX), |(t, _, m)| (Some(t), m));
     sqlx::query_as(
-        "SELECT m.ticket_id, m.id AS message_id, m.created_at, m.body AS text, a.embedding
+        "SELECT m.ticket_id, m.id AS message_id, m.created_at, m.body AS text, a.embedding,
+                a.sentiment_version AS version
          FROM message_analysis a
          JOIN messages m ON m.id = a.message_id
          WHERE a.sentiment_version <> $1
@@ -104,9 +106,10 @@ pub async fn stale_messages(
     .await
 }
 
-/// One new score.
+/// One new score, replacing the score of version `was` (a newer one written meanwhile stays).
 pub struct Rescored {
     pub id: i64,
+    pub was: String,
     pub label: String,
     pub score: f32,
     pub engine: String,
@@ -144,18 +147,20 @@ async fn update(
     let scores: Vec<f32> = rows.iter().map(|r| r.score.clamp(-1.0, 1.0)).collect();
     let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
     let versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
+    let was: Vec<&str> = rows.iter().map(|r| r.was.as_str()).collect();
     sqlx::query(&format!(
         "UPDATE {table} a
          SET sentiment = u.l, sentiment_score = u.s, sentiment_engine = u.e, sentiment_version = u.v
-         FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[])
-              AS u(id, l, s, e, v)
-         WHERE a.{key} = u.id"
+         FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[], $6::text[])
+              AS u(id, l, s, e, v, was)
+         WHERE a.{key} = u.id AND a.sentiment_version = u.was"
     ))
     .bind(&ids)
     .bind(&labels)
     .bind(&scores)
     .bind(&engines)
     .bind(&versions)
+    .bind(&was)
     .execute(&mut *tx)
     .await?;
     Ok(())

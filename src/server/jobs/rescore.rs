@@ -1,6 +1,4 @@
-//! Rescoring stored sentiment after an admin activates another engine: every ticket and
-//! follow-up message scored by another version, newest first, in pages that commit with their
-//! progress, so a restart carries on where the last page ended.
+//! Rescoring stored sentiment after an activation: every ticket and follow-up of another version, newest first, in resumable pages.
 
 use super::JobContext;
 use crate::server::db;
@@ -27,9 +25,7 @@ pub async fn run(ctx: &JobContext) -> anyhow::Result<i64> {
     let choice = engine::active_choice(&ctx.pool).await?;
     let engine = engine::load(&ctx.pool, choice, ctx.llm.clone(), ctx.embedder.config()).await?;
     let version = engine.version();
-    let mut conn = ctx.pool.acquire().await?;
-    let total = db::rescore::stale_count(&mut conn, &version).await?;
-    drop(conn);
+    let total = db::rescore::stale_count(&ctx.pool, &version).await?;
     let mut progress = Progress {
         version: version.clone(),
         done: 0,
@@ -37,7 +33,10 @@ pub async fn run(ctx: &JobContext) -> anyhow::Result<i64> {
         finished: false,
     };
     db::rescore::set_progress(&ctx.pool, &progress).await?;
-    for messages in [false, true] {
+    // A second pass picks up what analysis batches still in flight at activation wrote with the
+    // old engine after the first pass went by (rows the engine itself leaves on another
+    // version, such as an LLM's fallback, are not chased further).
+    for messages in [false, true, false, true] {
         let mut after = None;
         loop {
             if engine::active_choice(&ctx.pool).await? != choice {
@@ -57,6 +56,7 @@ pub async fn run(ctx: &JobContext) -> anyhow::Result<i64> {
             ));
             let rows = score(ctx, &engine, &page).await?;
             progress.done += rows.len() as i64;
+            progress.total = progress.total.max(progress.done);
             let mut tx = ctx.pool.begin().await?;
             if messages {
                 let mut tickets: Vec<i64> = page.iter().map(|s| s.ticket_id).collect();
@@ -101,6 +101,7 @@ async fn score(ctx: &JobContext, engine: &Engine, page: &[Stale]) -> anyhow::Res
         .zip(scored)
         .map(|(s, r)| Rescored {
             id: s.message_id.unwrap_or(s.ticket_id),
+            was: s.version.clone(),
             label: r.sentiment.label.as_str().to_string(),
             score: r.sentiment.score,
             engine: r.engine.as_str().to_string(),

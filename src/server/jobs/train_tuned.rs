@@ -1,5 +1,4 @@
-//! Tuning the encoder on a labelled set in the training job: the base model's top layers tuned on
-//! the train split, measured on the test split through the same runtime that will serve it.
+//! The training job's tuned branch: tune on the train split, measure on the test split through the serving runtime.
 
 use super::JobContext;
 use crate::domain::metrics::Metrics;

@@ -227,6 +227,22 @@ async fn outbox_step(ctx: &JobContext) -> usize {
     handled
 }
 
+/// Runs `work` while renewing job `job_id`'s lease every third of it, so a long tuning or
+/// rescore is not taken over by another worker while it is still running.
+async fn with_heartbeat<T>(
+    ctx: &JobContext,
+    job_id: i64,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tokio::time::sleep(LEASE / 3) => db::jobs::heartbeat(&ctx.pool, job_id, LEASE).await?,
+        }
+    }
+}
+
 /// The active engine, (re)loaded into `cached` when an admin changed it; the lexicon when the
 /// chosen engine cannot be loaded.
 async fn active_engine<'a>(
@@ -310,7 +326,9 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                 None => Err(anyhow::anyhow!("job payload has no known engine")),
             }
         }
-        RESCORE => rescore::run(ctx).await.map(|_| ()),
+        RESCORE => with_heartbeat(ctx, job.id, rescore::run(ctx))
+            .await
+            .map(|_| ()),
         RECATEGORISE => match id_of("model_id") {
             Some(model_id) => categorise::reclassify(ctx, model_id).await.map(|_| ()),
             None => Err(anyhow::anyhow!("job payload has no model_id")),
@@ -322,9 +340,8 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                     .and_then(|v| v.as_str())
                     .unwrap_or("both");
                 let pairs = id_of("pairs").map(|n| n.clamp(1, 100_000) as usize);
-                train::run(ctx, set_id, features, pairs, id_of("user_id"))
-                    .await
-                    .map(|_| ())
+                let training = train::run(ctx, set_id, features, pairs, id_of("user_id"));
+                with_heartbeat(ctx, job.id, training).await.map(|_| ())
             }
             None => Err(anyhow::anyhow!("job payload has no set_id")),
         },

@@ -10,6 +10,6 @@ mod queue;
 
 pub use crate::server::config::{EmbedRuntime, EmbedderConfig};
 pub use bench::{bench, BenchReport};
-pub(crate) use folder::{read_config, read_tokenizer};
+pub(crate) use folder::{model_name, read_config, read_tokenizer};
 pub use model::{Embedder, DEFAULT_BATCH_SIZE};
 pub use queue::EmbedQueue;

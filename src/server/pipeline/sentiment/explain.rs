@@ -1,5 +1,4 @@
-//! Why a text got its sentiment label: the lexicon's scored words (with negation), or the
-//! local model's strongest word n-grams toward the label it predicted.
+//! Why a text got its sentiment label: the lexicon's scored words (with negation) or the local model's strongest word n-grams.
 
 use super::engine::Engine;
 use super::lexicon;
@@ -41,7 +40,21 @@ pub fn evidence(engine: &Engine, text: &str, label: SentimentLabel) -> Vec<Evide
                 .collect();
             strongest(&mut out);
             if model.lexicon_weight > 0.0 {
-                out.extend(lexicon_evidence(text).into_iter().take(SHOWN / 2));
+                // The lexicon's valences, turned to read like the model's: toward the label.
+                let toward = |w: f32| match label {
+                    SentimentLabel::Positive => w,
+                    SentimentLabel::Negative => -w,
+                    SentimentLabel::Neutral => -w.abs(),
+                };
+                out.extend(
+                    lexicon_evidence(text)
+                        .into_iter()
+                        .take(SHOWN / 2)
+                        .map(|mut e| {
+                            e.weight = toward(e.weight);
+                            e
+                        }),
+                );
             }
             out
         }

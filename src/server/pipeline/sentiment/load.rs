@@ -125,6 +125,13 @@ async fn load_local(pool: &PgPool, id: i64, embedder: &EmbedderConfig) -> anyhow
     let version = format!("local-v{}", row.version);
     let encoder = match db::models::tuned_layers(pool, id).await? {
         Some(bytes) => {
+            let base = crate::server::pipeline::embed::model_name(&embedder.model_dir);
+            anyhow::ensure!(
+                row.embedder == base,
+                "{version} was tuned on the embedding model {}, but the embedder is now {base}: \
+                 train it again",
+                row.embedder
+            );
             let config = embedder.clone();
             let name = version.clone();
             Some(Arc::new(

@@ -1,5 +1,4 @@
-//! `ticketlens eval --engine local`: tunes the encoder on the training file, embeds the test file
-//! with the tuned model on the embedder's runtime, and scores it with the tuned head.
+//! `ticketlens eval --engine local`: tune on the training file, embed the test file with the tuned model, score with its head.
 
 use crate::domain::metrics::Metrics;
 use crate::domain::SentimentLabel;

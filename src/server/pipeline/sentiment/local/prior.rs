@@ -1,6 +1,4 @@
-//! The lexicon as a prior: a trained model's probabilities blended with the lexicon's vote, the
-//! blend chosen by cross-validation on the training set, so that few labels cannot do worse there
-//! than the lexicon alone.
+//! The lexicon as a prior: its vote blended into a model's probabilities with a cross-validated weight, so few labels lean on it.
 
 use super::{class_index, LocalModel, TrainExample, TrainOptions};
 use crate::domain::metrics::Metrics;

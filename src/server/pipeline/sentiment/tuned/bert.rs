@@ -1,5 +1,4 @@
-//! A BERT encoder written for training: the bottom layers frozen, the top layers as candle `Var`s
-//! with a LayerNorm built from primitive ops so gradients reach every trainable weight.
+//! A BERT encoder for training: frozen bottom layers, top layers as candle `Var`s, and a LayerNorm of primitive ops so gradients reach every trainable weight.
 
 use crate::server::pipeline::embed::onnx::{Weight, Weights};
 use candle_core::{DType, Device, Tensor, Var, D};

@@ -1,5 +1,4 @@
-//! The fine-tuned local engine: the embedding model's top layers tuned on the team's labels
-//! (SetFit-style), then the local engine's linear head on the tuned embeddings.
+//! The tuned local engine: the embedding model's top layers tuned on the team's labels, then the linear head on the tuned embeddings.
 
 mod bert;
 pub mod store;

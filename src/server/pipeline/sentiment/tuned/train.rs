@@ -1,5 +1,4 @@
-//! SetFit-style tuning on CPU: contrastive pairs built from the labels pull same-label texts
-//! together and push different labels apart in the encoder's top layers; a linear head follows.
+//! SetFit-style tuning on CPU: label-agreement pairs pull same-label texts together in the encoder's top layers.
 
 use super::bert::TrainableBert;
 use super::Recipe;
