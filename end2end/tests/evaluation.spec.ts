@@ -76,7 +76,9 @@ test("an admin evaluates, tunes few-shot examples and promotes a prompt version"
     .poll(
       async () => {
         await page.reload();
-        return (await page.getByTestId("rescore").textContent()) ?? "";
+        // Absent until the worker has picked the rescore up: read it without waiting.
+        const line = page.getByTestId("rescore");
+        return (await line.count()) > 0 ? ((await line.textContent()) ?? "") : "";
       },
       { timeout: 150_000, intervals: [2_000] },
     )
