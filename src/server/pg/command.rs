@@ -126,6 +126,11 @@ impl PgCommand {
 }
 
 async fn chown(user: &str, dir: &Path) -> anyhow::Result<()> {
+    // A directory the user already owns may be a running server's: files vanish under a
+    // recursive chown there (seen: pg_internal.init), so it is left as it is.
+    if owned_by(user, dir).await {
+        return Ok(());
+    }
     let status = Command::new("chown")
         .args(["-R", &format!("{user}:")])
         .arg(dir)
@@ -148,4 +153,18 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
     })
+}
+
+/// Whether `dir` belongs to `user` already.
+async fn owned_by(user: &str, dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(out) = Command::new("id").args(["-u", user]).output().await else {
+        return false;
+    };
+    let uid = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse::<u32>()
+        .ok();
+    let owner = std::fs::metadata(dir).map(|m| m.uid()).ok();
+    out.status.success() && uid.is_some() && uid == owner
 }
