@@ -37,7 +37,7 @@ const server = http.createServer((req, res) => {
       .map((line) => JSON.parse(line));
     const results = items.map(({ id, text }) => {
       const [l, score] = label(text);
-      return { id, label: l, score };
+      return { id, label: l, score, reason: `The stand-in read it as ${l}.` };
     });
     const content = JSON.stringify({ results });
     const promptTokens = Math.ceil(JSON.stringify(request.messages).length / 4);

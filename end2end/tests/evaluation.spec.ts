@@ -2,7 +2,7 @@
 // misclassified item into a few-shot example, evaluate a new prompt version and promote it.
 import { expect, test } from "@playwright/test";
 import * as path from "path";
-import { login, SCREENSHOTS, waitForHydration } from "./helpers";
+import { login, SCREENSHOTS, waitForHydration, waitForRescore } from "./helpers";
 
 test("an admin evaluates, tunes few-shot examples and promotes a prompt version", async ({ page }) => {
   test.setTimeout(180_000);
@@ -72,16 +72,6 @@ test("an admin evaluates, tunes few-shot examples and promotes a prompt version"
   await page.goto("/evaluation");
   await expect(page.getByTestId("active-engine")).toContainText("prompt v1");
   // Activation rescores the stored tickets in the background; later specs read them settled.
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        // Absent until the worker has picked the rescore up: read it without waiting.
-        const line = page.getByTestId("rescore");
-        return (await line.count()) > 0 ? ((await line.textContent()) ?? "") : "";
-      },
-      { timeout: 150_000, intervals: [2_000] },
-    )
-    .toMatch(/rescored with .*prompt-v1/);
+  await waitForRescore(page, /rescored with .*prompt-v1/, 150_000);
   await page.screenshot({ path: path.join(SCREENSHOTS, "evaluation.png"), fullPage: true });
 });

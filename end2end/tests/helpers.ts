@@ -35,3 +35,18 @@ export async function waitForIdleWorker(page: Page, timeout = 240_000) {
     expect(busy).toBe(0);
   }).toPass({ timeout, intervals: [2_000] });
 }
+
+/** Waits until the Evaluation page says the stored tickets were rescored with a version matching `version`. */
+export async function waitForRescore(page: Page, version: RegExp, timeout = 240_000) {
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        // Absent until the worker has picked the rescore up: read it without waiting.
+        const line = page.getByTestId("rescore");
+        return (await line.count()) > 0 ? ((await line.textContent()) ?? "") : "";
+      },
+      { timeout, intervals: [3_000] },
+    )
+    .toMatch(version);
+}

@@ -66,6 +66,15 @@ impl EngineChoice {
         model_id: None,
         prompt_id: None,
     };
+
+    /// A local model version.
+    pub fn local(model_id: i64) -> EngineChoice {
+        EngineChoice {
+            kind: EngineKind::Local,
+            model_id: Some(model_id),
+            prompt_id: None,
+        }
+    }
 }
 
 #[cfg(test)]

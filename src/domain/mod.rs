@@ -17,6 +17,7 @@ pub mod sla;
 pub mod template;
 pub mod ticket;
 pub mod ticket_view;
+pub mod training;
 pub mod url;
 pub mod webhooks;
 

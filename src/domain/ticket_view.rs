@@ -254,6 +254,9 @@ pub struct SentimentView {
     /// is no longer the active one, or gives none).
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// An LLM's one-sentence reason for the label.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A word or phrase and how far it pushed a sentiment label: its valence (> 0 positive) when

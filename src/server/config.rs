@@ -63,6 +63,9 @@ pub struct Settings {
     /// Rows in the demo data set loaded into an empty database (0 turns it off).
     pub demo_tickets: usize,
     pub demo_seed: u64,
+    /// Tuning pairs of the first sentiment model, trained on the demo's labels after the demo
+    /// loads and made active when it beats the lexicon (0 turns it off).
+    pub demo_tuning_pairs: usize,
     /// Passwords for the demo accounts; random ones are printed once when unset.
     pub demo_password: Option<Secret>,
     /// Mark session cookies `Secure` (set when served over HTTPS).
@@ -114,6 +117,7 @@ impl Settings {
             database,
             demo_tickets: env_parse("TICKETLENS_DEMO_TICKETS", 20_000)?,
             demo_seed: env_parse("TICKETLENS_DEMO_SEED", 42)?,
+            demo_tuning_pairs: env_parse("TICKETLENS_DEMO_TUNING_PAIRS", 2_000)?,
             demo_password: env("TICKETLENS_DEMO_PASSWORD").map(Secret::new),
             secure_cookies: env_parse("TICKETLENS_SECURE_COOKIES", false)?,
             embedder: embedder_from_env()?,

@@ -39,6 +39,18 @@ async fn gold_set(pool: &sqlx::PgPool) -> i64 {
     set_id
 }
 
+/// Makes the LLM engine (built-in prompt) the active one.
+async fn activate_llm(pool: &sqlx::PgPool) {
+    let choice = ticketlens::domain::EngineChoice {
+        kind: ticketlens::domain::EngineKind::Llm,
+        model_id: None,
+        prompt_id: None,
+    };
+    db::app_settings::set(pool, db::app_settings::ACTIVE_SENTIMENT, &choice, None)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn an_llm_run_records_tokens_prompt_version_and_predictions() {
     let standin = Standin::start(Provider::Gemini, "gemini-test", Some(KEY), vec![]).await;
@@ -83,6 +95,19 @@ async fn an_llm_run_records_tokens_prompt_version_and_predictions() {
     );
     assert!(run.prompt_tokens > 0 && run.completion_tokens > 0);
     assert!(!standin.seen().is_empty(), "the stand-in was asked");
+    let reasons: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT reason FROM evaluation_predictions WHERE run_id = $1")
+            .bind(run.id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        reasons.len() == 6
+            && reasons.iter().all(|r| r
+                .as_deref()
+                .is_some_and(|r| r.starts_with("The stand-in read it as"))),
+        "each prediction keeps the model's reason: {reasons:?}"
+    );
     // Evaluated: the version can now be made active.
     let (_, location) = app
         .post_form(
@@ -104,14 +129,7 @@ async fn a_failing_provider_falls_back_and_every_ticket_is_still_analysed() {
         .collect();
     let standin = Standin::start(Provider::Gemini, "gemini-test", Some(KEY), failures).await;
     let app = spawn_app_with(30, |s| s.llm = Some(llm(&standin.base_url))).await;
-    let choice = ticketlens::domain::EngineChoice {
-        kind: ticketlens::domain::EngineKind::Llm,
-        model_id: None,
-        prompt_id: None,
-    };
-    db::app_settings::set(&app.pool, db::app_settings::ACTIVE_SENTIMENT, &choice, None)
-        .await
-        .unwrap();
+    activate_llm(&app.pool).await;
     app.run_jobs().await;
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT sentiment_engine, count(*) FROM ticket_analysis GROUP BY 1")
@@ -126,5 +144,34 @@ async fn a_failing_provider_falls_back_and_every_ticket_is_still_analysed() {
     assert!(
         standin.seen().len() >= 2,
         "the provider was tried, with a retry"
+    );
+}
+
+#[tokio::test]
+async fn the_ticket_page_shows_the_llm_reason_for_its_label() {
+    let standin = Standin::start(Provider::Gemini, "gemini-test", Some(KEY), vec![]).await;
+    let app = spawn_app_with(5, |s| s.llm = Some(llm(&standin.base_url))).await;
+    activate_llm(&app.pool).await;
+    app.run_jobs().await;
+    let (id, label, reason): (i64, String, Option<String>) = sqlx::query_as(
+        "SELECT ticket_id, sentiment, sentiment_reason FROM ticket_analysis
+         WHERE sentiment_engine = 'llm' ORDER BY ticket_id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        reason.as_deref(),
+        Some(format!("The stand-in read it as {label}.").as_str())
+    );
+    let agent = app.login("agent@example.com").await;
+    let (_, page) = app.get_html(&agent, &format!("/tickets/{id}")).await;
+    assert!(
+        page.contains(&format!(
+            "the model&#x27;s reason: The stand-in read it as {label}."
+        )) || page.contains(&format!(
+            "the model's reason: The stand-in read it as {label}."
+        )),
+        "the reason is shown beside the label"
     );
 }

@@ -152,7 +152,8 @@ fn answer(items: &[(String, String)], step: &Step) -> String {
         .iter()
         .map(|(id, text)| {
             let (label, score) = label_of(text);
-            json!({ "id": id, "label": label, "score": score })
+            let reason = format!("The stand-in read it as {label}.");
+            json!({ "id": id, "label": label, "score": score, "reason": reason })
         })
         .collect();
     match step {

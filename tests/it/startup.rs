@@ -8,6 +8,7 @@ fn settings(database: DatabaseSettings) -> Settings {
         database,
         demo_tickets: 0,
         demo_seed: 1,
+        demo_tuning_pairs: 0,
         demo_password: None,
         secure_cookies: false,
         embedder: ticketlens::server::config::EmbedderConfig::new(

@@ -1,11 +1,15 @@
 //! The tuned local engine end to end: tuning on a labelled set in the training job, the stored
 //! layers, its evaluation run, activation and the rescore of stored tickets through its own
-//! encoder.
+//! encoder; and on a small labelled demo set, tuning beats the head-only engine.
 
 use crate::common::spawn_app;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use ticketlens::server::jobs::{self, train_tuned};
 use ticketlens::server::pipeline::embed::Embedder;
-use ticketlens::server::pipeline::sentiment::local::LocalModel;
-use ticketlens::server::pipeline::sentiment::tuned::store;
+use ticketlens::server::pipeline::sentiment::local::{LocalModel, TrainExample, TrainOptions};
+use ticketlens::server::pipeline::sentiment::tuned::{self, store, Recipe};
+use ticketlens::server::tools::demo::{self, DemoConfig};
 
 const ADMIN: &str = "admin@example.com";
 
@@ -140,4 +144,128 @@ async fn a_tuned_model_is_trained_stored_evaluated_and_rescores_every_ticket() {
             .await
             .unwrap();
     assert_eq!(others, 0);
+}
+
+/// The demo generator's labelled tickets as examples (text as the analysis joins it).
+fn demo_examples(tickets: usize, seed: u64) -> Vec<TrainExample> {
+    let cfg = DemoConfig {
+        tickets,
+        seed,
+        end: demo::default_end(),
+    };
+    demo::generate(&cfg)
+        .filter_map(|t| {
+            Some(TrainExample {
+                text: ticketlens::server::db::analysis::joined_text(&t.subject, &t.body),
+                embedding: None,
+                label: t.sentiment?,
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn on_a_small_demo_set_the_tuned_engine_beats_the_head_only_engine() {
+    let config = crate::common::embedder_config();
+    let examples = demo_examples(400, 11);
+    let train = tuned::subset(&examples, 96, 5);
+    let test: Vec<TrainExample> = examples
+        .iter()
+        .filter(|e| !train.iter().any(|t| t.text == e.text))
+        .cloned()
+        .collect();
+    assert!(test.len() > 200, "{} held out", test.len());
+
+    // Head-only: the linear head (with the lexicon prior) on the base model's embeddings.
+    let base = Arc::new(Embedder::load(&config).unwrap());
+    let embedded = |rows: &[TrainExample], vectors: Vec<Vec<f32>>| -> Vec<TrainExample> {
+        rows.iter()
+            .zip(vectors)
+            .map(|(e, v)| TrainExample {
+                embedding: Some(v),
+                ..e.clone()
+            })
+            .collect()
+    };
+    let texts = |rows: &[TrainExample]| rows.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+    let base_train = embedded(&train, jobs::embed(&base, texts(&train)).await.unwrap());
+    let base_test = embedded(&test, jobs::embed(&base, texts(&test)).await.unwrap());
+    let head_only = LocalModel::train_with_prior(&base_train, &TrainOptions::default()).unwrap();
+    let head_only_f1 = jobs::train::measure(&head_only, &base_test)
+        .unwrap()
+        .macro_f1;
+
+    // Tuned: the same head on the encoder tuned on the same 96 labels.
+    let recipe = Recipe {
+        target_pairs: 480,
+        max_pairs: 480,
+        ..Recipe::for_size(train.len())
+    };
+    let model = tuned::fit_in_background(
+        config.model_dir.clone(),
+        train,
+        recipe,
+        Arc::new(AtomicBool::new(false)),
+        |_| {},
+    )
+    .await
+    .unwrap()
+    .expect("not cancelled");
+    let tuned_f1 = train_tuned::measure(&config, &model, &test)
+        .await
+        .unwrap()
+        .macro_f1;
+    assert!(
+        tuned_f1 > head_only_f1,
+        "tuned {tuned_f1:.3} vs head-only {head_only_f1:.3} on {} held-out demo tickets",
+        test.len()
+    );
+}
+
+#[tokio::test]
+async fn occlusion_names_the_words_that_decided_a_local_label() {
+    use ticketlens::domain::SentimentLabel::{Negative, Neutral, Positive};
+    let encoder = Arc::new(Embedder::load(&crate::common::embedder_config()).unwrap());
+    let rows = [
+        ("the delivery was terrible and the box was broken", Negative),
+        ("terrible support, I want a refund", Negative),
+        ("awful app, it crashes all the time", Negative),
+        ("where is my order, it was placed on monday", Neutral),
+        ("how do I change the address on my account", Neutral),
+        ("please send the invoice for march", Neutral),
+        ("great service, thank you so much", Positive),
+        ("the new update is wonderful, thanks", Positive),
+        ("love the app, support was excellent", Positive),
+    ];
+    let texts: Vec<String> = rows.iter().map(|(t, _)| t.to_string()).collect();
+    let vectors = jobs::embed(&encoder, texts).await.unwrap();
+    let train: Vec<TrainExample> = rows
+        .iter()
+        .zip(vectors)
+        .map(|((text, label), v)| TrainExample {
+            text: text.to_string(),
+            embedding: Some(v),
+            label: *label,
+        })
+        .collect();
+    let model = LocalModel::train(&train, &TrainOptions::default()).unwrap();
+    let text = "my parcel arrived today and the courier was terrible";
+    let evidence = ticketlens::server::pipeline::sentiment::explain::word_attributions(
+        &model,
+        encoder.clone(),
+        text,
+        Negative,
+    )
+    .await
+    .unwrap();
+    let top = evidence.first().expect("some word matters");
+    assert_eq!(top.term, "terrible", "{evidence:?}");
+    assert!(
+        top.weight > 0.0,
+        "leaving it out lowers the negative probability"
+    );
+    assert!(
+        evidence.iter().all(|e| text.contains(&e.term)),
+        "only the text's own words: {evidence:?}"
+    );
 }

@@ -69,8 +69,9 @@ fn parse_openai(body: &Value, model: &str) -> Option<(String, Option<Value>)> {
         .then_some(())?;
     let items = &schema["properties"]["results"]["items"];
     (items["additionalProperties"] == false
-        && items["required"] == json!(["id", "label", "score"]))
-    .then_some(())?;
+        && items["required"] == json!(["id", "label", "score", "reason"])
+        && items["properties"]["reason"]["type"] == "string")
+        .then_some(())?;
     Some((user, Some(items["properties"].clone())))
 }
 

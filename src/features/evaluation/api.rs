@@ -50,11 +50,22 @@ pub async fn train_model(
     set_id: i64,
     features: String,
     pairs: Option<String>,
+    curve: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::train_model(&app_state()?, &user, set_id, features, pairs).await
+    let curve = curve.as_deref() == Some("true");
+    super::server::train_model(&app_state()?, &user, set_id, features, pairs, curve).await
+}
+
+/// Asks the running tuning job to stop at its next step.
+#[server(endpoint = "evaluation/train/cancel")]
+pub async fn cancel_training(job_id: i64) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Tuning)?;
+    super::server::cancel_training(&app_state()?, &user, job_id).await
 }
 
 /// Makes an engine the one new tickets are scored with. Models and prompt versions qualify only

@@ -7,6 +7,7 @@ pub mod run;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sets;
+pub mod training;
 
 use crate::domain::EngineChoice;
 use chrono::{DateTime, Utc};
@@ -98,6 +99,8 @@ pub struct EvaluationOverview {
     pub analysis: (i64, i64, i64),
     /// The latest rescore of stored tickets after an activation.
     pub rescore: Option<Rescore>,
+    /// The latest tuning job.
+    pub training: Option<crate::domain::training::TrainingProgress>,
 }
 
 /// Stored tickets and messages moving to the active engine's scores.
@@ -132,6 +135,10 @@ pub struct Miss {
     pub gold: String,
     pub predicted: String,
     pub score: f32,
+    /// The words behind the prediction (lexicon and local engines).
+    pub evidence: Vec<crate::domain::ticket_view::Evidence>,
+    /// The LLM's one-sentence reason.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,6 +89,22 @@ fn Run(r: RunDetail) -> impl IntoView {
     }
 }
 
+/// The LLM's reason, or the words that pushed the prediction (valences for the lexicon, pushes
+/// toward the predicted label for a local model).
+fn why(m: &Miss) -> String {
+    if let Some(reason) = &m.reason {
+        return reason.clone();
+    }
+    m.evidence
+        .iter()
+        .map(|e| {
+            let negated = if e.negated { " (negated)" } else { "" };
+            format!("{} {:+.2}{negated}", e.term, e.weight)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[component]
 fn Misclassified(items: Vec<Miss>, can_tune: bool, run_id: i64) -> impl IntoView {
     let add = ServerAction::<AddExample>::new();
@@ -102,6 +118,7 @@ fn Misclassified(items: Vec<Miss>, can_tune: bool, run_id: i64) -> impl IntoView
                     <td>{m.gold.clone()}</td>
                     <td>{m.predicted.clone()}</td>
                     <td class="num">{format!("{:+.2}", m.score)}</td>
+                    <td><small>{why(&m)}</small></td>
                     {can_tune.then(|| view! {
                         <td>
                             <ActionForm action=add attr:class="inline">
@@ -120,7 +137,7 @@ fn Misclassified(items: Vec<Miss>, can_tune: bool, run_id: i64) -> impl IntoView
         <section>
             <h2>{format!("Misclassified items ({count})")}</h2>
             <table class="grid" data-testid="misclassified">
-                <thead><tr><th>"Text"</th><th>"Gold"</th><th>"Predicted"</th><th>"Score"</th>{can_tune.then(|| view! { <th>""</th> })}</tr></thead>
+                <thead><tr><th>"Text"</th><th>"Gold"</th><th>"Predicted"</th><th>"Score"</th><th>"Why"</th>{can_tune.then(|| view! { <th>""</th> })}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>

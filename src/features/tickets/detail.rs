@@ -110,6 +110,9 @@ fn SentimentBox(
                 <br/>
                 <small>{format!("{} · {} · {}", a.engine, a.version, fmt_time(&a.analysed_at))}</small>
             </p>
+            {a.reason.clone().map(|reason| view! {
+                <p class="evidence" data-testid="reason"><small>{format!("Why — the model's reason: {reason}")}</small></p>
+            })}
             {(!a.evidence.is_empty()).then(|| view! {
                 <p class="evidence" data-testid="evidence">
                     <small>

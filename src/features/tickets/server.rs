@@ -52,7 +52,7 @@ async fn evidence(
     subject: &str,
     body: &str,
 ) -> Result<Vec<crate::domain::ticket_view::Evidence>, AppError> {
-    use crate::server::pipeline::sentiment::explain;
+    use crate::server::pipeline::sentiment::{engine::Engine, explain};
     let Some(label) = SentimentLabel::parse(&a.label) else {
         return Ok(Vec::new());
     };
@@ -63,7 +63,13 @@ async fn evidence(
         .current(&state.pool, jobs.llm.clone(), jobs.embedder.config())
         .await?;
     Ok(if engine.version() == a.version {
-        explain::evidence(&engine, &text, label)
+        match &*engine {
+            Engine::Local { model, encoder, .. } => {
+                let encoder = encoder.clone().unwrap_or_else(|| jobs.embedder.clone());
+                explain::word_attributions(model, encoder, &text, label).await?
+            }
+            engine => explain::evidence(engine, &text, label),
+        }
     } else if a.engine == "lexicon" {
         explain::lexicon_evidence(&text)
     } else {

@@ -43,6 +43,8 @@ pub struct AnalysisRow {
     pub sentiment: Sentiment,
     pub engine: String,
     pub version: String,
+    /// An LLM's one-sentence reason for the label.
+    pub reason: Option<String>,
     /// The active rules' decision; None when no rules are active (a stored one is kept).
     pub decision: Option<Decision>,
     /// The active category model's prediction; None without one (a stored one is kept).
@@ -117,20 +119,22 @@ pub async fn store(
         .iter()
         .map(|r| r.category.as_ref().map(|c| c.model_id))
         .collect();
+    let reasons: Vec<Option<&str>> = rows.iter().map(|r| r.reason.as_deref()).collect();
     // One write with the decision and the category, so the rollup triggers run once per batch.
     sqlx::query(
         "INSERT INTO ticket_analysis (ticket_id, sentiment, sentiment_score, sentiment_engine,
                                       sentiment_version, escalate, escalation, rule_version,
                                       category, category_confidence, category_model,
-                                      latest_score, lowest_score)
+                                      sentiment_reason, latest_score, lowest_score)
          SELECT *, s, s FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[],
                               $6::bool[], $7::jsonb[], $8::int[], $9::text[], $10::real[],
-                              $11::bigint[])
-                 AS u(id, l, s, e, v, esc, j, rv, c, cc, cm)
+                              $11::bigint[], $12::text[])
+                 AS u(id, l, s, e, v, esc, j, rv, c, cc, cm, why)
          ON CONFLICT (ticket_id) DO UPDATE
            SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
                sentiment_engine = EXCLUDED.sentiment_engine,
                sentiment_version = EXCLUDED.sentiment_version, analysed_at = now(),
+               sentiment_reason = EXCLUDED.sentiment_reason,
                latest_score = EXCLUDED.latest_score, lowest_score = EXCLUDED.lowest_score,
                escalate = COALESCE(EXCLUDED.escalate, ticket_analysis.escalate),
                escalation = COALESCE(EXCLUDED.escalation, ticket_analysis.escalation),
@@ -151,6 +155,7 @@ pub async fn store(
     .bind(&categories)
     .bind(&confidences)
     .bind(&models)
+    .bind(&reasons)
     .execute(&mut *tx)
     .await?;
     // A follow-up scored before its ticket moves the trajectory on from the ticket's own score.
@@ -166,6 +171,7 @@ pub struct StoredAnalysis {
     pub sentiment_version: String,
     pub analysed_at: chrono::DateTime<chrono::Utc>,
     pub escalation: Option<sqlx::types::Json<Decision>>,
+    pub sentiment_reason: Option<String>,
 }
 
 pub async fn of_ticket(
@@ -174,7 +180,7 @@ pub async fn of_ticket(
 ) -> sqlx::Result<Option<StoredAnalysis>> {
     sqlx::query_as(
         "SELECT sentiment, sentiment_score, sentiment_engine, sentiment_version, analysed_at,
-                escalation
+                escalation, sentiment_reason
          FROM ticket_analysis WHERE ticket_id = $1",
     )
     .bind(ticket_id)

@@ -35,3 +35,19 @@ pub async fn set<T: Serialize>(
     .await
     .map(|_| ())
 }
+
+/// Sets `key` only when it has no value yet; returns whether it did.
+pub async fn set_if_absent<T: Serialize>(
+    db: impl PgExecutor<'_>,
+    key: &str,
+    value: &T,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(sqlx::types::Json(value))
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}

@@ -99,14 +99,16 @@ pub struct Chunk<'a> {
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
     pub fallbacks: i32,
+    /// An LLM's reasons, one per item (None for other engines).
+    pub reasons: &'a [Option<String>],
 }
 
 /// Stores a chunk's predictions and advances the run's progress in one statement.
 pub async fn store_chunk(db: impl PgExecutor<'_>, run_id: i64, c: Chunk<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "WITH ins AS (
-           INSERT INTO evaluation_predictions (run_id, item_id, gold, predicted, score)
-           SELECT $1, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::real[])
+           INSERT INTO evaluation_predictions (run_id, item_id, gold, predicted, score, reason)
+           SELECT $1, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::real[], $10::text[])
            ON CONFLICT DO NOTHING RETURNING 1)
          UPDATE evaluation_runs SET status = 'running',
                 completed = completed + (SELECT count(*) FROM ins),
@@ -123,6 +125,7 @@ pub async fn store_chunk(db: impl PgExecutor<'_>, run_id: i64, c: Chunk<'_>) -> 
     .bind(c.prompt_tokens)
     .bind(c.completion_tokens)
     .bind(c.fallbacks)
+    .bind(c.reasons)
     .execute(db)
     .await
     .map(|_| ())
@@ -170,13 +173,14 @@ pub struct PredictionRow {
     pub score: f32,
     /// The item is a later customer message of a ticket.
     pub follow_up: bool,
+    pub reason: Option<String>,
 }
 
 /// Every prediction of a run, with the item's text, in item order.
 pub async fn predictions(db: impl PgExecutor<'_>, run_id: i64) -> sqlx::Result<Vec<PredictionRow>> {
     sqlx::query_as(
         "SELECT p.item_id, i.text, p.gold, p.predicted, p.score,
-                i.message_id IS NOT NULL AS follow_up
+                i.message_id IS NOT NULL AS follow_up, p.reason
          FROM evaluation_predictions p JOIN labelled_items i ON i.id = p.item_id
          WHERE p.run_id = $1 ORDER BY p.item_id",
     )

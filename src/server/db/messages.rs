@@ -192,6 +192,7 @@ pub struct MessageScore {
     pub score: f32,
     pub engine: String,
     pub version: String,
+    pub reason: Option<String>,
     pub embedding: Vec<f32>,
 }
 
@@ -211,13 +212,15 @@ pub async fn store_analysis(tx: &mut PgConnection, rows: &[MessageScore]) -> sql
         .collect();
     sqlx::query(
         "INSERT INTO message_analysis (message_id, ticket_id, sentiment, sentiment_score,
-                                       sentiment_engine, sentiment_version, embedding)
+                                       sentiment_engine, sentiment_version, embedding,
+                                       sentiment_reason)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::real[], $5::text[],
-                              $6::text[], $7::vector[])
+                              $6::text[], $7::vector[], $8::text[])
          ON CONFLICT (message_id) DO UPDATE
            SET sentiment = EXCLUDED.sentiment, sentiment_score = EXCLUDED.sentiment_score,
                sentiment_engine = EXCLUDED.sentiment_engine,
                sentiment_version = EXCLUDED.sentiment_version,
+               sentiment_reason = EXCLUDED.sentiment_reason,
                embedding = EXCLUDED.embedding, analysed_at = now()",
     )
     .bind(&ids)
@@ -227,6 +230,7 @@ pub async fn store_analysis(tx: &mut PgConnection, rows: &[MessageScore]) -> sql
     .bind(&engines)
     .bind(&versions)
     .bind(&vectors)
+    .bind(rows.iter().map(|r| r.reason.as_deref()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     refresh_trajectories(tx, &tickets).await

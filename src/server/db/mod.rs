@@ -36,6 +36,7 @@ pub mod templates;
 pub mod ticket_detail;
 pub mod ticket_writer;
 pub mod tickets;
+pub mod training;
 pub mod users;
 pub mod webhooks;
 

@@ -114,6 +114,7 @@ pub struct Rescored {
     pub score: f32,
     pub engine: String,
     pub version: String,
+    pub reason: Option<String>,
 }
 
 /// Replaces the tickets' sentiment (their analysis time stays, so no second `ticket.analysed`
@@ -148,11 +149,14 @@ async fn update(
     let engines: Vec<&str> = rows.iter().map(|r| r.engine.as_str()).collect();
     let versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
     let was: Vec<&str> = rows.iter().map(|r| r.was.as_str()).collect();
+    let reasons: Vec<Option<&str>> = rows.iter().map(|r| r.reason.as_deref()).collect();
     sqlx::query(&format!(
         "UPDATE {table} a
-         SET sentiment = u.l, sentiment_score = u.s, sentiment_engine = u.e, sentiment_version = u.v
-         FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[], $6::text[])
-              AS u(id, l, s, e, v, was)
+         SET sentiment = u.l, sentiment_score = u.s, sentiment_engine = u.e, sentiment_version = u.v,
+             sentiment_reason = u.why
+         FROM UNNEST($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[], $6::text[],
+                     $7::text[])
+              AS u(id, l, s, e, v, was, why)
          WHERE a.{key} = u.id AND a.sentiment_version = u.was"
     ))
     .bind(&ids)
@@ -161,6 +165,7 @@ async fn update(
     .bind(&engines)
     .bind(&versions)
     .bind(&was)
+    .bind(&reasons)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -30,6 +30,7 @@ pub async fn load(
         version: a.sentiment_version,
         analysed_at: a.analysed_at,
         evidence: Vec::new(),
+        reason: a.sentiment_reason,
     });
     t.correction = super::labelled::ticket_correction(pool, id).await?;
     let c = super::categories::of_ticket(pool, id).await?;

@@ -69,6 +69,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 sentiment: s.sentiment,
                 engine: s.engine.as_str().to_string(),
                 version: s.version,
+                reason: s.reason,
                 decision: decided
                     .as_ref()
                     .and_then(|d| d.decisions.get(&t.id).cloned()),

@@ -44,6 +44,7 @@ pub async fn run_batch(ctx: &JobContext, engine: &Engine) -> anyhow::Result<usiz
                 score: s.sentiment.score,
                 engine: s.engine.as_str().to_string(),
                 version: s.version,
+                reason: s.reason,
                 embedding,
             })
             .collect();

@@ -94,6 +94,7 @@ async fn score_chunk(
     let gold: Vec<&str> = chunk.iter().map(|i| i.label.as_str()).collect();
     let predicted: Vec<&str> = scored.iter().map(|s| s.sentiment.label.as_str()).collect();
     let scores: Vec<f32> = scored.iter().map(|s| s.sentiment.score).collect();
+    let reasons: Vec<Option<String>> = scored.iter().map(|s| s.reason.clone()).collect();
     db::evaluations::store_chunk(
         &ctx.pool,
         run_id,
@@ -106,6 +107,7 @@ async fn score_chunk(
             prompt_tokens: cost.prompt_tokens,
             completion_tokens: cost.completion_tokens,
             fallbacks: cost.fallbacks as i32,
+            reasons: &reasons,
         },
     )
     .await?;

@@ -11,6 +11,7 @@ pub mod draft;
 pub mod embeddings;
 pub mod escalate;
 pub mod evaluate;
+pub mod first_model;
 pub mod import;
 pub mod quality;
 pub mod rescore;

@@ -106,6 +106,7 @@ async fn score(ctx: &JobContext, engine: &Engine, page: &[Stale]) -> anyhow::Res
             score: r.sentiment.score,
             engine: r.engine.as_str().to_string(),
             version: r.version,
+            reason: r.reason,
         })
         .collect())
 }

@@ -70,6 +70,7 @@ pub async fn start_training(
     set_id: i64,
     features: &str,
     pairs: Option<usize>,
+    curve: bool,
     user_id: Option<i64>,
 ) -> anyhow::Result<i64> {
     let set = db::labelled::get(&ctx.pool, set_id)
@@ -79,10 +80,15 @@ pub async fn start_training(
         set.negative > 0 && set.neutral > 0 && set.positive > 0,
         "the set needs examples of every class (negative, neutral, positive) to train on"
     );
+    anyhow::ensure!(
+        features != super::train::TUNED || !db::training::tuning_pending(&ctx.pool, TRAIN).await?,
+        "a tuning is already queued or running: wait for it or cancel it first"
+    );
     let job = db::jobs::enqueue(
         &ctx.pool,
         TRAIN,
-        &json!({ "set_id": set_id, "features": features, "pairs": pairs, "user_id": user_id }),
+        &json!({ "set_id": set_id, "features": features, "pairs": pairs, "curve": curve,
+                 "user_id": user_id }),
         None,
     )
     .await?;

@@ -1,9 +1,10 @@
 //! The training job: fits a local sentiment model on a set's train split, measures it on the test split, stores it as the next version and queues its evaluation run.
 
-use super::runs;
-use super::JobContext;
+use super::train_tuned::{self, TuneJob};
+use super::{first_model, runs, JobContext};
 use crate::domain::metrics::Metrics;
-use crate::domain::{EngineChoice, EngineKind, SentimentLabel};
+use crate::domain::training::TrainingState;
+use crate::domain::{EngineChoice, SentimentLabel};
 use crate::server::db;
 use crate::server::db::labelled::Item;
 use crate::server::db::models::NewModel;
@@ -58,40 +59,32 @@ pub async fn examples(
         .collect()
 }
 
-/// Trains, stores and queues the evaluation; returns the new model's id.
-#[tracing::instrument(skip_all, fields(set_id))]
-pub async fn run(
-    ctx: &JobContext,
-    set_id: i64,
-    features_name: &str,
-    pairs: Option<usize>,
-    user_id: Option<i64>,
-) -> anyhow::Result<i64> {
+/// What a training job was asked for.
+pub struct TrainJob<'a> {
+    pub job_id: i64,
+    pub set_id: i64,
+    pub features: &'a str,
+    /// Tuning pairs instead of the recipe's.
+    pub pairs: Option<usize>,
+    /// Tuning: measure the learning curve first.
+    pub curve: bool,
+    /// The demo's first model: made active when it beats the lexicon.
+    pub auto_activate: bool,
+    pub user_id: Option<i64>,
+}
+
+/// Trains, stores and queues the evaluation; returns the new model's id, or `None` when an admin
+/// cancelled the tuning.
+#[tracing::instrument(skip_all, fields(set_id = job.set_id))]
+pub async fn run(ctx: &JobContext, job: &TrainJob<'_>) -> anyhow::Result<Option<i64>> {
+    let (set_id, features_name, user_id) = (job.set_id, job.features, job.user_id);
     let set = db::labelled::get(&ctx.pool, set_id)
         .await?
         .context("the labelled set no longer exists")?;
     let items = db::labelled::items(&ctx.pool, set_id).await?;
     let (train, test) = sets::split(&items);
     if features_name == TUNED {
-        let trained = super::train_tuned::run(ctx, &train, &test, pairs).await?;
-        let curve = vec![(train.len(), trained.metrics.macro_f1)];
-        return store(
-            ctx,
-            NewModel {
-                set_id,
-                set_name: &set.name,
-                features: TUNED,
-                embedder: ctx.embedder.model_name(),
-                train_size: train.len() as i32,
-                metrics: Some(serde_json::to_value(&trained.metrics)?),
-                curve: Some(serde_json::to_value(&curve)?),
-                model: serde_json::to_value(&trained.head)?,
-                user_id,
-                tuned: Some((trained.layers, trained.recipe)),
-            },
-            !test.is_empty(),
-        )
-        .await;
+        return run_tuned(ctx, job, &set.name, &train, &test).await;
     }
     let features = parse_features(features_name).context("unknown feature set")?;
     let train_examples = examples(ctx, &train, features).await?;
@@ -112,7 +105,7 @@ pub async fn run(
         anyhow::Ok((model, metrics, curve))
     })
     .await??;
-    store(
+    let (model_id, _) = store(
         ctx,
         NewModel {
             set_id,
@@ -128,24 +121,78 @@ pub async fn run(
         },
         !test.is_empty(),
     )
-    .await
+    .await?;
+    Ok(Some(model_id))
+}
+
+/// The tuned branch, with its progress written for the page and its end recorded there.
+async fn run_tuned(
+    ctx: &JobContext,
+    job: &TrainJob<'_>,
+    set_name: &str,
+    train: &[&Item],
+    test: &[&Item],
+) -> anyhow::Result<Option<i64>> {
+    let tune = TuneJob {
+        job_id: job.job_id,
+        set_name: set_name.to_string(),
+        pairs: job.pairs,
+        curve: job.curve,
+    };
+    let trained = match train_tuned::run(ctx, &tune, train, test).await {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            train_tuned::finish(ctx, &tune, TrainingState::Cancelled, None).await?;
+            return Ok(None);
+        }
+        Err(e) => {
+            train_tuned::finish(ctx, &tune, TrainingState::Failed, Some(format!("{e:#}"))).await?;
+            return Err(e);
+        }
+    };
+    let (model_id, version) = store(
+        ctx,
+        NewModel {
+            set_id: job.set_id,
+            set_name,
+            features: TUNED,
+            embedder: ctx.embedder.model_name(),
+            train_size: train.len() as i32,
+            metrics: Some(serde_json::to_value(&trained.metrics)?),
+            curve: Some(serde_json::to_value(&trained.curve)?),
+            model: serde_json::to_value(&trained.head)?,
+            user_id: job.user_id,
+            tuned: Some((trained.layers, trained.recipe)),
+        },
+        !test.is_empty(),
+    )
+    .await?;
+    let message = if job.auto_activate {
+        first_model::decide(ctx, job.set_id, model_id, version, test, &trained.metrics).await?
+    } else {
+        format!(
+            "v{version}: macro-F1 {:.3} on the test split; its evaluation run is queued.",
+            trained.metrics.macro_f1
+        )
+    };
+    train_tuned::finish(ctx, &tune, TrainingState::Done, Some(message)).await?;
+    Ok(Some(model_id))
 }
 
 /// Stores the model as the next version and, when the set has a test split, queues its
-/// evaluation run (which activation requires).
-async fn store(ctx: &JobContext, model: NewModel<'_>, evaluate: bool) -> anyhow::Result<i64> {
+/// evaluation run (which activation requires). Returns its id and version.
+async fn store(
+    ctx: &JobContext,
+    model: NewModel<'_>,
+    evaluate: bool,
+) -> anyhow::Result<(i64, i32)> {
     let (set_id, user_id) = (model.set_id, model.user_id);
     let (model_id, version) = db::models::insert(&ctx.pool, model).await?;
     tracing::info!(model_id, version, "trained a local model");
-    let choice = EngineChoice {
-        kind: EngineKind::Local,
-        model_id: Some(model_id),
-        prompt_id: None,
-    };
     if evaluate {
-        runs::start(ctx, set_id, choice, user_id).await?;
+        runs::start(ctx, set_id, EngineChoice::local(model_id), user_id).await?;
     }
-    Ok(model_id)
+    Ok((model_id, version))
 }
 
 /// Metrics of a model on examples.

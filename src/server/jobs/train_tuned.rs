@@ -1,17 +1,33 @@
-//! The training job's tuned branch: tune on the train split, measure on the test split through the serving runtime.
+//! The training job's tuned branch: the learning curve's stages, then the model, with progress, cancel and resume.
 
 use super::JobContext;
 use crate::domain::metrics::Metrics;
+use crate::domain::training::{TrainingProgress, TrainingState};
 use crate::domain::SentimentLabel;
+use crate::server::db;
 use crate::server::db::labelled::Item;
-use crate::server::pipeline::embed::Embedder;
+use crate::server::pipeline::embed::{Embedder, EmbedderConfig};
 use crate::server::pipeline::evaluation::sets;
 use crate::server::pipeline::sentiment::class_index;
-use crate::server::pipeline::sentiment::local::{LocalModel, TrainExample, TrainOptions};
-use crate::server::pipeline::sentiment::tuned::{self, store, Recipe};
+use crate::server::pipeline::sentiment::local::{LocalModel, TrainExample};
+use crate::server::pipeline::sentiment::tuned::{self, store, Recipe, Step, TunedModel};
 use anyhow::Context;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How often the job writes its progress and looks for a cancel request.
+const POLL: Duration = Duration::from_secs(1);
+
+/// What an admin asked for.
+pub struct TuneJob {
+    pub job_id: i64,
+    pub set_name: String,
+    /// Pairs to aim for instead of the recipe's.
+    pub pairs: Option<usize>,
+    /// Tune once per learning-curve size first (sizes up to half the train split).
+    pub curve: bool,
+}
 
 /// What the job stores.
 pub struct Tuned {
@@ -21,9 +37,12 @@ pub struct Tuned {
     /// The recipe and how tuning went, as stored JSON.
     pub recipe: serde_json::Value,
     pub metrics: Metrics,
+    /// (examples, test macro-F1) at each learning-curve size and the full train split.
+    pub curve: Vec<(usize, f64)>,
 }
 
-fn texts(items: &[&Item]) -> anyhow::Result<Vec<TrainExample>> {
+/// Texts and labels of labelled items.
+pub fn texts(items: &[&Item]) -> anyhow::Result<Vec<TrainExample>> {
     items
         .iter()
         .map(|i| {
@@ -36,47 +55,167 @@ fn texts(items: &[&Item]) -> anyhow::Result<Vec<TrainExample>> {
         .collect()
 }
 
-/// Tunes with the default recipe (aiming at `pairs` pairs when given), logging progress every
-/// tenth of the steps.
-pub async fn run(
-    ctx: &JobContext,
-    train: &[&Item],
-    test: &[&Item],
-    pairs: Option<usize>,
-) -> anyhow::Result<Tuned> {
-    let train = texts(train)?;
-    let test = texts(test)?;
-    let dir = ctx.embedder.config().model_dir.clone();
-    let defaults = Recipe::for_size(train.len());
-    let recipe = Recipe {
+/// The best recipe for `n` examples, aiming at `pairs` pairs when given.
+pub fn recipe_for(n: usize, pairs: Option<usize>) -> Recipe {
+    let defaults = Recipe::for_size(n);
+    Recipe {
         target_pairs: pairs.unwrap_or(defaults.target_pairs),
         max_pairs: pairs.unwrap_or(defaults.max_pairs),
         ..defaults
+    }
+}
+
+/// Tunes at each learning-curve size, then on the whole train split, measuring each on the test
+/// split. A job taken over after a crash keeps the curve points its first run finished. `None`
+/// when an admin cancelled it.
+pub async fn run(
+    ctx: &JobContext,
+    job: &TuneJob,
+    train: &[&Item],
+    test: &[&Item],
+) -> anyhow::Result<Option<Tuned>> {
+    let train = texts(train)?;
+    let test = texts(test)?;
+    let sizes: Vec<usize> = tuned::CURVE_SIZES
+        .into_iter()
+        .filter(|n| job.curve && n * 2 <= train.len())
+        .collect();
+    let resumed = db::training::progress(&ctx.pool)
+        .await?
+        .filter(|p| p.job_id == job.job_id && p.state == TrainingState::Running);
+    let mut progress = TrainingProgress {
+        job_id: job.job_id,
+        set_name: job.set_name.clone(),
+        examples: 0,
+        stage: 0,
+        stages: sizes.len() + 1,
+        done: 0,
+        total: 0,
+        loss: None,
+        curve: resumed.map(|p| p.curve).unwrap_or_default(),
+        state: TrainingState::Running,
+        message: None,
     };
-    let r = recipe.clone();
-    let model = tokio::task::spawn_blocking(move || {
-        let cancel = AtomicBool::new(false);
-        tuned::fit(
-            &dir,
-            &train,
-            &r,
-            &TrainOptions::default(),
-            &cancel,
-            &mut |step| {
-                if step.done % (step.total / 10).max(1) == 0 {
-                    tracing::info!(
-                        step = step.done,
-                        of = step.total,
-                        loss = step.loss,
-                        "tuning"
-                    );
+    let seed = Recipe::default().seed;
+    // Stages run in order, so a resumed job's points are its first stages'.
+    for (stage, size) in sizes.iter().enumerate().skip(progress.curve.len()) {
+        let examples = tuned::subset(&train, *size, seed);
+        progress.stage = stage;
+        progress.examples = examples.len();
+        let recipe = recipe_for(examples.len(), job.pairs);
+        let Some(model) = tune(ctx, &mut progress, examples, recipe).await? else {
+            return Ok(None);
+        };
+        let f1 = measure(ctx.embedder.config(), &model, &test)
+            .await?
+            .macro_f1;
+        progress.curve.push((model.summary.examples, f1));
+        db::training::set_progress(&ctx.pool, &progress).await?;
+    }
+    progress.stage = sizes.len();
+    progress.examples = train.len();
+    let recipe = recipe_for(train.len(), job.pairs);
+    let Some(model) = tune(ctx, &mut progress, train, recipe.clone()).await? else {
+        return Ok(None);
+    };
+    let metrics = measure(ctx.embedder.config(), &model, &test).await?;
+    let mut curve = progress.curve.clone();
+    curve.push((model.summary.examples, metrics.macro_f1));
+    Ok(Some(Tuned {
+        layers: store::to_bytes(&model.layers)?,
+        recipe: serde_json::json!({ "recipe": recipe, "summary": model.summary }),
+        metrics,
+        curve,
+        head: model.head,
+    }))
+}
+
+/// Records how the job ended.
+pub async fn finish(
+    ctx: &JobContext,
+    job: &TuneJob,
+    state: TrainingState,
+    message: Option<String>,
+) -> anyhow::Result<()> {
+    let mut progress = db::training::progress(&ctx.pool)
+        .await?
+        .filter(|p| p.job_id == job.job_id)
+        .unwrap_or(TrainingProgress {
+            job_id: job.job_id,
+            set_name: job.set_name.clone(),
+            examples: 0,
+            stage: 0,
+            stages: 1,
+            done: 0,
+            total: 0,
+            loss: None,
+            curve: Vec::new(),
+            state,
+            message: None,
+        });
+    progress.state = state;
+    progress.message = message;
+    db::training::set_progress(&ctx.pool, &progress).await?;
+    Ok(())
+}
+
+/// One tuning, writing its progress every [`POLL`] and stopping when an admin cancels.
+async fn tune(
+    ctx: &JobContext,
+    progress: &mut TrainingProgress,
+    examples: Vec<TrainExample>,
+    recipe: Recipe,
+) -> anyhow::Result<Option<TunedModel>> {
+    progress.done = 0;
+    progress.total = 0;
+    progress.loss = None;
+    db::training::set_progress(&ctx.pool, progress).await?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let latest: Arc<Mutex<Option<Step>>> = Arc::default();
+    let seen = latest.clone();
+    let work = tuned::fit_in_background(
+        ctx.embedder.config().model_dir.clone(),
+        examples,
+        recipe,
+        cancel.clone(),
+        move |step| {
+            if let Ok(mut s) = seen.lock() {
+                *s = Some(step);
+            }
+        },
+    );
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tokio::time::sleep(POLL) => {
+                if let Some(step) = latest.lock().ok().and_then(|s| *s) {
+                    progress.done = step.done;
+                    progress.total = step.total;
+                    progress.loss = Some(step.loss);
                 }
-            },
-        )
-    })
-    .await??
-    .context("tuning was cancelled")?;
-    let config = ctx.embedder.config().clone();
+                let pool = &ctx.pool;
+                let polled = async {
+                    db::training::set_progress(pool, progress).await?;
+                    db::training::cancel_requested(pool, progress.job_id).await
+                };
+                match polled.await {
+                    Ok(true) => cancel.store(true, Ordering::Relaxed),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "tuning progress not written"),
+                }
+            }
+        }
+    }
+}
+
+/// Macro-F1 and the rest on `test`, embedded by the tuned layers through the serving runtime.
+pub async fn measure(
+    config: &EmbedderConfig,
+    model: &TunedModel,
+    test: &[TrainExample],
+) -> anyhow::Result<Metrics> {
+    let config = config.clone();
     let layers = model.layers.clone();
     let encoder = Arc::new(
         tokio::task::spawn_blocking(move || Embedder::load_tuned(&config, &layers, Some("tuned")))
@@ -89,10 +228,5 @@ pub async fn run(
         gold.push(class_index(e.label));
         predicted.push(class_index(model.head.predict(&e.text, Some(v))?.label));
     }
-    Ok(Tuned {
-        layers: store::to_bytes(&model.layers)?,
-        recipe: serde_json::json!({ "recipe": recipe, "summary": model.summary }),
-        metrics: Metrics::compute(&sets::class_names(), &gold, &predicted),
-        head: model.head,
-    })
+    Ok(Metrics::compute(&sets::class_names(), &gold, &predicted))
 }

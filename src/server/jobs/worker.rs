@@ -339,9 +339,19 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                     .get("features")
                     .and_then(|v| v.as_str())
                     .unwrap_or("both");
-                let pairs = id_of("pairs").map(|n| n.clamp(1, 100_000) as usize);
-                let training = train::run(ctx, set_id, features, pairs, id_of("user_id"));
-                with_heartbeat(ctx, job.id, training).await.map(|_| ())
+                let flag = |key: &str| payload.get(key).and_then(|v| v.as_bool()) == Some(true);
+                let training = train::TrainJob {
+                    job_id: job.id,
+                    set_id,
+                    features,
+                    pairs: id_of("pairs").map(|n| n.clamp(1, 100_000) as usize),
+                    curve: flag("curve"),
+                    auto_activate: flag("auto_activate"),
+                    user_id: id_of("user_id"),
+                };
+                with_heartbeat(ctx, job.id, train::run(ctx, &training))
+                    .await
+                    .map(|_| ())
             }
             None => Err(anyhow::anyhow!("job payload has no set_id")),
         },

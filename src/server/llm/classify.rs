@@ -61,6 +61,9 @@ fn check_task(task: &ClassifyTask) -> Result<(), LlmError> {
     Ok(())
 }
 
+/// Characters of a reason kept.
+const REASON_CHARS: usize = 300;
+
 /// Checks a reply against the batch: JSON `{"results":[...]}`, each id of the batch exactly
 /// once, labels from the set (matched ignoring case), scores clamped to [-1, 1].
 pub(crate) fn validate(
@@ -104,10 +107,16 @@ pub(crate) fn validate(
         let score = entry["score"]
             .as_f64()
             .ok_or_else(|| LlmError::malformed(format!("id {:?}: no numeric score", short(id))))?;
+        let reason = entry["reason"]
+            .as_str()
+            .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|r| !r.is_empty())
+            .map(|r| r.chars().take(REASON_CHARS).collect());
         let result = LlmLabel {
             id: id.to_string(),
             label: label.clone(),
             score: score.clamp(-1.0, 1.0),
+            reason,
         };
         if found.insert(id, result).is_some() {
             return Err(LlmError::malformed(format!(

@@ -42,7 +42,7 @@ fn reason(text: &str) -> String {
 fn accepts_any_order_and_returns_input_order_with_clamped_scores() {
     let out = check(
         r#"{"results":[{"id":"b","label":"Positive","score":3.5},
-        {"id":"a","label":"negative","score":-0.4}]}"#,
+        {"id":"a","label":"negative","score":-0.4,"reason":"  The parcel is late\n and nobody answers. "}]}"#,
     )
     .unwrap();
     assert_eq!(
@@ -51,15 +51,29 @@ fn accepts_any_order_and_returns_input_order_with_clamped_scores() {
             LlmLabel {
                 id: "a".into(),
                 label: "negative".into(),
-                score: -0.4
+                score: -0.4,
+                reason: Some("The parcel is late and nobody answers.".into()),
             },
             LlmLabel {
                 id: "b".into(),
                 label: "positive".into(),
-                score: 1.0
+                score: 1.0,
+                reason: None,
             },
         ]
     );
+}
+
+#[test]
+fn a_long_reason_is_cut_and_an_empty_one_dropped() {
+    let long = "x".repeat(1_000);
+    let reply = format!(
+        r#"{{"results":[{{"id":"a","label":"neutral","score":0,"reason":"{long}"}},
+        {{"id":"b","label":"neutral","score":0,"reason":"   "}}]}}"#
+    );
+    let out = check(&reply).unwrap();
+    assert_eq!(out[0].reason.as_ref().map(|r| r.len()), Some(300));
+    assert_eq!(out[1].reason, None);
 }
 
 #[test]

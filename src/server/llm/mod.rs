@@ -28,6 +28,8 @@ pub struct LlmLabel {
     pub id: String,
     pub label: String,
     pub score: f64,
+    /// The model's one-sentence reason, when it gave one (at most 300 characters kept).
+    pub reason: Option<String>,
 }
 
 /// A few-shot classification job: the rendered instructions, the allowed labels, the items.

@@ -73,6 +73,10 @@ pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::
         Some("train_category:demo"),
     )
     .await?;
+    if settings.demo_tuning_pairs > 0 {
+        // A first sentiment model from the demo labels, active only if it beats the lexicon.
+        crate::server::jobs::first_model::enqueue(pool, Some(settings.demo_tuning_pairs)).await?;
+    }
     crate::server::jobs::quality::enqueue(pool, DEMO_SOURCE).await?;
     // And clusters them once every demo ticket is analysed.
     crate::server::jobs::cluster::enqueue(pool, None, None, Some("cluster_tickets:demo")).await?;

@@ -190,6 +190,7 @@ pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
         database: DatabaseSettings::External(Secret::new(url)),
         demo_tickets,
         demo_seed: 7,
+        demo_tuning_pairs: 0,
         demo_password: Some(Secret::new(PASSWORD.into())),
         secure_cookies: false,
         embedder: embedder_config(),

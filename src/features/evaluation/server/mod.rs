@@ -6,11 +6,13 @@ pub mod upload;
 use super::*;
 use crate::domain::metrics::Metrics;
 use crate::domain::role::CurrentUser;
+use crate::domain::training::TrainingState;
 use crate::domain::{EngineChoice, EngineKind};
 use crate::error::AppError;
 use crate::server::db::evaluations::RunRow;
 use crate::server::pipeline::evaluation::sets;
-use crate::server::pipeline::sentiment::engine;
+use crate::server::pipeline::sentiment::local::LocalModel;
+use crate::server::pipeline::sentiment::{engine, explain};
 use crate::server::state::AppState;
 use crate::server::{db, jobs};
 use sqlx::PgPool;
@@ -189,6 +191,7 @@ pub async fn overview(state: &AppState, can_tune: bool) -> anyhow::Result<Evalua
             total: p.total,
             finished: p.finished,
         }),
+        training: db::training::progress(pool).await?,
     })
 }
 
@@ -224,17 +227,35 @@ pub async fn run_detail(
         ),
         None => (Vec::new(), None, None, None),
     };
+    let model = match run.model_id {
+        Some(model_id) => db::models::weights(pool, model_id)
+            .await?
+            .and_then(|v| serde_json::from_value::<LocalModel>(v).ok()),
+        None => None,
+    };
     let misclassified = db::evaluations::predictions(pool, id)
         .await?
         .into_iter()
         .filter(|p| p.gold != p.predicted)
         .take(200)
-        .map(|p| Miss {
-            item_id: p.item_id,
-            text: p.text,
-            gold: p.gold,
-            predicted: p.predicted,
-            score: p.score,
+        .map(|p| {
+            let label = crate::domain::SentimentLabel::parse(&p.predicted);
+            let evidence = match (run.engine.as_str(), label, &model) {
+                ("lexicon", _, _) => explain::lexicon_evidence(&p.text),
+                ("local", Some(label), Some(model)) => {
+                    explain::model_evidence(model, &p.text, label)
+                }
+                _ => Vec::new(),
+            };
+            Miss {
+                item_id: p.item_id,
+                text: p.text,
+                gold: p.gold,
+                predicted: p.predicted,
+                score: p.score,
+                evidence,
+                reason: p.reason,
+            }
         })
         .collect();
     let peers = db::evaluations::list(pool, 200)
@@ -288,6 +309,7 @@ pub async fn train_model(
     set_id: i64,
     features: String,
     pairs: Option<String>,
+    curve: bool,
 ) -> Result<(), AppError> {
     let pairs = match pairs.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
@@ -304,7 +326,9 @@ pub async fn train_model(
     if features != jobs::train::TUNED && jobs::train::parse_features(&features).is_none() {
         return Err(AppError::Invalid("Unknown feature set.".into()));
     }
-    match jobs::runs::start_training(&state.jobs, set_id, &features, pairs, Some(user.id)).await {
+    let queued =
+        jobs::runs::start_training(&state.jobs, set_id, &features, pairs, curve, Some(user.id));
+    match queued.await {
         Ok(_) => leptos_axum::redirect(&format!(
             "/evaluation?ok={}",
             crate::domain::url::encode(
@@ -313,6 +337,28 @@ pub async fn train_model(
         )),
         Err(e) => back_with_error(&e),
     }
+    Ok(())
+}
+
+/// Asks tuning job `job_id` to stop; it stops within a step or two and stores nothing.
+pub async fn cancel_training(
+    state: &AppState,
+    user: &CurrentUser,
+    job_id: i64,
+) -> Result<(), AppError> {
+    let running = db::training::progress(&state.pool)
+        .await?
+        .is_some_and(|p| p.job_id == job_id && p.state == TrainingState::Running);
+    if !running {
+        back_with_error(&anyhow::anyhow!("that tuning is no longer running"));
+        return Ok(());
+    }
+    db::training::request_cancel(&state.pool, job_id, user.id).await?;
+    tracing::info!(admin = %user.email, job_id, "tuning cancel requested");
+    leptos_axum::redirect(&format!(
+        "/evaluation?ok={}",
+        crate::domain::url::encode("The tuning stops at its next step; nothing is stored.")
+    ));
     Ok(())
 }
 

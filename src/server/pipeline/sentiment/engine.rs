@@ -33,6 +33,8 @@ pub struct Scored {
     pub sentiment: Sentiment,
     pub engine: EngineKind,
     pub version: String,
+    /// An LLM's one-sentence reason for the label.
+    pub reason: Option<String>,
 }
 
 /// What scoring a batch cost.
@@ -84,6 +86,7 @@ impl Engine {
                     sentiment: lexicon::sentiment(t),
                     engine: EngineKind::Lexicon,
                     version: lexicon::VERSION.to_string(),
+                    reason: None,
                 })
                 .collect()),
             Engine::Local {
@@ -120,6 +123,7 @@ impl Engine {
                             },
                             engine: EngineKind::Local,
                             version: version.clone(),
+                            reason: None,
                         })
                     })
                     .collect()
@@ -163,6 +167,7 @@ impl Engine {
                         r.id.parse::<usize>().unwrap_or(usize::MAX),
                         label,
                         r.score as f32,
+                        r.reason.clone(),
                     ));
                 }
                 scored.sort_by_key(|s| s.0);
@@ -174,10 +179,11 @@ impl Engine {
                 };
                 let results = scored
                     .into_iter()
-                    .map(|(_, label, score)| Scored {
+                    .map(|(_, label, score, reason)| Scored {
                         sentiment: Sentiment { label, score },
                         engine: EngineKind::Llm,
                         version: version.clone(),
+                        reason,
                     })
                     .collect();
                 Ok((results, cost))

@@ -2,8 +2,11 @@
 
 use super::engine::Engine;
 use super::lexicon;
+use super::local::LocalModel;
 use super::{class_index, SentimentLabel};
 use crate::domain::ticket_view::Evidence;
+use crate::server::pipeline::embed::Embedder;
+use std::sync::Arc;
 
 /// Terms shown per label.
 pub const SHOWN: usize = 6;
@@ -28,38 +31,107 @@ pub fn lexicon_evidence(text: &str) -> Vec<Evidence> {
 pub fn evidence(engine: &Engine, text: &str, label: SentimentLabel) -> Vec<Evidence> {
     match engine {
         Engine::Lexicon => lexicon_evidence(text),
-        Engine::Local { model, .. } => {
-            let mut out: Vec<Evidence> = model
-                .term_contributions(text, class_index(label))
-                .into_iter()
-                .map(|(term, weight)| Evidence {
-                    term,
-                    weight,
-                    negated: false,
-                })
-                .collect();
-            strongest(&mut out);
-            if model.lexicon_weight > 0.0 {
-                // The lexicon's valences, turned to read like the model's: toward the label.
-                let toward = |w: f32| match label {
-                    SentimentLabel::Positive => w,
-                    SentimentLabel::Negative => -w,
-                    SentimentLabel::Neutral => -w.abs(),
-                };
-                out.extend(
-                    lexicon_evidence(text)
-                        .into_iter()
-                        .take(SHOWN / 2)
-                        .map(|mut e| {
-                            e.weight = toward(e.weight);
-                            e
-                        }),
-                );
-            }
-            out
-        }
+        Engine::Local { model, .. } => model_evidence(model, text, label),
         Engine::Llm { .. } => Vec::new(),
     }
+}
+
+/// A local model's strongest word n-grams toward `label`, plus the lexicon's words (read the
+/// same way) when the model blends them in.
+pub fn model_evidence(model: &LocalModel, text: &str, label: SentimentLabel) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = model
+        .term_contributions(text, class_index(label))
+        .into_iter()
+        .map(|(term, weight)| Evidence {
+            term,
+            weight,
+            negated: false,
+        })
+        .collect();
+    strongest(&mut out);
+    if model.lexicon_weight > 0.0 {
+        // The lexicon's valences, turned to read like the model's: toward the label.
+        let toward = |w: f32| match label {
+            SentimentLabel::Positive => w,
+            SentimentLabel::Negative => -w,
+            SentimentLabel::Neutral => -w.abs(),
+        };
+        out.extend(
+            lexicon_evidence(text)
+                .into_iter()
+                .take(SHOWN / 2)
+                .map(|mut e| {
+                    e.weight = toward(e.weight);
+                    e
+                }),
+        );
+    }
+    out
+}
+
+/// Words of a text tried one by one in [`word_attributions`].
+const MAX_WORDS: usize = 60;
+
+/// Token attributions by occlusion: each word's weight is how much the probability of `label`
+/// falls when that word alone is left out (> 0: it pushed toward the label), measured through
+/// the whole local engine — `encoder` (the tuned one, or the base model for the head-only
+/// engine), the head and the lexicon blend. A word that occurs twice counts where it mattered
+/// most. Embeds the text once more per word (up to [`MAX_WORDS`] words).
+pub async fn word_attributions(
+    model: &LocalModel,
+    encoder: Arc<Embedder>,
+    text: &str,
+    label: SentimentLabel,
+) -> anyhow::Result<Vec<Evidence>> {
+    let words: Vec<&str> = text.split_whitespace().take(MAX_WORDS).collect();
+    if words.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut variants = vec![words.join(" ")];
+    variants.extend((0..words.len()).map(|skip| {
+        words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }));
+    let texts = variants.clone();
+    let embeddings = tokio::task::spawn_blocking(move || {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        encoder.embed(&refs)
+    })
+    .await??;
+    let class = class_index(label);
+    let p = |i: usize| -> anyhow::Result<f32> {
+        Ok(model
+            .predict(&variants[i], Some(&embeddings[i]))?
+            .probabilities[class])
+    };
+    let whole = p(0)?;
+    let mut out: Vec<Evidence> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let term: String = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if term.is_empty() {
+            continue;
+        }
+        let weight = whole - p(i + 1)?;
+        match out.iter_mut().find(|e| e.term == term) {
+            Some(e) if e.weight.abs() >= weight.abs() => {}
+            Some(e) => e.weight = weight,
+            None => out.push(Evidence {
+                term,
+                weight,
+                negated: false,
+            }),
+        }
+    }
+    out.retain(|e| e.weight.abs() >= 0.005);
+    strongest(&mut out);
+    Ok(out)
 }
 
 fn strongest(out: &mut Vec<Evidence>) {

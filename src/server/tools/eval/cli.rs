@@ -54,6 +54,10 @@ pub struct EvalArgs {
     /// Also print macro-F1 against the number of training examples (local engine).
     #[arg(long)]
     learning_curve: bool,
+    /// Also print, for each lexicon weight of the tuned engine's blend, the cross-validated and
+    /// the test macro-F1 (how well the weight is chosen).
+    #[arg(long)]
+    prior_curves: bool,
     /// Evaluate only the first N test items (an LLM costs money per item).
     #[arg(long)]
     limit: Option<usize>,
@@ -193,7 +197,11 @@ async fn run_tuned(args: &EvalArgs, settings: &Settings, test: &Labelled) -> any
         tuned::print_curve(settings, &train, &test_examples, &recipe, args.tune_layers).await?;
     }
     let started = Instant::now();
-    let (model, metrics) = tuned::tune_and_score(settings, train, &test_examples, &recipe).await?;
+    let (model, metrics) =
+        tuned::tune_and_score(settings, train.clone(), &test_examples, &recipe).await?;
+    if args.prior_curves {
+        tuned::print_prior_curves(settings, &model, &train, &test_examples).await?;
+    }
     println!(
         "engine local (tuned; the head-only engine is --head-only) on {}",
         args.set.display()
@@ -222,7 +230,7 @@ fn subset_of(
             label: *label,
         })
         .collect();
-    tuned::subset(&examples, size, seed)
+    crate::server::pipeline::sentiment::tuned::subset(&examples, size, seed)
         .into_iter()
         .map(|e| (e.text, e.label))
         .collect()

@@ -31,6 +31,20 @@ pub fn blend(model: &[f64], text: &str, weight: f32) -> Vec<f64> {
 /// (ties go to the smaller weight). A fold whose rest holds one class only is skipped; with no
 /// fold left the weight is 0.
 pub fn choose_weight(examples: &[TrainExample], options: &TrainOptions) -> anyhow::Result<f32> {
+    let mut best = (f64::MIN, 0.0f32);
+    for (weight, f1) in weight_curve(examples, options)? {
+        if f1 > best.0 + 1e-9 {
+            best = (f1, weight);
+        }
+    }
+    Ok(best.1)
+}
+
+/// Out-of-fold macro-F1 at each lexicon weight 0, 0.1, …, 1 (empty when no fold could train).
+pub fn weight_curve(
+    examples: &[TrainExample],
+    options: &TrainOptions,
+) -> anyhow::Result<Vec<(f32, f64)>> {
     let fold_of = folds(examples);
     let mut oof: Vec<Option<Vec<f64>>> = vec![None; examples.len()];
     for fold in 0..FOLDS {
@@ -63,26 +77,26 @@ pub fn choose_weight(examples: &[TrainExample], options: &TrainOptions) -> anyho
         .filter_map(|(e, p)| p.map(|p| (e, p)))
         .collect();
     if scored.is_empty() {
-        return Ok(0.0);
+        return Ok(Vec::new());
     }
     let classes: Vec<&str> = crate::domain::SentimentLabel::ALL
         .iter()
         .map(|l| l.as_str())
         .collect();
     let gold: Vec<usize> = scored.iter().map(|(e, _)| class_index(e.label)).collect();
-    let mut best = (f64::MIN, 0.0f32);
-    for step in 0..=10 {
-        let weight = step as f32 / 10.0;
-        let predicted: Vec<usize> = scored
-            .iter()
-            .map(|(e, p)| crate::server::pipeline::linear::argmax(&blend(p, &e.text, weight)))
-            .collect();
-        let f1 = Metrics::compute(&classes, &gold, &predicted).macro_f1;
-        if f1 > best.0 + 1e-9 {
-            best = (f1, weight);
-        }
-    }
-    Ok(best.1)
+    Ok((0..=10)
+        .map(|step| {
+            let weight = step as f32 / 10.0;
+            let predicted: Vec<usize> = scored
+                .iter()
+                .map(|(e, p)| crate::server::pipeline::linear::argmax(&blend(p, &e.text, weight)))
+                .collect();
+            (
+                weight,
+                Metrics::compute(&classes, &gold, &predicted).macro_f1,
+            )
+        })
+        .collect())
 }
 
 /// Each example's fold: within each class, examples are dealt to the folds in turn.

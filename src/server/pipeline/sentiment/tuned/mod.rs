@@ -11,11 +11,13 @@ use super::class_index;
 use super::local::{LocalModel, TrainExample, TrainOptions};
 use crate::server::pipeline::embed::onnx::{Weight, Weights};
 use crate::server::pipeline::embed::{read_config, read_tokenizer};
+use crate::server::pipeline::evaluation::split::stratified_split;
 use anyhow::{anyhow, Context};
 use candle_core::DType;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// How a model is tuned; stored with every model version so it can be repeated.
@@ -66,6 +68,28 @@ impl Recipe {
     }
 }
 
+/// Training-set sizes of the learning curve (those a set holds).
+pub const CURVE_SIZES: [usize; 6] = [48, 96, 192, 500, 1_000, 2_000];
+
+/// A stratified subset of `examples` of about `size`, chosen by `seed`.
+pub fn subset(examples: &[TrainExample], size: usize, seed: u64) -> Vec<TrainExample> {
+    if size >= examples.len() {
+        return examples.to_vec();
+    }
+    let items: Vec<(i64, usize)> = examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i as i64, class_index(e.label)))
+        .collect();
+    let chosen = stratified_split(&items, size as f64 / examples.len() as f64, seed);
+    examples
+        .iter()
+        .zip(chosen)
+        .filter(|(_, picked)| *picked)
+        .map(|(e, _)| e.clone())
+        .collect()
+}
+
 /// How tuning went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TuneSummary {
@@ -83,6 +107,27 @@ pub struct TunedModel {
     pub summary: TuneSummary,
     pub layers: Vec<(String, Weight)>,
     pub head: LocalModel,
+}
+
+/// [`fit`] on a blocking thread, calling `on_step` after every step; `None` when `cancel` was set.
+pub async fn fit_in_background(
+    model_dir: PathBuf,
+    examples: Vec<TrainExample>,
+    recipe: Recipe,
+    cancel: Arc<AtomicBool>,
+    mut on_step: impl FnMut(Step) + Send + 'static,
+) -> anyhow::Result<Option<TunedModel>> {
+    tokio::task::spawn_blocking(move || {
+        fit(
+            &model_dir,
+            &examples,
+            &recipe,
+            &TrainOptions::default(),
+            &cancel,
+            &mut on_step,
+        )
+    })
+    .await?
 }
 
 /// Tunes the model in `model_dir` on `examples` (texts and labels; embeddings are ignored) and
@@ -124,21 +169,33 @@ pub fn fit(
     )?;
     drop(weights);
     let states = train::frozen_states(&model, &tokens, 32)?;
+    let with_embeddings = |embeddings: Vec<Vec<f32>>| -> Vec<TrainExample> {
+        examples
+            .iter()
+            .zip(embeddings)
+            .map(|(e, v)| TrainExample {
+                text: e.text.clone(),
+                embedding: Some(v),
+                label: e.label,
+            })
+            .collect()
+    };
+    // The lexicon's weight is cross-validated on the base embeddings: the tuned encoder has seen
+    // every training label, so out-of-fold predictions on its embeddings look far better than
+    // they are on new texts (48 labels: 0.73 out of fold, 0.40 on TweetEval's test set).
+    let lexicon_weight = super::local::prior::choose_weight(
+        &with_embeddings(train::embed_all(&model, &states, 32)?),
+        head,
+    )?;
     let pairs = train::pairs(&labels, recipe);
     let Some(final_loss) = train::tune(&model, &states, &pairs, recipe, cancel, progress)? else {
         return Ok(None);
     };
-    let embeddings = train::embed_all(&model, &states, 32)?;
-    let head_examples: Vec<TrainExample> = examples
-        .iter()
-        .zip(embeddings)
-        .map(|(e, v)| TrainExample {
-            text: e.text.clone(),
-            embedding: Some(v),
-            label: e.label,
-        })
-        .collect();
-    let head = LocalModel::train_with_prior(&head_examples, head)?;
+    let mut head = LocalModel::train(
+        &with_embeddings(train::embed_all(&model, &states, 32)?),
+        head,
+    )?;
+    head.lexicon_weight = lexicon_weight;
     Ok(Some(TunedModel {
         recipe: recipe.clone(),
         summary: TuneSummary {
