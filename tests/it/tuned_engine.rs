@@ -167,8 +167,8 @@ fn demo_examples(tickets: usize, seed: u64) -> Vec<TrainExample> {
 #[tokio::test]
 async fn on_a_small_demo_set_the_tuned_engine_beats_the_head_only_engine() {
     let config = crate::common::embedder_config();
-    let examples = demo_examples(400, 11);
-    let train = tuned::subset(&examples, 96, 5);
+    let examples = demo_examples(450, 11);
+    let train = tuned::subset(&examples, 150, 5);
     let test: Vec<TrainExample> = examples
         .iter()
         .filter(|e| !train.iter().any(|t| t.text == e.text))
@@ -195,12 +195,14 @@ async fn on_a_small_demo_set_the_tuned_engine_beats_the_head_only_engine() {
         .unwrap()
         .macro_f1;
 
-    // Tuned: the same head on the encoder tuned on the same 96 labels.
+    // Tuned: the same head on the encoder tuned (the whole of it, as the recipe says for this
+    // size) on the same 150 labels, with fewer pairs than the default to keep the test short.
     let recipe = Recipe {
-        target_pairs: 480,
-        max_pairs: 480,
+        target_pairs: 600,
+        max_pairs: 600,
         ..Recipe::for_size(train.len())
     };
+    assert_eq!(recipe.trainable_layers, 6);
     let model = tuned::fit_in_background(
         config.model_dir.clone(),
         train,
@@ -216,7 +218,7 @@ async fn on_a_small_demo_set_the_tuned_engine_beats_the_head_only_engine() {
         .unwrap()
         .macro_f1;
     assert!(
-        tuned_f1 > head_only_f1,
+        tuned_f1 > head_only_f1 + 0.05,
         "tuned {tuned_f1:.3} vs head-only {head_only_f1:.3} on {} held-out demo tickets",
         test.len()
     );

@@ -57,7 +57,10 @@ pub async fn decide(
         .map(|i| class_index(lexicon::sentiment(&i.text).label))
         .collect();
     let lexicon = Metrics::compute(&sets::class_names(), &gold, &predicted);
-    runs::start(ctx, set_id, EngineChoice::LEXICON, None).await?;
+    if let Err(e) = runs::start(ctx, set_id, EngineChoice::LEXICON, None).await {
+        // The decision stands without the page's side-by-side run.
+        tracing::warn!(error = %e, "the lexicon's run on the demo labels was not queued");
+    }
     let measured = format!(
         "v{version}: macro-F1 {:.3} on {} held-out demo tickets, the lexicon {:.3}",
         model.macro_f1,
