@@ -60,7 +60,7 @@ test("an admin fine-tunes the local engine, reads its learning curve and activat
   const value = (await option.getAttribute("value")) ?? "";
   const activate = page.locator("form", { has: page.getByRole("button", { name: "Make active" }) });
   await activate.locator("select[name=engine]").selectOption(value);
-  // Fifty pairs may leave it below the active engine: the override says so explicitly.
+  // 48 pairs may leave it below the active engine: the override says so explicitly.
   await activate.getByLabel("Even if worse").check();
   await activate.getByRole("button", { name: "Make active" }).click();
   await expect(page.getByRole("status")).toContainText("now scored with this engine");

@@ -99,6 +99,7 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("drafts/prompt", Some(Area::Tuning)),
     ("evaluation", Some(Area::Evaluation)),
     ("evaluation/run", Some(Area::Evaluation)),
+    ("evaluation/training", Some(Area::Evaluation)),
     ("evaluation/compare", Some(Area::Evaluation)),
     ("evaluation/start", Some(Area::Tuning)),
     ("evaluation/train", Some(Area::Tuning)),

@@ -29,6 +29,7 @@ mod escalation_facts;
 mod escaping;
 mod evaluation;
 mod evaluation_llm;
+mod explanations;
 mod export;
 mod first_model;
 mod heatmaps;

@@ -13,6 +13,17 @@ pub async fn load_evaluation() -> Result<EvaluationOverview, AppError> {
     Ok(super::server::overview(&state, Area::Tuning.allows(user.role)).await?)
 }
 
+/// The latest tuning's progress, and whether the viewer may cancel it.
+#[server(endpoint = "evaluation/training")]
+pub async fn load_training(
+) -> Result<(Option<crate::domain::training::TrainingProgress>, bool), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Evaluation)?;
+    let progress = db::training::progress(&app_state()?.pool).await?;
+    Ok((progress, Area::Tuning.allows(user.role)))
+}
+
 #[server(endpoint = "evaluation/run")]
 pub async fn load_run(id: i64) -> Result<RunDetail, AppError> {
     use crate::domain::role::Area;
@@ -56,7 +67,7 @@ pub async fn train_model(
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
     let curve = curve.as_deref() == Some("true");
-    super::server::train_model(&app_state()?, &user, set_id, features, pairs, curve).await
+    super::server::training::train_model(&app_state()?, &user, set_id, features, pairs, curve).await
 }
 
 /// Asks the running tuning job to stop at its next step.
@@ -65,7 +76,7 @@ pub async fn cancel_training(job_id: i64) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::cancel_training(&app_state()?, &user, job_id).await
+    super::server::training::cancel_training(&app_state()?, &user, job_id).await
 }
 
 /// Makes an engine the one new tickets are scored with. Models and prompt versions qualify only

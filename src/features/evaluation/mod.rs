@@ -99,8 +99,6 @@ pub struct EvaluationOverview {
     pub analysis: (i64, i64, i64),
     /// The latest rescore of stored tickets after an activation.
     pub rescore: Option<Rescore>,
-    /// The latest tuning job.
-    pub training: Option<crate::domain::training::TrainingProgress>,
 }
 
 /// Stored tickets and messages moving to the active engine's scores.

@@ -193,7 +193,7 @@ fn StartForm(d: EvaluationOverview) -> impl IntoView {
                 <label>"Tuning pairs"
                     <input type="number" name="pairs" min="10" max="100000" placeholder="2000" title="Pairs of examples the tuned encoder learns from; fewer train faster"/>
                 </label>
-                <label class="check" title="Tunes once more at each of 48, 96, 192, 500 and 1,000 examples the set holds twice over">
+                <label class="check" title="Tunes once more at each of 48, 96, 192, 500, 1,000 and 2,000 examples the train split holds twice over">
                     <input type="checkbox" name="curve" value="true"/>" Learning curve"
                 </label>
                 <button type="submit">"Train local model"</button>

@@ -71,7 +71,7 @@ pub fn Sets(d: EvaluationOverview) -> impl IntoView {
                 <thead><tr><th>"Version"</th><th>"Trained on"</th><th>"Features"</th><th>"Examples"</th><th>"Macro-F1 (test split)"</th><th>"Trained"</th></tr></thead>
                 <tbody>{models}</tbody>
             </table>
-            {d.training.clone().map(|p| view! { <super::training::Training p can_tune=d.can_tune/> })}
+            <super::training::TrainingCard/>
             {curve.map(|svg| view! { <figure class="chart small" data-testid="learning-curve" inner_html=svg></figure> })}
         </section>
     }

@@ -52,6 +52,7 @@ async fn evidence(
     subject: &str,
     body: &str,
 ) -> Result<Vec<crate::domain::ticket_view::Evidence>, AppError> {
+    use crate::server::pipeline::sentiment::local::Features;
     use crate::server::pipeline::sentiment::{engine::Engine, explain};
     let Some(label) = SentimentLabel::parse(&a.label) else {
         return Ok(Vec::new());
@@ -64,7 +65,8 @@ async fn evidence(
         .await?;
     Ok(if engine.version() == a.version {
         match &*engine {
-            Engine::Local { model, encoder, .. } => {
+            // Occlusion re-embeds the text once per word: only for models that read embeddings.
+            Engine::Local { model, encoder, .. } if model.options.features != Features::Tfidf => {
                 let encoder = encoder.clone().unwrap_or_else(|| jobs.embedder.clone());
                 explain::word_attributions(model, encoder, &text, label).await?
             }

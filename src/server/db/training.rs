@@ -31,6 +31,14 @@ pub async fn cancel_requested(db: impl PgExecutor<'_>, job_id: i64) -> sqlx::Res
     Ok(app_settings::get::<i64>(db, CANCEL).await? == Some(job_id))
 }
 
+/// Serialises the check-and-queue of new tunings until `tx` ends.
+pub async fn lock_starts(tx: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('sentiment.training.start'))")
+        .execute(tx)
+        .await
+        .map(|_| ())
+}
+
 /// Whether a tuning job of kind `kind` is queued or running.
 pub async fn tuning_pending(db: impl PgExecutor<'_>, kind: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar(

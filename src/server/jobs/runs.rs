@@ -80,17 +80,21 @@ pub async fn start_training(
         set.negative > 0 && set.neutral > 0 && set.positive > 0,
         "the set needs examples of every class (negative, neutral, positive) to train on"
     );
+    // Checked and queued under one lock, so two quick submits cannot both pass the check.
+    let mut tx = ctx.pool.begin().await?;
+    db::training::lock_starts(&mut tx).await?;
     anyhow::ensure!(
-        features != super::train::TUNED || !db::training::tuning_pending(&ctx.pool, TRAIN).await?,
+        features != super::train::TUNED || !db::training::tuning_pending(&mut *tx, TRAIN).await?,
         "a tuning is already queued or running: wait for it or cancel it first"
     );
     let job = db::jobs::enqueue(
-        &ctx.pool,
+        &mut *tx,
         TRAIN,
         &json!({ "set_id": set_id, "features": features, "pairs": pairs, "curve": curve,
                  "user_id": user_id }),
         None,
     )
     .await?;
+    tx.commit().await?;
     job.context("the training job was not queued")
 }

@@ -139,17 +139,17 @@ async fn run_tuned(
         pairs: job.pairs,
         curve: job.curve,
     };
-    let trained = match train_tuned::run(ctx, &tune, train, test).await {
-        Ok(Some(t)) => t,
-        Ok(None) => {
-            train_tuned::finish(ctx, &tune, TrainingState::Cancelled, None).await?;
-            return Ok(None);
-        }
-        Err(e) => {
-            train_tuned::finish(ctx, &tune, TrainingState::Failed, Some(format!("{e:#}"))).await?;
-            return Err(e);
-        }
+    // A failed attempt stays "running" on the page: the worker retries it (keeping finished
+    // curve points) and marks it failed only when it gives up.
+    let Some(trained) = train_tuned::run(ctx, &tune, train, test).await? else {
+        train_tuned::finish(ctx, &tune, TrainingState::Cancelled, None).await?;
+        return Ok(None);
     };
+    if db::training::cancel_requested(&ctx.pool, job.job_id).await? {
+        // Cancelled while the model was being measured: still nothing is stored.
+        train_tuned::finish(ctx, &tune, TrainingState::Cancelled, None).await?;
+        return Ok(None);
+    }
     let (model_id, version) = store(
         ctx,
         NewModel {
@@ -167,15 +167,24 @@ async fn run_tuned(
         !test.is_empty(),
     )
     .await?;
+    // The model is stored: nothing after this may fail the job, or a retry would tune and store
+    // it a second time.
     let message = if job.auto_activate {
-        first_model::decide(ctx, job.set_id, model_id, version, test, &trained.metrics).await?
+        first_model::decide(ctx, job.set_id, model_id, version, test, &trained.metrics)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = ?e, model_id, "the first model's activation failed");
+                format!("v{version} stored; it could not be made active: {e}.")
+            })
     } else {
         format!(
             "v{version}: macro-F1 {:.3} on the test split; its evaluation run is queued.",
             trained.metrics.macro_f1
         )
     };
-    train_tuned::finish(ctx, &tune, TrainingState::Done, Some(message)).await?;
+    if let Err(e) = train_tuned::finish(ctx, &tune, TrainingState::Done, Some(message)).await {
+        tracing::error!(error = ?e, model_id, "the tuning's end was not recorded");
+    }
     Ok(Some(model_id))
 }
 
@@ -190,7 +199,10 @@ async fn store(
     let (model_id, version) = db::models::insert(&ctx.pool, model).await?;
     tracing::info!(model_id, version, "trained a local model");
     if evaluate {
-        runs::start(ctx, set_id, EngineChoice::local(model_id), user_id).await?;
+        // Stored is stored: a run that cannot be queued is one an admin can start by hand.
+        if let Err(e) = runs::start(ctx, set_id, EngineChoice::local(model_id), user_id).await {
+            tracing::error!(error = ?e, model_id, "the new model's evaluation run was not queued");
+        }
     }
     Ok((model_id, version))
 }

@@ -159,6 +159,32 @@ pub async fn finish(
     Ok(())
 }
 
+/// Marks job `job_id`'s tuning failed once the worker gave up retrying it; database and I/O
+/// details stay in the log (managers read the card too).
+pub async fn mark_failed(
+    pool: &sqlx::PgPool,
+    job_id: i64,
+    e: &anyhow::Error,
+) -> anyhow::Result<()> {
+    let internal = e.chain().any(|c| {
+        c.downcast_ref::<sqlx::Error>().is_some() || c.downcast_ref::<std::io::Error>().is_some()
+    });
+    let message = if internal {
+        "a database or file error; the details are in the server log".to_string()
+    } else {
+        format!("{e:#}")
+    };
+    if let Some(mut p) = db::training::progress(pool)
+        .await?
+        .filter(|p| p.job_id == job_id)
+    {
+        p.state = TrainingState::Failed;
+        p.message = Some(message);
+        db::training::set_progress(pool, &p).await?;
+    }
+    Ok(())
+}
+
 /// One tuning, writing its progress every [`POLL`] and stopping when an admin cancels.
 async fn tune(
     ctx: &JobContext,
@@ -171,6 +197,9 @@ async fn tune(
     progress.loss = None;
     db::training::set_progress(&ctx.pool, progress).await?;
     let cancel = Arc::new(AtomicBool::new(false));
+    // Dropped before the tuning ends (the worker lost its lease, or shuts down): stop the
+    // blocking tuning too, instead of leaving it to compete with the job's next attempt.
+    let _stop = StopOnDrop(cancel.clone());
     let latest: Arc<Mutex<Option<Step>>> = Arc::default();
     let seen = latest.clone();
     let work = tuned::fit_in_background(
@@ -206,6 +235,15 @@ async fn tune(
                 }
             }
         }
+    }
+}
+
+/// Sets its flag when dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 

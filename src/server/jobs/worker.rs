@@ -373,6 +373,9 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                     db::evaluations::finish(&ctx.pool, run_id, None, Some(&message)).await?;
                 }
             }
+            if gave_up > 0 && kind == TRAIN {
+                super::train_tuned::mark_failed(&ctx.pool, job.id, &e).await?;
+            }
         }
     }
     Ok(true)

@@ -51,10 +51,18 @@ pub async fn load(
                 None => db::prompts::list(pool, TASK).await?.first().map(|p| p.id),
             };
             let rendered = render_prompt(pool, prompt_id).await?;
+            // The built-in template has no stored version: its text's fingerprint stands in, so
+            // a changed template is a new engine version (stored labels become stale).
+            let prompt = match rendered.version {
+                0 => format!(
+                    "builtin-{}",
+                    template_hash(llm::prompt::DEFAULT_SENTIMENT_TEMPLATE)
+                ),
+                v => v.to_string(),
+            };
             let version = format!(
-                "{} prompt-v{} examples-{}",
+                "{} prompt-v{prompt} examples-{}",
                 client.describe(),
-                rendered.version,
                 examples_hash(&rendered.examples)
             );
             let instructions = rendered.instructions;
@@ -150,6 +158,12 @@ async fn load_local(pool: &PgPool, id: i64, embedder: &EmbedderConfig) -> anyhow
         version,
         encoder,
     })
+}
+
+/// A short, stable fingerprint of a prompt template's text.
+fn template_hash(template: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(template.as_bytes())[..4])
 }
 
 /// A short, stable fingerprint of the few-shot examples a prompt was rendered with.

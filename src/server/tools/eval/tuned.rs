@@ -121,7 +121,7 @@ pub async fn print_prior_curves(
     Ok(())
 }
 
-/// Prints macro-F1 and training time at each size of [`CURVE_SIZES`]; each size tunes as many
+/// Prints macro-F1 and training time at each size of [`tuned::CURVE_SIZES`]; each size tunes as many
 /// layers as [`Recipe::for_size`] says unless `layers` is given.
 pub async fn print_curve(
     settings: &Settings,

@@ -53,8 +53,8 @@ impl Default for Recipe {
 
 impl Recipe {
     /// The best measured recipe for `n` labelled examples (TweetEval macro-F1, docs/benchmarks.md):
-    /// two top layers below 100 labels (48 labels tune in about two minutes on 2 cores, and the
-    /// lexicon carries them anyway), the whole encoder from 100 (150 labels: 0.624 against 0.606
+    /// two top layers below 100 labels (the fastest: 195 s for 48 labels on 2 busy cores, and
+    /// the lexicon carries them anyway), the whole encoder from 100 (150 labels: 0.624 against 0.606
     /// with two), four layers from 1,000 (0.654 with 2,000 labels; all six would pass the
     /// 15-minute budget on 2 cores).
     pub fn for_size(n: usize) -> Recipe {
