@@ -22,6 +22,34 @@ pub enum Append {
 /// which runs the rules on the whole conversation; an agent message is the ticket's first
 /// response when it has none yet.
 pub async fn append(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
+    // The ticket lock orders appends against the analysis lanes, but both then update shared
+    // rollup rows, so PostgreSQL can still pick one of them as a deadlock victim; the rolled-back
+    // append is simply tried again, as the PostgreSQL manual advises.
+    let mut attempt = 1;
+    loop {
+        match append_once(pool, ticket_id, m).await {
+            Err(e) if is_deadlock(&e) && attempt < DEADLOCK_TRIES => {
+                tracing::warn!(
+                    ticket_id,
+                    attempt,
+                    "append chosen as a deadlock victim; retrying"
+                );
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Attempts of an append that keeps being chosen as a deadlock victim.
+const DEADLOCK_TRIES: u32 = 4;
+
+/// PostgreSQL's `deadlock_detected` (40P01).
+fn is_deadlock(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("40P01"))
+}
+
+async fn append_once(pool: &PgPool, ticket_id: i64, m: &NewMessage) -> sqlx::Result<Append> {
     let mut tx = pool.begin().await?;
     // The ticket first, as the analysis lanes lock it (then the rollups): never the other way.
     db::tickets::lock_for_analysis(&mut tx, &[ticket_id]).await?;
