@@ -46,16 +46,16 @@ pub async fn decide(
     test: &[&Item],
     model: &Metrics,
 ) -> anyhow::Result<String> {
-    let gold: Vec<usize> = test
+    let (gold, predicted): (Vec<usize>, Vec<usize>) = test
         .iter()
-        .filter_map(|i| crate::domain::SentimentLabel::parse(&i.label))
-        .map(class_index)
-        .collect();
-    let predicted: Vec<usize> = test
-        .iter()
-        .filter(|i| crate::domain::SentimentLabel::parse(&i.label).is_some())
-        .map(|i| class_index(lexicon::sentiment(&i.text).label))
-        .collect();
+        .filter_map(|i| {
+            let gold = crate::domain::SentimentLabel::parse(&i.label)?;
+            Some((
+                class_index(gold),
+                class_index(lexicon::sentiment(&i.text).label),
+            ))
+        })
+        .unzip();
     let lexicon = Metrics::compute(&sets::class_names(), &gold, &predicted);
     if let Err(e) = runs::start(ctx, set_id, EngineChoice::LEXICON, None).await {
         // The decision stands without the page's side-by-side run.

@@ -43,11 +43,11 @@ pub async fn tune_and_score(
 
 /// `examples` with their embeddings by `embedder` (the base model, or tuned layers on it).
 pub async fn embedded(
-    embedder: Embedder,
+    embedder: &Arc<Embedder>,
     examples: &[TrainExample],
 ) -> anyhow::Result<Vec<TrainExample>> {
     let texts: Vec<String> = examples.iter().map(|e| e.text.clone()).collect();
-    let embeddings = crate::server::jobs::embed(&std::sync::Arc::new(embedder), texts).await?;
+    let embeddings = crate::server::jobs::embed(embedder, texts).await?;
     Ok(examples
         .iter()
         .zip(embeddings)
@@ -98,11 +98,13 @@ pub async fn print_prior_curves(
     train: &[TrainExample],
     test: &[TrainExample],
 ) -> anyhow::Result<()> {
-    let tuned_train = embedded(tuned_embedder(settings, model).await?, train).await?;
+    // One session of the tuned layers for both files.
+    let tuned = Arc::new(tuned_embedder(settings, model).await?);
+    let tuned_train = embedded(&tuned, train).await?;
     let config = settings.embedder.clone();
     let base = tokio::task::spawn_blocking(move || Embedder::load(&config)).await??;
-    let base_train = embedded(base, train).await?;
-    let test = embedded(tuned_embedder(settings, model).await?, test).await?;
+    let base_train = embedded(&Arc::new(base), train).await?;
+    let test = embedded(&tuned, test).await?;
     let options = TrainOptions::default();
     let on_tuned = prior::weight_curve(&tuned_train, &options)?;
     let on_base = prior::weight_curve(&base_train, &options)?;
