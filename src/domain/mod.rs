@@ -8,6 +8,7 @@ pub mod escalation;
 pub mod events;
 pub mod import;
 pub mod inbox;
+pub mod mapping;
 pub mod message;
 pub mod metrics;
 pub mod quality;

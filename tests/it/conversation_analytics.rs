@@ -51,7 +51,7 @@ async fn the_figures_of_a_hand_checked_fixture() {
     let app = spawn_app(0).await;
     let opts = ImportOptions {
         file_name: "conversations.csv".into(),
-        format: Some(Format::Ticketlens),
+        layout: Format::Ticketlens.into(),
         source: None,
         user_id: None,
     };

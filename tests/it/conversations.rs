@@ -145,7 +145,7 @@ async fn the_ticketlens_layout_carries_later_messages_and_reimports_add_none() {
         T-1,2026-03-01T09:00:00Z,,Early\0 bird,,,,customer,,e-1\n";
     let opts = ImportOptions {
         file_name: "threads.csv".into(),
-        format: Some(Format::Ticketlens),
+        layout: Format::Ticketlens.into(),
         source: None,
         user_id: None,
     };

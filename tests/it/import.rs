@@ -3,7 +3,7 @@
 use crate::common;
 use common::fresh_pool;
 use std::path::Path;
-use ticketlens::server::import::{formats::Format, ImportOptions, ImportReport};
+use ticketlens::server::import::{formats::Format, ImportOptions, ImportReport, LayoutChoice};
 use ticketlens::server::jobs::import;
 
 fn fixture(name: &str) -> std::fs::File {
@@ -22,7 +22,7 @@ async fn run(
 ) -> ImportReport {
     let opts = ImportOptions {
         file_name: "test.csv".into(),
-        format,
+        layout: format.map_or(LayoutChoice::Detect, Into::into),
         source: None,
         user_id: None,
     };
@@ -97,7 +97,7 @@ async fn reimporting_the_same_file_creates_no_duplicates() {
     // Another system's file with the same ids and e-mails is another source: no merging.
     let opts = ImportOptions {
         file_name: "other.csv".into(),
-        format: None,
+        layout: LayoutChoice::Detect,
         source: Some("crm-b".into()),
         user_id: None,
     };
@@ -194,7 +194,7 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
     let pool = fresh_pool().await;
     let opts = ImportOptions {
         file_name: "x.csv".into(),
-        format: None,
+        layout: LayoutChoice::Detect,
         source: None,
         user_id: None,
     };
@@ -202,11 +202,11 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
         .await
         .unwrap_err();
     assert!(
-        format!("{err:#}").contains("unrecognised CSV layout (columns: a, b)"),
+        format!("{err:#}").contains("no layout knows these columns (a, b)"),
         "{err:#}"
     );
     let opts = ImportOptions {
-        format: Some(Format::Kaggle),
+        layout: Format::Kaggle.into(),
         ..opts
     };
     let err = import::run(&pool, "Ticket ID\n1\n".as_bytes(), opts)

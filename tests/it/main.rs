@@ -34,6 +34,7 @@ mod export;
 mod first_model;
 mod heatmaps;
 mod import;
+mod import_formats;
 mod inbox;
 mod llm;
 mod metrics;

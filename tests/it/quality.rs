@@ -5,7 +5,7 @@
 use crate::common;
 use common::fresh_pool;
 use std::fmt::Write;
-use ticketlens::server::import::ImportOptions;
+use ticketlens::server::import::{ImportOptions, LayoutChoice};
 use ticketlens::server::jobs::import;
 use ticketlens::server::jobs::quality;
 
@@ -84,7 +84,7 @@ async fn a_crafted_file_shows_each_kind_of_finding() {
         std::io::Cursor::new(csv.into_bytes()),
         ImportOptions {
             file_name: "crafted.csv".into(),
-            format: None,
+            layout: LayoutChoice::Detect,
             source: Some("crafted".into()),
             user_id: None,
         },

@@ -5,7 +5,7 @@ use super::DataOverview;
 use crate::domain::role::Area;
 use crate::error::AppError;
 use crate::server::auth::SessionUser;
-use crate::server::import::{self, formats::Format, ImportOptions};
+use crate::server::import::{self, ImportOptions, LayoutChoice};
 use crate::server::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -77,7 +77,14 @@ pub async fn upload(
                         Err(e) => return bad(&format!("The upload broke off: {e}")),
                     }
                 }
-                Some("format") => format = field.text().await.ok().and_then(|f| Format::parse(&f)),
+                Some("format") => {
+                    format = field
+                        .text()
+                        .await
+                        .ok()
+                        .map(|f| f.trim().to_string())
+                        .filter(|f| !f.is_empty() && f != "auto")
+                }
                 Some("source") => {
                     source = field
                         .text()
@@ -97,7 +104,7 @@ pub async fn upload(
     };
     let opts = ImportOptions {
         file_name,
-        format,
+        layout: format.map_or(LayoutChoice::Detect, LayoutChoice::Named),
         source,
         user_id: Some(user.id),
     };

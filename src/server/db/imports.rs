@@ -4,22 +4,39 @@ use crate::domain::import::ImportReport;
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor, PgPool};
 
-pub async fn start(
-    db: impl PgExecutor<'_>,
-    file_name: &str,
-    format: &str,
-    source: &str,
-    user_id: Option<i64>,
-) -> sqlx::Result<i64> {
+/// What an import records when it starts.
+pub struct NewImport<'a> {
+    pub file_name: &'a str,
+    /// The layout's name.
+    pub format: &'a str,
+    pub source: &'a str,
+    pub user_id: Option<i64>,
+    pub file_kind: &'a str,
+    pub layout_id: Option<i64>,
+}
+
+pub async fn start(db: impl PgExecutor<'_>, i: &NewImport<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO imports (file_name, format, source, user_id) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO imports (file_name, format, source, user_id, file_kind, layout_id, progress_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
     )
-    .bind(file_name)
-    .bind(format)
-    .bind(source)
-    .bind(user_id)
+    .bind(i.file_name)
+    .bind(i.format)
+    .bind(i.source)
+    .bind(i.user_id)
+    .bind(i.file_kind)
+    .bind(i.layout_id)
     .fetch_one(db)
     .await
+}
+
+/// Marks an import as still making progress (each committed batch).
+pub async fn progress(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE imports SET progress_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Records the final counts and the bad rows.

@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod inbox_view;
 pub mod jobs;
 pub mod labelled;
+pub mod layouts;
 pub mod login_failures;
 pub mod messages;
 pub mod metrics;

@@ -1,7 +1,11 @@
-//! CSV import: streams a file in any supported layout into the database in batches, and reports
-//! every row it could not take with its line number and reason.
+//! Imports: streams a file of any kind, through a built-in layout or a column mapping, into the
+//! database in batches, and reports every row it could not take with its line number and reason.
 
 pub mod formats;
+pub mod layout;
+pub mod mapped;
+pub mod preview;
+pub mod table;
 pub mod thread;
 pub mod writers;
 
@@ -11,18 +15,19 @@ use crate::server::db;
 use crate::server::db::ticket_writer::TicketWriter;
 use anyhow::Context;
 use chrono::Datelike;
-use formats::{Format, Header, MapContext, Mapped, Row};
+use formats::{MapContext, Mapped};
+pub use layout::{Layout, LayoutChoice};
 use sqlx::PgPool;
 use std::io::Read;
+use table::{Next, Records};
 use writers::WriterPool;
 
 /// How to run one import.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub file_name: String,
-    /// `None`: detect from the header.
-    pub format: Option<Format>,
-    /// Namespace of external ids; defaults to the format's name.
+    pub layout: LayoutChoice,
+    /// Namespace of external ids; defaults to the layout's name.
     pub source: Option<String>,
     pub user_id: Option<i64>,
 }
@@ -37,34 +42,51 @@ pub struct Loaded {
 /// At most this many bad rows are stored per import; the counts stay exact.
 const MAX_STORED_ERRORS: usize = 10_000;
 
-/// Imports CSV from `input`. A bad row is recorded and skipped; a failure of the database aborts,
-/// keeping the batches already committed (a re-run skips them as duplicates). Parsing runs on the
-/// blocking pool while writer tasks store the batches. `jobs::import::run` also queues the
-/// quality check that follows every import.
+/// Imports a file (CSV, XLSX, JSON or NDJSON) from `input`. A bad row is recorded and skipped; a
+/// failure of the database aborts, keeping the batches already committed (a re-run skips them
+/// as duplicates). Reading and mapping run on the blocking pool while writer tasks store the
+/// batches. `jobs::import::run` also queues the quality check that follows every import.
 pub async fn load(
     pool: &PgPool,
     input: impl Read + Send + 'static,
     opts: ImportOptions,
 ) -> anyhow::Result<Loaded> {
-    let wanted = opts.format;
-    let (csv, header, format) = tokio::task::spawn_blocking(move || open(input, wanted))
+    let table = tokio::task::spawn_blocking(move || table::open(input))
         .await
-        .context("the CSV reader panicked")??;
+        .context("the file reader panicked")??;
+    let layout = layout::resolve(pool, table.records.header(), &opts.layout, opts.user_id).await?;
     let source = opts
         .source
         .clone()
-        .unwrap_or_else(|| format.name().to_string());
-    let import_id =
-        db::imports::start(pool, &opts.file_name, format.name(), &source, opts.user_id).await?;
-    let writers = WriterPool::start(pool, &source, WriterPool::default_writers());
+        .or_else(|| layout.source_name().map(str::to_string))
+        .unwrap_or_else(|| file_stem(&opts.file_name));
+    let import_id = db::imports::start(
+        pool,
+        &db::imports::NewImport {
+            file_name: &opts.file_name,
+            format: layout.name(),
+            source: &source,
+            user_id: opts.user_id,
+            file_kind: table.kind.name(),
+            layout_id: layout.saved_id(),
+        },
+    )
+    .await?;
+    let writers = WriterPool::start(
+        pool,
+        Some(import_id),
+        &source,
+        WriterPool::default_writers(),
+    );
     let sender = writers.sender();
+    let records = table.records;
     let parsed =
-        tokio::task::spawn_blocking(move || parse(csv, &header, format, import_id, sender)).await;
+        tokio::task::spawn_blocking(move || parse(records, layout, import_id, sender)).await;
     let (mut report, messages) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             let _ = writers.finish().await;
-            return Err(anyhow::anyhow!("the CSV parser panicked: {e}"));
+            return Err(anyhow::anyhow!("the file parser panicked: {e}"));
         }
     };
     let mut result = writers.finish().await.map(|done| {
@@ -74,6 +96,9 @@ pub async fn load(
     if result.is_ok() && !messages.is_empty() {
         // After every ticket: a message may name a ticket from any batch.
         result = thread::write(pool, &source, &messages, &mut report).await;
+    }
+    if result.is_ok() && report.rows_read == 0 {
+        result = Err(anyhow::anyhow!("the file has a header and no rows"));
     }
     let failure = result.as_ref().err().map(|e| {
         tracing::error!(error = ?e, import_id, "import stopped");
@@ -86,39 +111,11 @@ pub async fn load(
     })
 }
 
-/// Reads the header and settles the layout.
-fn open(
-    input: impl Read,
-    wanted: Option<Format>,
-) -> anyhow::Result<(csv::Reader<impl Read>, Header, Format)> {
-    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let names = csv.headers().context("cannot read the CSV header")?.clone();
-    let header = Header::new(&names);
-    let format = match wanted {
-        Some(f) => f,
-        None => Format::detect(&header).with_context(|| {
-            format!(
-                "unrecognised CSV layout (columns: {}); pass --format",
-                names.iter().collect::<Vec<_>>().join(", ")
-            )
-        })?,
-    };
-    let missing = header.missing(format.required());
-    anyhow::ensure!(
-        missing.is_empty(),
-        "the file lacks columns the {} layout needs: {}",
-        format.name(),
-        missing.join(", ")
-    );
-    Ok((csv, header, format))
-}
-
 /// Maps every record, sending full batches to the writers; stops early if they fail. Returns the
 /// report and the later messages of threads (with their lines), written after the tickets.
 fn parse(
-    mut csv: csv::Reader<impl Read>,
-    header: &Header,
-    format: Format,
+    mut records: Box<dyn Records>,
+    mut layout: Layout,
     import_id: i64,
     writers: tokio::sync::mpsc::Sender<Vec<NewTicket>>,
 ) -> (ImportReport, Vec<(u64, NewMessage)>) {
@@ -127,7 +124,7 @@ fn parse(
     };
     let mut report = ImportReport {
         import_id,
-        format: format.name().into(),
+        format: layout.name().into(),
         ..Default::default()
     };
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
@@ -135,17 +132,11 @@ fn parse(
     let mut tweets = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
-        let line = csv.position().line() + 1;
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
+        match records.next(&mut record) {
+            Next::End => break,
+            Next::Row(line) => {
                 report.rows_read += 1;
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
-                let row = Row {
-                    header,
-                    record: &record,
-                };
-                match format.map(&row, &ctx).and_then(check) {
+                match layout.map(&record, &ctx).and_then(check) {
                     Ok(Mapped::Ticket(t)) => batch.push(*t),
                     Ok(Mapped::Message(m)) => messages.push((line, *m)),
                     Ok(Mapped::Tweet(mut t)) => {
@@ -156,11 +147,14 @@ fn parse(
                     Err(why) => skip(&mut report, Some(line), why),
                 }
             }
-            Err(e) => {
+            Next::Bad {
+                line,
+                reason,
+                fatal,
+            } => {
                 report.rows_read += 1;
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
-                skip(&mut report, Some(line), csv_error_reason(&e));
-                if !recoverable(&e) {
+                skip(&mut report, Some(line), reason);
+                if fatal {
                     break;
                 }
             }
@@ -214,6 +208,21 @@ fn parse(
         let _ = writers.blocking_send(batch);
     }
     (report, messages)
+}
+
+/// A file's name without its directory and extension: the source of a mapping given without a
+/// layout name, so re-importing the same file matches its tickets.
+pub fn file_stem(file_name: &str) -> String {
+    let stem = std::path::Path::new(file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem: String = stem.trim().chars().take(100).collect();
+    if stem.is_empty() {
+        "upload".into()
+    } else {
+        stem
+    }
 }
 
 /// What the Data page may show about a failed import: database errors stay in the server log.
@@ -271,25 +280,6 @@ fn check(mapped: Mapped) -> Result<Mapped, String> {
         }
     }
     Ok(mapped)
-}
-
-fn csv_error_reason(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("has {len} fields, the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".into(),
-        _ => format!("unreadable: {e}"),
-    }
-}
-
-fn recoverable(e: &csv::Error) -> bool {
-    matches!(
-        e.kind(),
-        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-    )
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::formats::props::{assert_storable, table};
 use super::*;
+use formats::Format;
 use proptest::prelude::*;
 use std::io::Cursor;
 
@@ -50,7 +51,16 @@ proptest! {
         given in any::<bool>(),
     ) {
         let wanted = given.then_some(format);
-        let (csv, header, format) = match open(Cursor::new(bytes), wanted) {
+        let opened = table::open(Cursor::new(bytes)).and_then(|t| {
+            let header = t.records.header().to_vec();
+            let format = match wanted {
+                Some(f) => f,
+                None => Format::detect(&formats::Header::from_names(&header))
+                    .context("no layout knows these columns")?,
+            };
+            Ok((t, layout::builtin(format, &header)?, format))
+        });
+        let (t, layout, format) = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 let message = format!("{e:#}");
@@ -67,7 +77,7 @@ proptest! {
             }
             all
         });
-        let (report, _messages) = parse(csv, &header, format, 1, sender);
+        let (report, _messages) = parse(t.records, layout, 1, sender);
         let tickets = stored
             .join()
             .map_err(|_| TestCaseError::fail("the batch receiver panicked"))?;

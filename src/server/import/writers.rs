@@ -30,7 +30,10 @@ impl WriterPool {
             .clamp(1, 4)
     }
 
-    pub fn start(pool: &PgPool, source: &str, writers: usize) -> Self {
+    /// Starts `writers` tasks storing tickets of `source`; with an `import_id`, each committed
+    /// batch also marks that import as making progress (an import that stops doing so without
+    /// finishing was interrupted).
+    pub fn start(pool: &PgPool, import_id: Option<i64>, source: &str, writers: usize) -> Self {
         let (tx, rx) = mpsc::channel::<Vec<NewTicket>>(writers);
         let rx = Arc::new(Mutex::new(rx));
         let tasks = (0..writers.max(1))
@@ -44,6 +47,9 @@ impl WriterPool {
                         let next = rx.lock().await.recv().await;
                         let Some(batch) = next else { break };
                         let done = write_with_retry(&mut writer, &mut conn, &batch).await?;
+                        if let Some(id) = import_id {
+                            crate::server::db::imports::progress(&mut *conn, id).await?;
+                        }
                         total.inserted += done.inserted;
                         total.duplicates += done.duplicates;
                     }

@@ -90,7 +90,7 @@ pub async fn load_demo(
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<u64> {
     // The same source as `demo --out` files imported later, so those add no duplicates.
-    let writers = WriterPool::start(pool, DEMO_SOURCE, WriterPool::default_writers());
+    let writers = WriterPool::start(pool, None, DEMO_SOURCE, WriterPool::default_writers());
     let mut batch = Vec::with_capacity(TicketWriter::BATCH);
     let mut messages = Vec::new();
     let until = demo::cutoff(cfg);

@@ -5,7 +5,10 @@ mod multilang;
 pub mod ticketlens;
 pub mod twcs;
 
+pub use kaggle::parse_csat;
+
 use crate::domain::import::NewTicket;
+use crate::domain::mapping::{Field, Mapping};
 use crate::domain::message::NewMessage;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
@@ -33,15 +36,86 @@ impl Format {
         }
     }
 
+    pub const ALL: [Format; 4] = [
+        Format::Ticketlens,
+        Format::Kaggle,
+        Format::Multilang,
+        Format::Twcs,
+    ];
+
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            Format::Ticketlens,
-            Format::Kaggle,
-            Format::Multilang,
-            Format::Twcs,
-        ]
-        .into_iter()
-        .find(|f| f.name() == name.trim().to_ascii_lowercase())
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name.trim().to_ascii_lowercase())
+    }
+
+    /// Which of the layout's columns feed which field, as a saved layout would say it (other
+    /// columns, such as a tweet's `inbound` flag, steer the layout's own code).
+    pub fn mapping(self) -> Mapping {
+        use Field as F;
+        let pairs: &[(F, &str)] = match self {
+            Format::Ticketlens => &[
+                (F::ExternalId, "external_id"),
+                (F::CreatedAt, "created_at"),
+                (F::Subject, "subject"),
+                (F::Body, "body"),
+                (F::CustomerRef, "customer_ref"),
+                (F::CustomerName, "customer_name"),
+                (F::CustomerEmail, "customer_email"),
+                (F::Product, "product"),
+                (F::ProductLine, "product_line"),
+                (F::Channel, "channel"),
+                (F::Priority, "priority"),
+                (F::Status, "status"),
+                (F::Category, "category"),
+                (F::Language, "language"),
+                (F::FirstResponseAt, "first_response_at"),
+                (F::ResolvedAt, "resolved_at"),
+                (F::Csat, "csat"),
+                (F::AgentReply, "agent_reply"),
+                (F::Sentiment, "sentiment"),
+                (F::Escalate, "escalate"),
+                (F::Agent, "agent"),
+            ],
+            Format::Kaggle => &[
+                (F::ExternalId, "Ticket ID"),
+                (F::CustomerName, "Customer Name"),
+                (F::CustomerEmail, "Customer Email"),
+                (F::Product, "Product Purchased"),
+                (F::Category, "Ticket Type"),
+                (F::Subject, "Ticket Subject"),
+                (F::Body, "Ticket Description"),
+                (F::Status, "Ticket Status"),
+                (F::AgentReply, "Resolution"),
+                (F::Priority, "Ticket Priority"),
+                (F::Channel, "Ticket Channel"),
+                (F::FirstResponseAt, "First Response Time"),
+                (F::ResolvedAt, "Time to Resolution"),
+                (F::Csat, "Customer Satisfaction Rating"),
+            ],
+            Format::Multilang => &[
+                (F::ExternalId, "id"),
+                (F::Subject, "subject"),
+                (F::Body, "body"),
+                (F::AgentReply, "answer"),
+                (F::Category, "queue"),
+                (F::Priority, "priority"),
+                (F::Language, "language"),
+                (F::ProductLine, "business_type"),
+            ],
+            Format::Twcs => &[
+                (F::ExternalId, "tweet_id"),
+                (F::CustomerRef, "author_id"),
+                (F::CreatedAt, "created_at"),
+                (F::Body, "text"),
+                (F::ThreadId, "in_response_to_tweet_id"),
+            ],
+        };
+        Mapping {
+            columns: pairs.iter().map(|(f, c)| (*f, c.to_string())).collect(),
+            unescape_newlines: self == Format::Multilang,
+            ..Mapping::default()
+        }
     }
 
     /// Recognises a layout from its header row.
@@ -113,6 +187,11 @@ impl Header {
             .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_string(), i))
             .collect();
         Header { index }
+    }
+
+    /// Column positions from names already read (the header row of any kind of file).
+    pub fn from_names(names: &[String]) -> Self {
+        Header::new(&csv::StringRecord::from(names.to_vec()))
     }
 
     pub fn has_all(&self, names: &[&str]) -> bool {

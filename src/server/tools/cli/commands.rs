@@ -1,9 +1,8 @@
 //! What the commands do: serve, serve `/metrics` for a worker, open the database for a command,
-//! import a file with a progress bar, the `db` subcommands.
+//! the `db` subcommands, a progress bar.
 
 use super::DbAction;
 use crate::server::config::Settings;
-use crate::server::import::{formats::Format, ImportOptions};
 use crate::server::startup::{Application, Database};
 use crate::server::{db, tools::seed};
 use anyhow::Context;
@@ -62,52 +61,6 @@ where
     // Also on failure: an embedded server started for this command must not outlive it.
     database.close().await;
     result
-}
-
-pub(super) async fn import_file(
-    pool: &sqlx::PgPool,
-    file: &std::path::Path,
-    format: Option<Format>,
-    source: Option<String>,
-) -> anyhow::Result<()> {
-    let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress(size, "bytes");
-    let reader = bar.wrap_read(std::io::BufReader::with_capacity(1 << 20, f));
-    let opts = ImportOptions {
-        file_name: file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        format,
-        source,
-        user_id: None,
-    };
-    let report = crate::server::jobs::import::run(pool, reader, opts).await?;
-    bar.finish_and_clear();
-    println!(
-        "import #{} ({}): {} rows read, {} tickets imported with {} further messages, {} already present, {} skipped",
-        report.import_id,
-        report.format,
-        report.rows_read,
-        report.inserted,
-        report.messages,
-        report.duplicates,
-        report.skipped
-    );
-    for (reason, n) in &report.reasons {
-        println!("  skipped {n:>6}: {reason}");
-    }
-    for (line, reason) in report.errors.iter().take(20) {
-        println!("  line {line}: {reason}");
-    }
-    if report.errors.len() > 20 {
-        println!(
-            "  … {} more bad rows on the Data page",
-            report.errors.len() - 20
-        );
-    }
-    Ok(())
 }
 
 pub(super) async fn db_command(settings: &Settings, action: DbAction) -> anyhow::Result<()> {

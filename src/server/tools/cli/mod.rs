@@ -1,13 +1,13 @@
-//! Command-line interface: `serve` (default), `demo`, `import`, `migrate`, `db`, `users`, `analyse`, `worker`, `eval`, `bench`.
+//! Command-line interface: `serve` (default), `demo`, `import`, `layouts`, `migrate`, `db`, `users`, `analyse`, `worker`, `eval`, `bench`.
 
 mod commands;
+mod import;
 
 pub(crate) use commands::progress;
-use commands::{db_command, import_file, serve, serve_metrics, with_db};
+use commands::{db_command, serve, serve_metrics, with_db};
 
 use crate::domain::Role;
 use crate::server::config::Settings;
-use crate::server::import::formats::Format;
 use crate::server::jobs::{backfill, worker, JobContext};
 use crate::server::tools::demo::DemoConfig;
 use crate::server::{auth, db, tools::bench, tools::seed};
@@ -45,15 +45,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Import a CSV file of tickets.
-    Import {
-        file: PathBuf,
-        /// Layout of the file (auto: detect from the header).
-        #[arg(long, default_value = "auto")]
-        format: String,
-        /// Namespace of the file's ticket ids (default: the layout's name).
-        #[arg(long)]
-        source: Option<String>,
+    /// Import tickets from a CSV, XLSX, JSON or NDJSON file.
+    Import(import::ImportArgs),
+    /// Saved import layouts: list, show, suggest, import, rename, delete.
+    Layouts {
+        #[command(subcommand)]
+        action: import::LayoutsAction,
     },
     /// Manage the embedded PostgreSQL server (for scripts and tests).
     Db {
@@ -88,6 +85,8 @@ enum Command {
     },
     /// Count demo incidents found and false alarms raised by spike detection on generated data.
     EvalAlerts(crate::server::tools::eval::alerts::AlertEvalArgs),
+    /// Measure import mapping suggestions on the shared datasets with renamed headers.
+    EvalMapping(crate::server::tools::eval::mapping::MappingEvalArgs),
     /// Measure performance.
     Bench {
         #[command(subcommand)]
@@ -160,19 +159,15 @@ pub async fn run() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Import {
-            file,
-            format,
-            source,
-        } => {
-            let format = match format.as_str() {
-                "auto" => None,
-                f => Some(Format::parse(f).with_context(|| {
-                    format!("unknown format {f:?}: use auto, ticketlens, kaggle, multilang or twcs")
-                })?),
-            };
+        Command::Import(args) => {
             with_db(&settings, |pool| async move {
-                import_file(&pool, &file, format, source).await
+                import::import_command(&pool, args).await
+            })
+            .await
+        }
+        Command::Layouts { action } => {
+            with_db(&settings, |pool| async move {
+                import::layouts_command(&pool, action).await
             })
             .await
         }
@@ -243,6 +238,7 @@ pub async fn run() -> anyhow::Result<()> {
             crate::server::tools::eval::categories::run(args, &settings).await
         }
         Command::EvalAlerts(args) => crate::server::tools::eval::alerts::run(args),
+        Command::EvalMapping(args) => crate::server::tools::eval::mapping::run(args),
         Command::CheckQuality { source } => {
             with_db(&settings, |pool| async move {
                 let sources = match source {

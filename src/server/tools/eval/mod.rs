@@ -1,6 +1,7 @@
-//! The `eval`, `eval-categories` and `eval-alerts` commands: engines measured on labelled files from the command line.
+//! The `eval`, `eval-categories`, `eval-alerts` and `eval-mapping` commands: engines measured on labelled files from the command line.
 
 pub mod alerts;
 pub mod categories;
 pub mod cli;
+pub mod mapping;
 pub mod tuned;

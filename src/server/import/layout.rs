@@ -1,0 +1,159 @@
+//! Which layout reads a file: a built-in one, a saved mapping (by name, or found by the header's
+//! fingerprint), or a mapping given with the import; with a sentence saying what to do when none.
+
+use super::formats::{Format, Header, MapContext, Mapped, Row};
+use super::mapped::MappedLayout;
+use crate::domain::mapping::{fingerprint, Mapping};
+use crate::server::db;
+use sqlx::PgPool;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub enum LayoutChoice {
+    /// A built-in layout by its columns, else a saved layout by the header's fingerprint.
+    #[default]
+    Detect,
+    /// A built-in layout or a saved one, by name.
+    Named(String),
+    /// A mapping given now; saved under `save_as` when named.
+    Mapping {
+        mapping: Mapping,
+        save_as: Option<String>,
+    },
+}
+
+impl From<Format> for LayoutChoice {
+    fn from(f: Format) -> Self {
+        LayoutChoice::Named(f.name().to_string())
+    }
+}
+
+/// A layout settled for one file.
+#[derive(Debug)]
+pub enum Layout {
+    Builtin(Format, Header),
+    Mapped {
+        /// The saved layout's name and id, or `None` for a mapping given with the import.
+        saved: Option<(String, i64)>,
+        layout: Box<MappedLayout>,
+    },
+}
+
+impl Layout {
+    /// The name imports list it by.
+    pub fn name(&self) -> &str {
+        match self {
+            Layout::Builtin(f, _) => f.name(),
+            Layout::Mapped {
+                saved: Some((name, _)),
+                ..
+            } => name,
+            Layout::Mapped { saved: None, .. } => "mapped",
+        }
+    }
+
+    /// The default source name: the layout's, so re-importing a file matches its tickets;
+    /// `None` for a mapping given without a name (the file's name serves then).
+    pub fn source_name(&self) -> Option<&str> {
+        match self {
+            Layout::Mapped { saved: None, .. } => None,
+            _ => Some(self.name()),
+        }
+    }
+
+    pub fn saved_id(&self) -> Option<i64> {
+        match self {
+            Layout::Mapped {
+                saved: Some((_, id)),
+                ..
+            } => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn map(&mut self, record: &csv::StringRecord, ctx: &MapContext) -> Result<Mapped, String> {
+        match self {
+            Layout::Builtin(format, header) => format.map(&Row { header, record }, ctx),
+            Layout::Mapped { layout, .. } => layout.map(record, ctx),
+        }
+    }
+}
+
+/// A built-in layout for `header` by name, checking the columns it needs.
+pub fn builtin(format: Format, header: &[String]) -> anyhow::Result<Layout> {
+    let h = Header::from_names(header);
+    let missing = h.missing(format.required());
+    anyhow::ensure!(
+        missing.is_empty(),
+        "the file lacks columns the {} layout needs: {}",
+        format.name(),
+        missing.join(", ")
+    );
+    Ok(Layout::Builtin(format, h))
+}
+
+fn mapped(
+    saved: Option<(String, i64)>,
+    mapping: Mapping,
+    header: &[String],
+) -> anyhow::Result<Layout> {
+    let layout = MappedLayout::new(mapping, header).map_err(anyhow::Error::msg)?;
+    Ok(Layout::Mapped {
+        saved,
+        layout: Box::new(layout),
+    })
+}
+
+/// Settles the layout of a file with `header`, saving a mapping given with a name.
+pub async fn resolve(
+    pool: &PgPool,
+    header: &[String],
+    choice: &LayoutChoice,
+    user_id: Option<i64>,
+) -> anyhow::Result<Layout> {
+    match choice {
+        LayoutChoice::Detect => {
+            if let Some(f) = Format::detect(&Header::from_names(header)) {
+                return builtin(f, header);
+            }
+            match db::layouts::by_fingerprint(pool, &fingerprint(header)).await? {
+                Some(saved) => mapped(Some((saved.name, saved.id)), saved.mapping.0, header),
+                None => anyhow::bail!(
+                    "no layout knows these columns ({}): map them on the Data page, or pass --map field=column,… or --layout NAME",
+                    header.join(", ")
+                ),
+            }
+        }
+        LayoutChoice::Named(name) => {
+            if let Some(f) = Format::parse(name) {
+                return builtin(f, header);
+            }
+            let saved = db::layouts::by_name(pool, name).await?.ok_or_else(|| {
+                anyhow::anyhow!("no layout is named {name:?}: `ticketlens layouts list` shows them")
+            })?;
+            mapped(Some((saved.name, saved.id)), saved.mapping.0, header)
+        }
+        LayoutChoice::Mapping { mapping, save_as } => {
+            let layout = MappedLayout::new(mapping.clone(), header).map_err(anyhow::Error::msg)?;
+            let saved = match save_as.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                Some(name) => {
+                    anyhow::ensure!(
+                        Format::parse(name).is_none(),
+                        "{name:?} is the name of a built-in layout: choose another"
+                    );
+                    anyhow::ensure!(
+                        name.chars().count() <= 100,
+                        "a layout name has at most 100 characters"
+                    );
+                    let id = db::layouts::save(pool, name, header, mapping, user_id).await?;
+                    Some((name.to_string(), id))
+                }
+                None => None,
+            };
+            Ok(Layout::Mapped {
+                saved,
+                layout: Box::new(layout),
+            })
+        }
+    }
+}
