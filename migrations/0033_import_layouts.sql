@@ -13,8 +13,20 @@ CREATE TABLE import_layouts (
 );
 CREATE INDEX import_layouts_fingerprint ON import_layouts (fingerprint, updated_at DESC);
 
+-- Files uploaded on the Data page, kept for the mapping screen and to resume an import that
+-- was interrupted (64 MB at most each).
+CREATE TABLE import_uploads (
+    id          bigserial PRIMARY KEY,
+    file_name   text NOT NULL,
+    content     bytea NOT NULL,
+    created_by  bigint REFERENCES users (id) ON DELETE SET NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- `plan`: the layout choice and source an import ran with, so a resume runs it the same way.
 ALTER TABLE imports
     ADD COLUMN file_kind   text,
     ADD COLUMN layout_id   bigint REFERENCES import_layouts (id) ON DELETE SET NULL,
     ADD COLUMN progress_at timestamptz,
-    ADD COLUMN stored_file text;
+    ADD COLUMN upload_id   bigint REFERENCES import_uploads (id) ON DELETE SET NULL,
+    ADD COLUMN plan        jsonb;

@@ -16,7 +16,10 @@ use crate::features::rules::page::RulesPage;
 use crate::features::templates::page::TemplatesPage;
 use crate::features::tokens::page::TokensPage;
 use crate::features::trends::page::TrendsPage;
-use crate::features::{auth::page::LoginPage, data::page::DataPage, overview::page::OverviewPage};
+use crate::features::{
+    auth::page::LoginPage, data::mapping::page::MappingPage, data::page::DataPage,
+    overview::page::OverviewPage,
+};
 use crate::features::{
     tickets::detail::TicketPage, tickets::page::TicketsPage, users::page::UsersPage,
 };
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tickets/:id") view=|| view! { <Layout><TicketPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=|| view! { <Layout><UsersPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/data") view=|| view! { <Layout><DataPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/data/map") view=|| view! { <Layout><MappingPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation") view=|| view! { <Layout><EvaluationPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation/runs/:id") view=|| view! { <Layout><RunPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation/compare") view=|| view! { <Layout><ComparePage/></Layout> } ssr=SsrMode::Async/>

@@ -37,7 +37,7 @@ test("a CSV upload imports good rows and reports the bad one by line", async ({ 
     `E2E-${id}-2,2026-01-05T11:00:00Z,Bad row,"priority is nonsense",email,whenever,open`,
     `E2E-${id}-3,2026-01-06T09:30:00Z,Login loop,"I cannot log in, it loops",chat,low,pending`,
   ].join("\n");
-  await page.getByLabel("CSV file").setInputFiles({ name: "e2e.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name: "e2e.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Import" }).click();
   const report = page.getByTestId("import-report");
   await expect(report).toContainText("3 rows read: 2 imported, 0 already present, 1 skipped.");

@@ -22,7 +22,7 @@ test("an agent edits and sends a drafted reply and acceptance counts it", async 
     "external_id,created_at,subject,body,channel,priority,status",
     `E2E-DRAFT-${tag},${new Date().toISOString()},Refund for returned headphones ${tag},"I sent the headphones back two weeks ago and I am still waiting for my refund.",email,low,open`,
   ].join("\n");
-  await page.getByLabel("CSV file").setInputFiles({ name: "draft.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name: "draft.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-report")).toContainText("1 imported");
 

@@ -41,7 +41,7 @@ test("a new keyword rule escalates a new ticket that an agent then works to reso
     "external_id,created_at,subject,body,channel,priority,status",
     `E2E-ESC-${word},${new Date().toISOString()},Gadget broke,"The ${word} stopped working after the update",email,high,open`,
   ].join("\n");
-  await page.getByLabel("CSV file").setInputFiles({ name: "esc.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name: "esc.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-report")).toContainText("1 imported");
 

@@ -89,6 +89,9 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("clusters/name", Some(Area::Tuning)),
     ("conversations", Some(Area::Overview)),
     ("imports", Some(Area::Data)),
+    ("data/map", Some(Area::Data)),
+    ("data/map/import", Some(Area::Data)),
+    ("data/labels", Some(Area::Data)),
     ("drafts/assist", Some(Area::Tickets)),
     ("drafts/send", Some(Area::Tickets)),
     ("drafts/reject", Some(Area::Tickets)),
@@ -157,6 +160,8 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
 /// Server functions whose successful calls are admin (or account) actions kept in the audit log:
 /// changes to rules, prompts, templates, models, users, integrations and API tokens.
 pub const AUDITED: &[&str] = &[
+    "data/map/import",
+    "data/labels",
     "categories/train",
     "categories/activate",
     "clusters/run",

@@ -54,6 +54,7 @@ async fn the_figures_of_a_hand_checked_fixture() {
         layout: Format::Ticketlens.into(),
         source: None,
         user_id: None,
+        upload_id: None,
     };
     let report = ticketlens::server::jobs::import::run(&app.pool, FIXTURE.as_bytes(), opts)
         .await

@@ -148,6 +148,7 @@ async fn the_ticketlens_layout_carries_later_messages_and_reimports_add_none() {
         layout: Format::Ticketlens.into(),
         source: None,
         user_id: None,
+        upload_id: None,
     };
     let run = || ticketlens::server::jobs::import::run(&pool, csv.as_bytes(), opts.clone());
     let r = run().await.unwrap();

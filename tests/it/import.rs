@@ -25,6 +25,7 @@ async fn run(
         layout: format.map_or(LayoutChoice::Detect, Into::into),
         source: None,
         user_id: None,
+        upload_id: None,
     };
     import::run(pool, input, opts).await.unwrap()
 }
@@ -100,6 +101,7 @@ async fn reimporting_the_same_file_creates_no_duplicates() {
         layout: LayoutChoice::Detect,
         source: Some("crm-b".into()),
         user_id: None,
+        upload_id: None,
     };
     let other = import::run(&pool, fixture("kaggle_small.csv"), opts)
         .await
@@ -197,6 +199,7 @@ async fn unknown_layouts_and_missing_columns_fail_with_a_clear_message() {
         layout: LayoutChoice::Detect,
         source: None,
         user_id: None,
+        upload_id: None,
     };
     let err = import::run(&pool, "a,b\n1,2\n".as_bytes(), opts.clone())
         .await

@@ -147,6 +147,7 @@ async fn run(
         layout,
         source: Some(source.into()),
         user_id: None,
+        upload_id: None,
     };
     import::run(pool, std::io::Cursor::new(bytes), opts).await
 }

@@ -35,6 +35,7 @@ mod first_model;
 mod heatmaps;
 mod import;
 mod import_formats;
+mod import_mapping;
 mod inbox;
 mod llm;
 mod metrics;

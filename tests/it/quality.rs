@@ -87,6 +87,7 @@ async fn a_crafted_file_shows_each_kind_of_finding() {
             layout: LayoutChoice::Detect,
             source: Some("crafted".into()),
             user_id: None,
+            upload_id: None,
         },
     )
     .await

@@ -12,3 +12,12 @@ pub async fn load_data_page(selected: Option<i64>) -> Result<DataOverview, AppEr
     auth::require(Area::Data)?;
     super::server::data_page(&app_state()?.pool, selected).await
 }
+
+/// Makes the sentiment labels an import brought into a labelled set (Evaluation page).
+#[server(endpoint = "data/labels")]
+pub async fn labels_to_set(import: i64) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Data)?;
+    super::server::labels_to_set(&app_state()?.pool, user.id, import).await
+}

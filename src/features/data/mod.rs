@@ -1,6 +1,7 @@
 //! The Data page (admins): upload a CSV, and read each import's report with its bad rows.
 
 pub mod api;
+pub mod mapping;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -32,6 +33,9 @@ pub struct ImportSummary {
 pub struct ImportDetail {
     pub summary: ImportSummary,
     pub errors: Vec<(i64, String)>,
+    /// Tickets of the import's source with a gold sentiment label, and with a category.
+    pub sentiment_labels: i64,
+    pub category_labels: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Data page view: the upload form and the import reports.
 
-use super::api::load_data_page;
+use super::api::{load_data_page, LabelsToSet};
 use super::{DataOverview, ImportDetail};
 use crate::components::{fmt_count, fmt_time, loaded, ExportLink};
 use leptos::prelude::*;
@@ -21,17 +21,18 @@ pub fn DataPage() -> impl IntoView {
         <h1>"Data"</h1>
         {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         <section class="card">
-            <h2>"Import tickets from CSV"</h2>
+            <h2>"Import tickets"</h2>
             <p class="muted">
-                "Layouts: TicketLens, Kaggle customer support tickets, multilingual help-desk tickets, "
-                "Customer Support on Twitter. Bad rows are reported by line and skipped; re-importing a file adds no duplicates. "
+                "CSV (any delimiter; UTF-8, Latin-1 or UTF-16), Excel (XLSX), JSON or NDJSON. Files whose columns no layout knows open the mapping screen; "
+                "a mapping saved as a layout is used again for files with the same header. Bad rows are reported by line and skipped; re-importing a file adds no duplicates. "
                 "Ticket ids and customers are matched within one source name: give files from different systems different names."
             </p>
             <form method="post" action="/data/import" enctype="multipart/form-data" class="form row">
-                <label>"CSV file" <input type="file" name="file" accept=".csv,text/csv" required/></label>
+                <label>"File" <input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.json,.ndjson,.jsonl" required/></label>
                 <label>"Layout"
                     <select name="format">
                         <option value="auto">"Detect"</option>
+                        <option value="map">"Map the columns myself"</option>
                         <option value="ticketlens">"TicketLens"</option>
                         <option value="kaggle">"Kaggle tickets"</option>
                         <option value="multilang">"Multilingual help desk"</option>
@@ -85,6 +86,11 @@ fn Imports(d: DataOverview) -> impl IntoView {
 #[component]
 fn Report(s: ImportDetail) -> impl IntoView {
     let i = s.summary;
+    let labels = ServerAction::<LabelsToSet>::new();
+    let sentiment_labels = s.sentiment_labels;
+    let category_labels = s.category_labels;
+    let import_id = i.id;
+    let source = i.source.clone();
     let errors = s
         .errors
         .into_iter()
@@ -101,6 +107,16 @@ fn Report(s: ImportDetail) -> impl IntoView {
                 {(i.messages > 0).then(|| format!(" {} further messages added to their threads.", fmt_count(i.messages)))}
             </p>
             {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}
+            {(sentiment_labels > 0).then(|| view! {
+                <ActionForm action=labels attr:class="form row" attr:data-testid="labels-to-set">
+                    <input type="hidden" name="import" value=import_id/>
+                    <span>{format!("The source \"{source}\" has {} tickets with a sentiment label.", fmt_count(sentiment_labels))}</span>
+                    <button type="submit">"Make a labelled set for evaluation"</button>
+                </ActionForm>
+            })}
+            {(category_labels > 0).then(|| view! {
+                <p class="muted">{format!("{} tickets carry a category label: the Categories page trains and evaluates on them.", fmt_count(category_labels))}</p>
+            })}
             {(!i.reasons.is_empty()).then(|| view! {
                 <ul class="reasons" data-testid="skip-reasons">
                     {i.reasons.into_iter().map(|(why, n)| view! { <li>{format!("{} × {why}", fmt_count(n))}</li> }).collect_view()}

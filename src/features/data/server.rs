@@ -1,11 +1,12 @@
 //! Server side of the Data page: the imports and their reports, and `POST /data/import`, a
-//! multipart CSV upload imported like the CLI does.
+//! multipart upload imported like the CLI does, or sent to the mapping screen when no layout
+//! knows its columns.
 
 use super::DataOverview;
 use crate::domain::role::Area;
 use crate::error::AppError;
 use crate::server::auth::SessionUser;
-use crate::server::import::{self, ImportOptions, LayoutChoice};
+use crate::server::import::{self, layout::NoLayout, ImportOptions, LayoutChoice};
 use crate::server::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,10 +47,16 @@ pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverv
         None => imports.first().cloned(),
     };
     let selected = match chosen {
-        Some(summary) => Some(ImportDetail {
-            errors: db::imports::errors(pool, summary.id, 200).await?,
-            summary,
-        }),
+        Some(summary) => {
+            let (sentiment_labels, category_labels) =
+                db::labelled::source_labels(pool, &summary.source).await?;
+            Some(ImportDetail {
+                errors: db::imports::errors(pool, summary.id, 200).await?,
+                summary,
+                sentiment_labels,
+                category_labels,
+            })
+        }
         None => None,
     };
     Ok(DataOverview { imports, selected })
@@ -100,19 +107,36 @@ pub async fn upload(
         }
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return bad("Choose a non-empty CSV file.");
+        return bad("Choose a non-empty file.");
     };
+    let pool = &state.pool;
+    // Kept for the mapping screen and for resuming the import if it is interrupted.
+    let upload_id =
+        match crate::server::db::uploads::save(pool, &file_name, &bytes, Some(user.id)).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::error!(error = ?e, "storing an upload failed");
+                return bad("The upload could not be stored; the details are in the server log.");
+            }
+        };
+    let map_screen = Redirect::to(&format!("/data/map?upload={upload_id}")).into_response();
+    if format.as_deref() == Some("map") {
+        return map_screen;
+    }
     let opts = ImportOptions {
         file_name,
         layout: format.map_or(LayoutChoice::Detect, LayoutChoice::Named),
         source,
         user_id: Some(user.id),
+        upload_id: Some(upload_id),
     };
-    match crate::server::jobs::import::run(&state.pool, std::io::Cursor::new(bytes), opts).await {
+    match crate::server::jobs::import::run(pool, std::io::Cursor::new(bytes), opts).await {
         Ok(report) => {
             tracing::info!(user = %user.email, id = report.import_id, inserted = report.inserted, "upload imported");
             Redirect::to(&format!("/data?import={}", report.import_id)).into_response()
         }
+        // No layout knows the columns: map them.
+        Err(e) if e.downcast_ref::<NoLayout>().is_some() => map_screen,
         Err(e) => {
             tracing::warn!(error = ?e, "upload import failed");
             // Layout problems are the user's to fix; database failures stay in the log.
@@ -127,4 +151,26 @@ fn bad(message: &str) -> Response {
         crate::domain::url::encode(message)
     ))
     .into_response()
+}
+
+/// Makes a labelled set of the sentiment labels an import's source brought, for the Evaluation
+/// page; the set is named after the source.
+pub async fn labels_to_set(pool: &PgPool, user_id: i64, import_id: i64) -> Result<(), AppError> {
+    use crate::server::db;
+    let import = db::imports::get(pool, import_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name: String = format!("{} labels", import.source)
+        .chars()
+        .take(100)
+        .collect();
+    let set_id = db::labelled::ensure(pool, &name, "tickets", Some(user_id)).await?;
+    let added = db::labelled::add_from_source(pool, set_id, &import.source, Some(user_id)).await?;
+    leptos_axum::redirect(&format!(
+        "/evaluation?ok={}",
+        crate::domain::url::encode(&format!(
+            "{added} labelled tickets added to the set \"{name}\"."
+        ))
+    ));
+    Ok(())
 }

@@ -13,12 +13,15 @@ pub struct NewImport<'a> {
     pub user_id: Option<i64>,
     pub file_kind: &'a str,
     pub layout_id: Option<i64>,
+    pub upload_id: Option<i64>,
+    /// The layout choice and source, for a resume.
+    pub plan: serde_json::Value,
 }
 
 pub async fn start(db: impl PgExecutor<'_>, i: &NewImport<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO imports (file_name, format, source, user_id, file_kind, layout_id, progress_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id",
+        "INSERT INTO imports (file_name, format, source, user_id, file_kind, layout_id, progress_at, upload_id, plan)
+         VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8) RETURNING id",
     )
     .bind(i.file_name)
     .bind(i.format)
@@ -26,6 +29,8 @@ pub async fn start(db: impl PgExecutor<'_>, i: &NewImport<'_>) -> sqlx::Result<i
     .bind(i.user_id)
     .bind(i.file_kind)
     .bind(i.layout_id)
+    .bind(i.upload_id)
+    .bind(&i.plan)
     .fetch_one(db)
     .await
 }

@@ -99,6 +99,38 @@ pub async fn add_from_tickets(
     .map(|r| r.rows_affected())
 }
 
+/// Adds every ticket of `source` that carries a gold sentiment. Returns how many were added.
+pub async fn add_from_source(
+    db: impl PgExecutor<'_>,
+    set_id: i64,
+    source: &str,
+    user_id: Option<i64>,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "INSERT INTO labelled_items (set_id, text, label, ticket_id, created_by)
+         SELECT $1, t.subject || E'\\n' || t.body, t.gold_sentiment, t.id, $3
+         FROM tickets t WHERE t.source = $2 AND t.gold_sentiment IS NOT NULL
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(set_id)
+    .bind(source)
+    .bind(user_id)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Tickets of `source` with a gold sentiment, and with a category.
+pub async fn source_labels(db: impl PgExecutor<'_>, source: &str) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE gold_sentiment IS NOT NULL), count(*) FILTER (WHERE category IS NOT NULL)
+         FROM tickets WHERE source = $1",
+    )
+    .bind(source)
+    .fetch_one(db)
+    .await
+}
+
 /// Records an agent's correction of a ticket's sentiment as a gold label.
 pub async fn correct_ticket(
     db: impl PgExecutor<'_>,

@@ -38,6 +38,7 @@ pub mod ticket_detail;
 pub mod ticket_writer;
 pub mod tickets;
 pub mod training;
+pub mod uploads;
 pub mod users;
 pub mod webhooks;
 

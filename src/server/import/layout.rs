@@ -7,8 +7,9 @@ use crate::domain::mapping::{fingerprint, Mapping};
 use crate::server::db;
 use sqlx::PgPool;
 
-/// What the user asked for.
-#[derive(Debug, Clone, Default)]
+/// What the user asked for (kept with the import, so a resume asks the same).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LayoutChoice {
     /// A built-in layout by its columns, else a saved layout by the header's fingerprint.
     #[default]
@@ -27,6 +28,23 @@ impl From<Format> for LayoutChoice {
         LayoutChoice::Named(f.name().to_string())
     }
 }
+
+/// No built-in or saved layout knows a file's columns: the Data page then opens the mapping
+/// screen instead of failing.
+#[derive(Debug)]
+pub struct NoLayout(pub Vec<String>);
+
+impl std::fmt::Display for NoLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no layout knows these columns ({}): map them on the Data page, or pass --map field=column,… or --layout NAME",
+            self.0.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for NoLayout {}
 
 /// A layout settled for one file.
 #[derive(Debug)]
@@ -118,10 +136,7 @@ pub async fn resolve(
             }
             match db::layouts::by_fingerprint(pool, &fingerprint(header)).await? {
                 Some(saved) => mapped(Some((saved.name, saved.id)), saved.mapping.0, header),
-                None => anyhow::bail!(
-                    "no layout knows these columns ({}): map them on the Data page, or pass --map field=column,… or --layout NAME",
-                    header.join(", ")
-                ),
+                None => Err(NoLayout(header.to_vec()).into()),
             }
         }
         LayoutChoice::Named(name) => {

@@ -30,6 +30,8 @@ pub struct ImportOptions {
     /// Namespace of external ids; defaults to the layout's name.
     pub source: Option<String>,
     pub user_id: Option<i64>,
+    /// The Data page upload the file came from (kept so an interrupted import can resume).
+    pub upload_id: Option<i64>,
 }
 
 /// A load that reached the writers: its source, and its report or why the writers stopped (the
@@ -69,6 +71,8 @@ pub async fn load(
             user_id: opts.user_id,
             file_kind: table.kind.name(),
             layout_id: layout.saved_id(),
+            upload_id: opts.upload_id,
+            plan: serde_json::json!({"layout": &opts.layout, "source": &source}),
         },
     )
     .await?;

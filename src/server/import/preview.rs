@@ -29,6 +29,10 @@ pub struct Preview {
     pub errors: Vec<(u64, String)>,
     /// Vocabulary field → values read by no value map nor TicketLens' spellings, with counts.
     pub unknown: BTreeMap<Field, Vec<(String, usize)>>,
+    /// Vocabulary field → every value of its column, with counts, most frequent first.
+    pub values: BTreeMap<Field, Vec<(String, usize)>>,
+    /// Tickets carrying a gold label (sentiment, category or escalation).
+    pub labelled: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +107,9 @@ pub fn preview(mut table: Table, layout: &mut Layout, show: usize) -> Preview {
         let shown = match outcome {
             Ok(Mapped::Ticket(t)) => {
                 p.tickets += 1;
+                if t.sentiment.is_some() || t.category.is_some() || t.escalate.is_some() {
+                    p.labelled += 1;
+                }
                 Ok(ticket_cells(&t))
             }
             Ok(Mapped::Message(m)) => {
@@ -147,6 +154,10 @@ pub fn preview(mut table: Table, layout: &mut Layout, show: usize) -> Preview {
             if !unknown.is_empty() {
                 p.unknown.insert(field, unknown);
             }
+            let mut all: Vec<(String, usize)> =
+                counts.into_iter().filter(|(v, _)| !v.is_empty()).collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            p.values.insert(field, all);
         }
     }
     p

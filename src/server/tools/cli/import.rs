@@ -133,6 +133,7 @@ pub(super) async fn import_command(pool: &sqlx::PgPool, a: ImportArgs) -> anyhow
         layout: choice,
         source: a.source,
         user_id: None,
+        upload_id: None,
     };
     let report = crate::server::jobs::import::run(pool, reader, opts).await?;
     bar.finish_and_clear();

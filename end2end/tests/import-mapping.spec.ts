@@ -1,0 +1,53 @@
+import { test, expect } from "@playwright/test";
+import { login, SCREENSHOTS } from "./helpers";
+
+// An admin uploads an export no layout knows: the mapping screen suggests a field for each
+// column, the admin corrects one, maps two unknown values, previews, saves the layout, imports,
+// finds the tickets, and turns their sentiment labels into a labelled set.
+test("an unknown export is mapped, previewed, imported and its labels become a set", async ({ page }) => {
+  await login(page, "admin@example.com", "/data");
+  const id = Date.now();
+  const csv = [
+    "Ref;Sent;From;Question;Prio;Feeling",
+    `M-${id}-1;13/02/2024 10:00;ann@example.com;My invoice ${id} is wrong and nobody answers;Sev1;negative`,
+    `M-${id}-2;14/02/2024 11:30;bob@example.com;How do I change the delivery address of order ${id}?;Sev3;neutral`,
+    `M-${id}-3;15/02/2024 09:00;cy@example.com;Thanks, replacement ${id} works perfectly now;Sev3;positive`,
+  ].join("\n");
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name: `crm-${id}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+
+  // No layout knows these columns: the mapping screen opens with suggestions.
+  await expect(page).toHaveURL(/\/data\/map\?upload=\d+/);
+  const mapping = page.getByTestId("mapping");
+  await expect(mapping.getByTestId("map-column")).toHaveCount(6);
+  await expect(page.getByLabel("Field for Question")).toHaveValue("body");
+  await expect(page.getByLabel("Field for Feeling")).toHaveValue("sentiment");
+  await expect(page.getByLabel("Field for Prio")).toHaveValue("");
+  await expect(page.getByTestId("preview-summary")).toContainText("3 tickets (3 with labels)");
+
+  // Correct one column: Prio is the priority; its values need a map.
+  await page.getByLabel("Field for Prio").selectOption("priority");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-summary")).toContainText("3 refused");
+  await expect(page.getByTestId("preview-error").first()).toContainText('unknown priority "Sev');
+  await expect(page.getByTestId("value-map")).toHaveCount(2);
+  await page.getByLabel("Priority Sev1").selectOption("urgent");
+  await page.getByLabel("Priority Sev3").selectOption("low");
+  await page.getByLabel("Save as layout (optional)").fill(`CRM ${id}`);
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("preview-summary")).toContainText("0 refused");
+  await expect(page.getByTestId("preview")).toContainText("urgent");
+  await page.screenshot({ path: `${SCREENSHOTS}/data-mapping.png`, fullPage: true });
+
+  await page.getByTestId("import-mapped").click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toContainText("3 rows read: 3 imported");
+  await expect(page.getByRole("row", { name: new RegExp(`CRM ${id}`) }).first()).toBeVisible();
+
+  await page.getByRole("button", { name: "Make a labelled set for evaluation" }).click();
+  await expect(page).toHaveURL(/\/evaluation\?ok=/);
+  await expect(page.getByText(`3 labelled tickets added to the set "CRM ${id} labels".`)).toBeVisible();
+
+  await page.goto(`/tickets?q=${encodeURIComponent(`invoice ${id}`)}`);
+  await expect(page.getByRole("link", { name: new RegExp(`My invoice ${id}`) })).toBeVisible();
+});
