@@ -20,3 +20,6 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 # Read at compile time by leptos; cargo-leptos sets it too, so plain cargo builds must match or
 # every switch between `cargo test` and `cargo leptos build` recompiles leptos.
 export LEPTOS_OUTPUT_NAME=ticketlens
+# CI builds a fresh clone each time: incremental state keyed to its path is never reused and
+# only fills the disk (33 GB had piled up), so CI builds without it.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi

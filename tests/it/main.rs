@@ -11,6 +11,7 @@ mod alerts;
 mod analysis;
 mod api;
 mod api_analyse;
+mod api_imports;
 mod api_inbox;
 mod audit;
 mod auth;

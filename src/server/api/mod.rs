@@ -6,6 +6,7 @@ pub use crate::error::api as error;
 pub mod escalations;
 pub mod evaluations;
 pub mod extract;
+pub mod imports;
 pub mod inbound;
 pub mod messages;
 pub mod tickets;
@@ -59,7 +60,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(escalations::reopen))
         .routes(routes!(evaluations::list))
         .routes(routes!(evaluations::get))
-        .routes(routes!(analyse::analyse));
+        .routes(routes!(analyse::analyse))
+        .routes(routes!(imports::create));
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
@@ -83,6 +85,7 @@ pub fn router() -> axum::Router<AppState> {
     .route("/api/v1", axum::routing::any(not_found))
     .route("/api/v1/{*rest}", axum::routing::any(not_found))
     .method_not_allowed_fallback(method_not_allowed)
+    // Imports stream their body to disk under their own limit (`imports::MAX_BYTES`).
     .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
 }
 

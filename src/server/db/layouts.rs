@@ -55,6 +55,10 @@ pub async fn by_fingerprint(
 }
 
 pub async fn by_name(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Option<LayoutRow>> {
+    // PostgreSQL refuses a NUL in text: no layout can have such a name.
+    if name.contains('\0') {
+        return Ok(None);
+    }
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM import_layouts WHERE lower(name) = lower($1) ORDER BY id LIMIT 1"
     ))

@@ -160,6 +160,16 @@ pub async fn resolve(
                         name.chars().count() <= 100,
                         "a layout name has at most 100 characters"
                     );
+                    anyhow::ensure!(
+                        !name.chars().any(char::is_control),
+                        "a layout name cannot hold control characters"
+                    );
+                    // PostgreSQL stores no NUL in text or jsonb.
+                    let json = serde_json::to_string(mapping)?;
+                    anyhow::ensure!(
+                        !json.contains("\\u0000") && !header.iter().any(|h| h.contains('\0')),
+                        "the mapping or the header holds a NUL character and cannot be saved"
+                    );
                     let id = db::layouts::save(pool, name, header, mapping, user_id).await?;
                     Some((name.to_string(), id))
                 }

@@ -53,6 +53,18 @@ pub async fn load(
     input: impl Read + Send + 'static,
     opts: ImportOptions,
 ) -> anyhow::Result<Loaded> {
+    if let Some(s) = &opts.source {
+        anyhow::ensure!(
+            !s.trim().is_empty() && s.chars().count() <= 100 && !s.chars().any(char::is_control),
+            "a source name has 1 to 100 characters and no control characters"
+        );
+    }
+    let file_name: String = opts
+        .file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let table = tokio::task::spawn_blocking(move || table::open(input))
         .await
         .context("the file reader panicked")??;
@@ -61,11 +73,11 @@ pub async fn load(
         .source
         .clone()
         .or_else(|| layout.source_name().map(str::to_string))
-        .unwrap_or_else(|| file_stem(&opts.file_name));
+        .unwrap_or_else(|| file_stem(&file_name));
     let import_id = db::imports::start(
         pool,
         &db::imports::NewImport {
-            file_name: &opts.file_name,
+            file_name: &file_name,
             format: layout.name(),
             source: &source,
             user_id: opts.user_id,
