@@ -92,6 +92,7 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("data/map", Some(Area::Data)),
     ("data/map/import", Some(Area::Data)),
     ("data/labels", Some(Area::Data)),
+    ("data/resume", Some(Area::Data)),
     ("drafts/assist", Some(Area::Tickets)),
     ("drafts/send", Some(Area::Tickets)),
     ("drafts/reject", Some(Area::Tickets)),
@@ -162,6 +163,7 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
 pub const AUDITED: &[&str] = &[
     "data/map/import",
     "data/labels",
+    "data/resume",
     "categories/train",
     "categories/activate",
     "clusters/run",

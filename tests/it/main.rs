@@ -37,6 +37,7 @@ mod heatmaps;
 mod import;
 mod import_formats;
 mod import_mapping;
+mod import_resume;
 mod inbox;
 mod llm;
 mod metrics;

@@ -21,3 +21,12 @@ pub async fn labels_to_set(import: i64) -> Result<(), AppError> {
     let user = auth::require(Area::Data)?;
     super::server::labels_to_set(&app_state()?.pool, user.id, import).await
 }
+
+/// Resumes an interrupted import of an uploaded file.
+#[server(endpoint = "data/resume")]
+pub async fn resume_import(import: i64) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Data)?;
+    super::server::resume(&app_state()?.pool, user.id, import).await
+}

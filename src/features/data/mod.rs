@@ -24,6 +24,9 @@ pub struct ImportSummary {
     pub messages: i64,
     pub skipped: i64,
     pub failure: Option<String>,
+    /// Stopped without finishing (its process died); `resumable` when its file was uploaded here.
+    pub interrupted: bool,
+    pub resumable: bool,
     /// Why rows were skipped, with counts, most frequent first.
     pub reasons: Vec<(String, i64)>,
 }

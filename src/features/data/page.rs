@@ -1,6 +1,6 @@
 //! Data page view: the upload form and the import reports.
 
-use super::api::{load_data_page, LabelsToSet};
+use super::api::{load_data_page, LabelsToSet, ResumeImport};
 use super::{DataOverview, ImportDetail};
 use crate::components::{fmt_count, fmt_time, loaded, ExportLink};
 use leptos::prelude::*;
@@ -65,7 +65,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
                     <td class="num">{fmt_count(i.messages)}</td>
                     <td class="num">{fmt_count(i.duplicates)}</td>
                     <td class="num">{fmt_count(i.skipped)}</td>
-                    <td>{if i.failure.is_some() { "failed" } else if i.finished { "done" } else { "running" }}</td>
+                    <td>{if i.interrupted { "interrupted" } else if i.failure.is_some() { "failed" } else if i.finished { "done" } else { "running" }}</td>
                 </tr>
             }
         })
@@ -87,6 +87,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
 fn Report(s: ImportDetail) -> impl IntoView {
     let i = s.summary;
     let labels = ServerAction::<LabelsToSet>::new();
+    let resume = ServerAction::<ResumeImport>::new();
     let sentiment_labels = s.sentiment_labels;
     let category_labels = s.category_labels;
     let import_id = i.id;
@@ -107,6 +108,17 @@ fn Report(s: ImportDetail) -> impl IntoView {
                 {(i.messages > 0).then(|| format!(" {} further messages added to their threads.", fmt_count(i.messages)))}
             </p>
             {i.failure.map(|f| view! { <p class="error">"Stopped: " {f}</p> })}
+            {i.interrupted.then(|| if i.resumable {
+                view! {
+                    <ActionForm action=resume attr:class="form row" attr:data-testid="resume">
+                        <input type="hidden" name="import" value=import_id/>
+                        <span class="warning">"This import stopped before it finished (its process ended). Resuming reads the file again: rows already stored are skipped, the rest are added."</span>
+                        <button type="submit">"Resume the import"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <p class="warning">"This import stopped before it finished. Run the same import again: rows already stored are skipped, the rest are added."</p> }.into_any()
+            })}
             {(sentiment_labels > 0).then(|| view! {
                 <ActionForm action=labels attr:class="form row" attr:data-testid="labels-to-set">
                     <input type="hidden" name="import" value=import_id/>

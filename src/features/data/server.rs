@@ -31,6 +31,8 @@ pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverv
         messages: r.messages,
         skipped: r.skipped,
         failure: r.failure,
+        interrupted: r.interrupted,
+        resumable: r.interrupted && r.upload_id.is_some() && r.plan.is_some(),
         reasons: {
             let mut v: Vec<(String, i64)> = r.reasons.0.into_iter().collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -172,5 +174,49 @@ pub async fn labels_to_set(pool: &PgPool, user_id: i64, import_id: i64) -> Resul
             "{added} labelled tickets added to the set \"{name}\"."
         ))
     ));
+    Ok(())
+}
+
+/// Runs an interrupted import again from its uploaded file, the same way (layout, source): rows
+/// it had stored are skipped as duplicates, the rest are added.
+pub async fn resume(pool: &PgPool, user_id: i64, import_id: i64) -> Result<(), AppError> {
+    use crate::server::db;
+    let old = db::imports::get(pool, import_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (Some(upload_id), Some(plan), true) = (old.upload_id, old.plan.clone(), old.interrupted)
+    else {
+        return Err(AppError::Invalid(
+            "Only an interrupted import of an uploaded file can be resumed here; run a command-line import again instead (nothing is imported twice).".into(),
+        ));
+    };
+    let layout: LayoutChoice =
+        serde_json::from_value(plan.0["layout"].clone()).map_err(|_| AppError::Internal)?;
+    let source = plan.0["source"].as_str().map(str::to_string);
+    let (file_name, bytes) = db::uploads::get(pool, upload_id).await?.ok_or_else(|| {
+        AppError::Invalid("The uploaded file is no longer kept: upload it again.".into())
+    })?;
+    // Closed first, so a second click cannot start a second resume of the same import.
+    if !db::imports::close_interrupted(pool, import_id, "interrupted; resumed").await? {
+        return Err(AppError::Invalid("This import was already resumed.".into()));
+    }
+    let opts = ImportOptions {
+        file_name,
+        layout,
+        source,
+        user_id: Some(user_id),
+        upload_id: Some(upload_id),
+    };
+    match crate::server::jobs::import::run(pool, std::io::Cursor::new(bytes), opts).await {
+        Ok(report) => {
+            let note = format!("interrupted; resumed as import #{}", report.import_id);
+            db::imports::set_failure(pool, import_id, &note).await?;
+            leptos_axum::redirect(&format!("/data?import={}", report.import_id));
+        }
+        Err(e) => leptos_axum::redirect(&format!(
+            "/data?import={import_id}&error={}",
+            crate::domain::url::encode(&import::user_message(&e))
+        )),
+    }
     Ok(())
 }

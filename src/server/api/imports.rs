@@ -4,7 +4,6 @@
 
 use super::error::ApiError;
 use super::extract::{ApiQuery, ApiUser};
-use crate::domain::mapping::Mapping;
 use crate::domain::role::Area;
 use crate::server::import::{self, layout, preview, table, ImportOptions, LayoutChoice};
 use crate::server::state::AppState;
@@ -75,37 +74,25 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// The layout choice the parameters describe.
 async fn choice(state: &AppState, p: &ImportParams) -> Result<LayoutChoice, ApiError> {
-    let tweaks =
-        p.map.is_some() || p.date_format.is_some() || p.time_zone.is_some() || p.save_as.is_some();
-    if !tweaks {
-        return Ok(p
-            .layout
-            .clone()
-            .map_or(LayoutChoice::Detect, LayoutChoice::Named));
-    }
-    let mut mapping = match &p.layout {
-        None => Mapping::default(),
-        Some(name) => crate::server::db::layouts::by_name(&state.pool, name)
-            .await?
-            .map(|l| l.mapping.0)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "no saved layout is named {name:?} (built-in layouts take no map)"
-                ))
-            })?,
-    };
-    if let Some(pairs) = &p.map {
-        let given = Mapping::parse_pairs(pairs).map_err(invalid)?;
-        for (field, column) in given.columns {
-            mapping.columns.retain(|_, c| *c != column);
-            mapping.columns.insert(field, column);
-        }
-    }
-    mapping.date_format = p.date_format.clone().or(mapping.date_format);
-    mapping.time_zone = p.time_zone.clone().or(mapping.time_zone);
-    Ok(LayoutChoice::Mapping {
-        mapping,
+    let request = layout::Request {
+        layout: p.layout.clone(),
+        map: p.map.clone(),
+        date_format: p.date_format.clone(),
+        time_zone: p.time_zone.clone(),
+        // A dry run saves nothing.
         save_as: if p.dry_run { None } else { p.save_as.clone() },
+    };
+    request.choice(&state.pool).await.map_err(|e| {
+        if e.chain().any(|c| c.downcast_ref::<sqlx::Error>().is_some()) {
+            tracing::error!(error = ?e, "reading a saved layout failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The database is unavailable; try again.",
+            )
+        } else {
+            invalid(format!("{e:#}"))
+        }
     })
 }
 

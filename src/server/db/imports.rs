@@ -93,13 +93,51 @@ pub struct ImportRow {
     pub skipped: i64,
     pub failure: Option<String>,
     pub reasons: sqlx::types::Json<std::collections::BTreeMap<String, i64>>,
+    /// Not finished and no batch committed for [`STALLED_MINUTES`]: its process died.
+    pub interrupted: bool,
+    pub upload_id: Option<i64>,
+    /// The layout choice and source it ran with.
+    pub plan: Option<sqlx::types::Json<serde_json::Value>>,
 }
 
-const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, messages, skipped, failure, reasons";
+/// An unfinished import that committed nothing for this long was interrupted (every batch of a
+/// running import commits within seconds).
+pub const STALLED_MINUTES: i32 = 5;
+
+const COLUMNS: &str = "id, file_name, format, source, started_at, finished_at, rows_read, inserted, duplicates, messages, skipped, failure, reasons,
+    (finished_at IS NULL AND coalesce(progress_at, started_at) < now() - make_interval(mins => $STALLED)) AS interrupted,
+    upload_id, plan";
+
+fn columns() -> String {
+    COLUMNS.replace("$STALLED", &STALLED_MINUTES.to_string())
+}
+
+/// Replaces a finished import's failure note.
+pub async fn set_failure(db: impl PgExecutor<'_>, id: i64, note: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE imports SET failure = $2 WHERE id = $1")
+        .bind(id)
+        .bind(note)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Closes an interrupted import, saying which import took over.
+pub async fn close_interrupted(db: impl PgExecutor<'_>, id: i64, note: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE imports SET finished_at = now(), failure = $2 WHERE id = $1 AND finished_at IS NULL",
+    )
+    .bind(id)
+    .bind(note)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
 
 pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<ImportRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM imports ORDER BY id DESC LIMIT $1"
+        "SELECT {} FROM imports ORDER BY id DESC LIMIT $1",
+        columns()
     ))
     .bind(limit)
     .fetch_all(db)
@@ -107,7 +145,7 @@ pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Imp
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<ImportRow>> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1"))
+    sqlx::query_as(&format!("SELECT {} FROM imports WHERE id = $1", columns()))
         .bind(id)
         .fetch_optional(db)
         .await

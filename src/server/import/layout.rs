@@ -97,6 +97,58 @@ impl Layout {
     }
 }
 
+/// What an import command or request asks for: a layout by name, or a mapping (`map` pairs on
+/// top of the named saved layout's), with a date format, zone and a name to save it under.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub layout: Option<String>,
+    pub map: Option<String>,
+    pub date_format: Option<String>,
+    pub time_zone: Option<String>,
+    pub save_as: Option<String>,
+}
+
+impl Request {
+    /// The layout choice this request describes; an error says what is wrong in a sentence.
+    pub async fn choice(&self, pool: &PgPool) -> anyhow::Result<LayoutChoice> {
+        let tweaks = self.map.is_some()
+            || self.date_format.is_some()
+            || self.time_zone.is_some()
+            || self.save_as.is_some();
+        if !tweaks {
+            return Ok(match self.layout.as_deref() {
+                None | Some("auto") => LayoutChoice::Detect,
+                Some(name) => LayoutChoice::Named(name.to_string()),
+            });
+        }
+        let mut mapping = match &self.layout {
+            None => Mapping::default(),
+            Some(name) => db::layouts::by_name(pool, name)
+                .await?
+                .map(|l| l.mapping.0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "no saved layout is named {name:?} (built-in layouts take no mapping)"
+                    )
+                })?,
+        };
+        if let Some(pairs) = &self.map {
+            let given = Mapping::parse_pairs(pairs).map_err(anyhow::Error::msg)?;
+            // A column given for a field leaves any other field it fed.
+            for (field, column) in given.columns {
+                mapping.columns.retain(|_, c| *c != column);
+                mapping.columns.insert(field, column);
+            }
+        }
+        mapping.date_format = self.date_format.clone().or(mapping.date_format);
+        mapping.time_zone = self.time_zone.clone().or(mapping.time_zone);
+        Ok(LayoutChoice::Mapping {
+            mapping,
+            save_as: self.save_as.clone(),
+        })
+    }
+}
+
 /// A built-in layout for `header` by name, checking the columns it needs.
 pub fn builtin(format: Format, header: &[String]) -> anyhow::Result<Layout> {
     let h = Header::from_names(header);

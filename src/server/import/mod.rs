@@ -299,4 +299,6 @@ fn check(mapped: Mapped) -> Result<Mapped, String> {
 }
 
 #[cfg(test)]
+mod mapped_props;
+#[cfg(test)]
 mod props;

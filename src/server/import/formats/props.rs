@@ -59,7 +59,7 @@ fn date_cell() -> impl Strategy<Value = String> {
 }
 
 /// Cell contents: words the layouts accept, dates, and anything else.
-fn cell() -> impl Strategy<Value = String> {
+pub(in crate::server::import) fn cell() -> impl Strategy<Value = String> {
     let words = [
         "high", "Email", "open", "True", "4.0", "7", "NaN", "yes", "positive", "\0", "",
     ];

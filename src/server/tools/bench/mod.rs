@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod embed;
 pub mod faults;
 pub mod import;
+pub mod import_formats;
 pub mod inbox;
 pub mod load;
 pub mod oha;
@@ -27,6 +28,8 @@ pub enum BenchCommand {
         #[arg(long, default_value = ".ticketlens/bench")]
         dir: PathBuf,
     },
+    /// The same tickets imported from CSV, NDJSON, a JSON array and XLSX: rows/s and peak memory.
+    ImportFormats(import_formats::ImportFormatsArgs),
     /// Overview, Heatmaps and Trends p95 at N tickets under oha load vs raw GROUP BY; import cost of rollups.
     Analytics(analytics::AnalyticsArgs),
     /// Many concurrent clients on Overview, Tickets and the analyse endpoint: p50/p99, no errors.
@@ -85,6 +88,7 @@ pub enum BenchCommand {
 pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, dir } => import::run(rows, &dir, settings).await,
+        BenchCommand::ImportFormats(args) => import_formats::run(args, settings).await,
         BenchCommand::Analytics(args) => analytics::run(args, settings).await,
         BenchCommand::Load(args) => load::run(args, settings).await,
         BenchCommand::Faults(args) => faults::run(args, settings).await,

@@ -78,44 +78,17 @@ fn file_name(file: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// What `--layout`, `--map`, `--date-format` and `--time-zone` ask for.
+/// What `--layout`, `--map`, `--date-format`, `--time-zone` and `--save-as` ask for.
 async fn choice(pool: &sqlx::PgPool, a: &ImportArgs) -> anyhow::Result<LayoutChoice> {
-    let tweaks =
-        a.map.is_some() || a.date_format.is_some() || a.time_zone.is_some() || a.save_as.is_some();
-    if !tweaks {
-        return Ok(match &a.layout {
-            None => LayoutChoice::Detect,
-            Some(name) if name == "auto" => LayoutChoice::Detect,
-            Some(name) => LayoutChoice::Named(name.clone()),
-        });
-    }
-    let mut mapping = match &a.layout {
-        None => Mapping::default(),
-        Some(name) => db::layouts::by_name(pool, name)
-            .await?
-            .map(|l| l.mapping.0)
-            .with_context(|| {
-                format!("no saved layout is named {name:?} (built-in layouts cannot take --map)")
-            })?,
-    };
-    if let Some(pairs) = &a.map {
-        let given = Mapping::parse_pairs(pairs).map_err(anyhow::Error::msg)?;
-        // A column given for a field leaves any other field it fed.
-        for (field, column) in given.columns {
-            mapping.columns.retain(|_, c| *c != column);
-            mapping.columns.insert(field, column);
-        }
-    }
-    if a.date_format.is_some() {
-        mapping.date_format = a.date_format.clone();
-    }
-    if a.time_zone.is_some() {
-        mapping.time_zone = a.time_zone.clone();
-    }
-    Ok(LayoutChoice::Mapping {
-        mapping,
+    layout::Request {
+        layout: a.layout.clone(),
+        map: a.map.clone(),
+        date_format: a.date_format.clone(),
+        time_zone: a.time_zone.clone(),
         save_as: a.save_as.clone(),
-    })
+    }
+    .choice(pool)
+    .await
 }
 
 pub(super) async fn import_command(pool: &sqlx::PgPool, a: ImportArgs) -> anyhow::Result<()> {
