@@ -3,7 +3,7 @@
 -- progress (an import with no progress for a while and no finish was interrupted).
 CREATE TABLE import_layouts (
     id           bigserial PRIMARY KEY,
-    name         text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
+    name         text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
     fingerprint  text NOT NULL,
     header       jsonb NOT NULL,
     mapping      jsonb NOT NULL,
@@ -11,6 +11,8 @@ CREATE TABLE import_layouts (
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
+-- Names are found ignoring case, so they are unique ignoring case.
+CREATE UNIQUE INDEX import_layouts_name ON import_layouts (lower(name));
 CREATE INDEX import_layouts_fingerprint ON import_layouts (fingerprint, updated_at DESC);
 
 -- Files uploaded on the Data page, kept for the mapping screen and to resume an import that

@@ -91,11 +91,17 @@ async fn an_unknown_file_is_mapped_previewed_imported_and_its_layout_reused() {
         .unwrap();
     assert_eq!(n, 0, "a preview writes nothing");
 
+    // "Import" submits the mapping the screen shows (its query), previewed or not.
+    let query = s["query"].as_str().unwrap().to_string();
+    assert!(
+        query.contains("v.priority.Sev1=urgent") && query.contains("name=CRM+export"),
+        "{query}"
+    );
     let (status, location) = app
         .post_form(
             &admin,
             "/api/data/map/import",
-            &[("upload", &upload_id), ("search", &mapped)],
+            &[("upload", &upload_id), ("search", &query)],
         )
         .await;
     assert_eq!(status, 302);

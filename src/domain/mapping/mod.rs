@@ -49,7 +49,7 @@ impl Mapping {
                     .into(),
             );
         }
-        let has = |c: &str| header.iter().any(|h| h.trim() == c);
+        let has = |c: &str| header.iter().any(|h| same_column(h, c));
         let missing: Vec<&str> = self
             .columns
             .values()
@@ -149,6 +149,13 @@ fn check_date_format(f: &str) -> Result<(), String> {
             "date format {f:?} needs a year (%Y), a month (%m) and a day (%d), or is unix / unix_ms"
         ))
     }
+}
+
+/// Whether a header name is the column a mapping names: as the fingerprint does, ignoring case
+/// and surrounding blanks.
+pub fn same_column(header_name: &str, column: &str) -> bool {
+    let (a, b) = (header_name.trim(), column.trim());
+    a == b || a.to_lowercase() == b.to_lowercase()
 }
 
 /// Identifies a header: files whose header is the same (names in order, ignoring case and

@@ -112,6 +112,10 @@ pub async fn upload(
         return bad("Choose a non-empty file.");
     };
     let pool = &state.pool;
+    // Uploads are kept a week for the mapping screen and resumes, then forgotten.
+    if let Err(e) = crate::server::db::uploads::prune(pool, 7).await {
+        tracing::warn!(error = ?e, "pruning old uploads failed");
+    }
     // Kept for the mapping screen and for resuming the import if it is interrupted.
     let upload_id =
         match crate::server::db::uploads::save(pool, &file_name, &bytes, Some(user.id)).await {

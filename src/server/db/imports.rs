@@ -122,13 +122,16 @@ pub async fn set_failure(db: impl PgExecutor<'_>, id: i64, note: &str) -> sqlx::
         .map(|_| ())
 }
 
-/// Closes an interrupted import, saying which import took over.
+/// Closes an interrupted import (still unfinished and stalled, checked in the same statement, so
+/// two resumes cannot both take it), saying why.
 pub async fn close_interrupted(db: impl PgExecutor<'_>, id: i64, note: &str) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE imports SET finished_at = now(), failure = $2 WHERE id = $1 AND finished_at IS NULL",
+        "UPDATE imports SET finished_at = now(), failure = $2 WHERE id = $1 AND finished_at IS NULL
+         AND coalesce(progress_at, started_at) < now() - make_interval(mins => $3)",
     )
     .bind(id)
     .bind(note)
+    .bind(STALLED_MINUTES)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -28,7 +28,7 @@ pub async fn save(
     sqlx::query_scalar(
         "INSERT INTO import_layouts (name, fingerprint, header, mapping, created_by)
          VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (name) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
+         ON CONFLICT ((lower(name))) DO UPDATE SET name = EXCLUDED.name, fingerprint = EXCLUDED.fingerprint,
              header = EXCLUDED.header, mapping = EXCLUDED.mapping, updated_at = now()
          RETURNING id",
     )
@@ -60,7 +60,7 @@ pub async fn by_name(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Option
         return Ok(None);
     }
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM import_layouts WHERE lower(name) = lower($1) ORDER BY id LIMIT 1"
+        "SELECT {COLUMNS} FROM import_layouts WHERE lower(name) = lower($1)"
     ))
     .bind(name.trim())
     .fetch_optional(db)

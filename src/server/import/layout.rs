@@ -187,7 +187,9 @@ pub async fn resolve(
                 return builtin(f, header);
             }
             match db::layouts::by_fingerprint(pool, &fingerprint(header)).await? {
-                Some(saved) => mapped(Some((saved.name, saved.id)), saved.mapping.0, header),
+                // A saved layout that cannot read this header after all: map it again.
+                Some(saved) => mapped(Some((saved.name, saved.id)), saved.mapping.0, header)
+                    .map_err(|_| NoLayout(header.to_vec()).into()),
                 None => Err(NoLayout(header.to_vec()).into()),
             }
         }
@@ -222,7 +224,27 @@ pub async fn resolve(
                         !json.contains("\\u0000") && !header.iter().any(|h| h.contains('\0')),
                         "the mapping or the header holds a NUL character and cannot be saved"
                     );
-                    let id = db::layouts::save(pool, name, header, mapping, user_id).await?;
+                    let mut mapping = mapping.clone();
+                    if let Some(existing) = db::layouts::by_name(pool, name).await? {
+                        anyhow::ensure!(
+                            existing.fingerprint == fingerprint(header),
+                            "a layout named {name:?} exists for files with other columns: choose another name"
+                        );
+                        // Value maps and defaults of values this file did not show are kept.
+                        let old = existing.mapping.0;
+                        for (field, map) in old.values {
+                            if mapping.columns.contains_key(&field) {
+                                let kept = mapping.values.entry(field).or_default();
+                                for (from, to) in map {
+                                    kept.entry(from).or_insert(to);
+                                }
+                            }
+                        }
+                        for (field, value) in old.defaults {
+                            mapping.defaults.entry(field).or_insert(value);
+                        }
+                    }
+                    let id = db::layouts::save(pool, name, header, &mapping, user_id).await?;
                     Some((name.to_string(), id))
                 }
                 None => None,

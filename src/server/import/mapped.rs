@@ -5,7 +5,7 @@
 use super::formats::{content_id, subject_from_body, MapContext, Mapped};
 use crate::domain::import::NewTicket;
 use crate::domain::mapping::time::{read_time, ReadTime};
-use crate::domain::mapping::{parse_flag, Field, Mapping};
+use crate::domain::mapping::{parse_flag, same_column, Field, Mapping};
 use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, TimeZone, Utc};
@@ -34,7 +34,12 @@ impl MappedLayout {
         let positions = mapping
             .columns
             .iter()
-            .filter_map(|(f, c)| header.iter().position(|h| h.trim() == c).map(|i| (*f, i)))
+            .filter_map(|(f, c)| {
+                header
+                    .iter()
+                    .position(|h| same_column(h, c))
+                    .map(|i| (*f, i))
+            })
             .collect();
         Ok(MappedLayout {
             mapping,

@@ -62,7 +62,7 @@ pub fn preview(mut table: Table, layout: &mut Layout, show: usize) -> Preview {
                     .records
                     .header()
                     .iter()
-                    .position(|h| h.trim() == c)
+                    .position(|h| crate::domain::mapping::same_column(h, c))
                     .map(|i| (*f, i))
             })
             .collect(),

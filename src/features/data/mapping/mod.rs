@@ -30,6 +30,8 @@ pub struct MappingScreen {
     /// Why the mapping cannot import yet (or why the file cannot be read), in one sentence.
     pub problem: Option<String>,
     pub preview: Option<PreviewView>,
+    /// The query string of exactly the mapping shown and previewed: what "Import" submits.
+    pub query: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

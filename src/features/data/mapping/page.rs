@@ -30,7 +30,7 @@ pub fn MappingPage() -> impl IntoView {
     view! {
         <h1>"Map the columns"</h1>
         {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        {loaded(data, "Reading the file…", move |s| view! { <Screen s search=location.search.get_untracked()/> })}
+        {loaded(data, "Reading the file…", |s| view! { <Screen s/> })}
     }
 }
 
@@ -46,7 +46,7 @@ fn field_options(s: &MappingScreen, chosen: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn Screen(s: MappingScreen, search: String) -> impl IntoView {
+fn Screen(s: MappingScreen) -> impl IntoView {
     let columns = s
         .columns
         .iter()
@@ -158,7 +158,7 @@ fn Screen(s: MappingScreen, search: String) -> impl IntoView {
             {s.problem.clone().map(|p| view! { <p class="error" role="alert" data-testid="mapping-problem">{p}</p> })}
         </section>
         {s.preview.clone().map(|p| view! { <Preview p/> })}
-        {can_import.then(|| view! { <ImportButton upload=s.upload_id search=search.clone()/> })}
+        {can_import.then(|| view! { <ImportButton upload=s.upload_id search=s.query.clone()/> })}
     }
 }
 
@@ -169,7 +169,7 @@ fn ImportButton(upload: i64, search: String) -> impl IntoView {
         <ActionForm action=import attr:class="form row">
             <input type="hidden" name="upload" value=upload/>
             <input type="hidden" name="search" value=search/>
-            <button type="submit" data-testid="import-mapped">"Import with this mapping"</button>
+            <button type="submit" data-testid="import-mapped">"Import as previewed"</button>
         </ActionForm>
     }
 }

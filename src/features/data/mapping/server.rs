@@ -5,7 +5,7 @@ use super::{ColumnChoice, MappingScreen, PreviewView, VocabChoice};
 use crate::domain::mapping::profile::ColumnSample;
 use crate::domain::mapping::suggest::suggest;
 use crate::domain::mapping::time::CHOICES;
-use crate::domain::mapping::{fingerprint, Field, Mapping};
+use crate::domain::mapping::{fingerprint, same_column, Field, Mapping};
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::import::mapped::MappedLayout;
@@ -107,6 +107,7 @@ pub async fn screen(
         source: param(&q, "source").unwrap_or("").to_string(),
         problem: None,
         preview: None,
+        query: String::new(),
     };
     let b = bytes.clone();
     let opened = match tokio::task::spawn_blocking(move || open(b)).await {
@@ -158,7 +159,7 @@ pub async fn screen(
             field: mapping
                 .columns
                 .iter()
-                .find(|(_, col)| col.as_str() == c.name.trim())
+                .find(|(_, col)| same_column(&c.name, col))
                 .map(|(f, _)| f.name().to_string()),
             suggested: suggestion
                 .columns
@@ -166,6 +167,13 @@ pub async fn screen(
                 .and_then(|(_, f, s)| f.map(|f| (f.name().to_string(), *s))),
         })
         .collect();
+    screen.query = query_for(
+        upload_id,
+        &mapping,
+        &opened.header,
+        &screen.layout_name,
+        &screen.source,
+    );
     let layout = match MappedLayout::new(mapping.clone(), &opened.header) {
         Ok(l) => l,
         Err(why) => {
@@ -186,6 +194,35 @@ pub async fn screen(
     screen.vocab = vocab_choices(&mapping, &p);
     screen.preview = Some(preview_view(p));
     Ok(screen)
+}
+
+/// The form's query string for `mapping` (the inverse of [`mapping_from`]).
+fn query_for(upload_id: i64, m: &Mapping, header: &[String], name: &str, source: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("upload", &upload_id.to_string());
+    q.append_pair("mapped", "1");
+    for (field, column) in &m.columns {
+        if let Some(i) = header.iter().position(|h| same_column(h, column)) {
+            q.append_pair(&format!("col{i}"), field.name());
+        }
+    }
+    for (field, map) in &m.values {
+        for (from, to) in map {
+            q.append_pair(&format!("v.{}.{from}", field.name()), to);
+        }
+    }
+    for (key, value) in [
+        ("date_format", m.date_format.as_deref().unwrap_or("")),
+        ("time_zone", m.time_zone.as_deref().unwrap_or("")),
+        ("unescape", if m.unescape_newlines { "on" } else { "" }),
+        ("name", name),
+        ("source", source),
+    ] {
+        if !value.is_empty() {
+            q.append_pair(key, value);
+        }
+    }
+    q.finish()
 }
 
 /// For each mapped vocabulary field: the values TicketLens does not read by itself or that the

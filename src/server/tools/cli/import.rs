@@ -271,6 +271,10 @@ pub(super) async fn layouts_command(
             let l = db::layouts::by_name(pool, &name)
                 .await?
                 .with_context(|| format!("no saved layout is named {name:?}"))?;
+            anyhow::ensure!(
+                import::formats::Format::parse(&new_name).is_none(),
+                "{new_name:?} is the name of a built-in layout: choose another"
+            );
             db::layouts::rename(pool, l.id, new_name.trim()).await?;
             println!("layout {name:?} is now {new_name:?}");
         }
