@@ -206,6 +206,7 @@ pub const AUDITED: &[&str] = &[
 /// role, walked by the role-matrix test with the OpenAPI document.
 pub const API_ROUTES: &[(&str, &str, Area)] = &[
     ("POST", "/api/v1/analyse", Area::Tickets),
+    ("POST", "/api/v1/imports", Area::Data),
     ("GET", "/api/v1/escalations", Area::Inbox),
     ("GET", "/api/v1/escalations/{id}", Area::Inbox),
     ("POST", "/api/v1/escalations/{id}/claim", Area::Inbox),
