@@ -27,14 +27,14 @@ test("an unknown export is mapped, previewed, imported and its labels become a s
 
   // Correct one column: Prio is the priority; its values need a map.
   await page.getByLabel("Field for Prio").selectOption("priority");
-  await page.getByRole("button", { name: "Preview" }).click();
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
   await expect(page.getByTestId("preview-summary")).toContainText("3 refused");
   await expect(page.getByTestId("preview-error").first()).toContainText('unknown priority "Sev');
   await expect(page.getByTestId("value-map")).toHaveCount(2);
   await page.getByLabel("Priority Sev1").selectOption("urgent");
   await page.getByLabel("Priority Sev3").selectOption("low");
   await page.getByLabel("Save as layout (optional)").fill(`CRM ${id}`);
-  await page.getByRole("button", { name: "Preview" }).click();
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
   await expect(page.getByTestId("preview-summary")).toContainText("0 refused");
   await expect(page.getByTestId("preview")).toContainText("urgent");
   await page.screenshot({ path: `${SCREENSHOTS}/data-mapping.png`, fullPage: true });
