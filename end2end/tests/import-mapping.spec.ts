@@ -3,7 +3,7 @@ import { login, SCREENSHOTS } from "./helpers";
 
 // An admin uploads an export no layout knows: the mapping screen suggests a field for each
 // column, the admin corrects one, maps two unknown values, previews, saves the layout, imports,
-// finds the tickets, and turns their sentiment labels into a labelled set.
+// finds the tickets, turns their sentiment labels into a labelled set, and renames the layout.
 test("an unknown export is mapped, previewed, imported and its labels become a set", async ({ page }) => {
   await login(page, "admin@example.com", "/data");
   const id = Date.now();
@@ -50,4 +50,15 @@ test("an unknown export is mapped, previewed, imported and its labels become a s
 
   await page.goto(`/tickets?q=${encodeURIComponent(`invoice ${id}`)}`);
   await expect(page.getByRole("link", { name: new RegExp(`My invoice ${id}`) })).toBeVisible();
+
+  // The saved layout is listed with the built-in ones, exportable, and can be renamed.
+  await page.goto("/data");
+  const row = page.getByTestId("layout-row").filter({ hasText: `CRM ${id}` });
+  await expect(row).toContainText("Priority ← Prio");
+  await expect(row.getByRole("link", { name: "Export JSON" })).toHaveAttribute("href", `/data/layout.json?name=CRM+${id}`);
+  await row.getByLabel(`New name for CRM ${id}`).fill(`CRM ${id} v2`);
+  await row.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByText(`The layout "CRM ${id}" is now "CRM ${id} v2".`)).toBeVisible();
+  await expect(page.getByTestId("layout-row").filter({ hasText: `CRM ${id} v2` })).toHaveCount(1);
+  await expect(page.getByRole("combobox", { name: "Layout" })).toContainText(`Saved: CRM ${id} v2`);
 });

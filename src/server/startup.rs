@@ -166,9 +166,16 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(crate::server::export::export),
         )
         .route(
+            "/data/layout.json",
+            axum::routing::get(crate::features::data::layouts::server::export),
+        )
+        .route(
             "/data/import",
-            axum::routing::post(crate::features::data::server::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+            axum::routing::post(crate::features::data::server::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::features::data::server::MAX_UPLOAD_BYTES,
+                ),
+            ),
         )
         .route(
             "/evaluation/sets/import",

@@ -201,3 +201,38 @@ async fn the_mapping_screen_is_for_admins_and_says_why_a_file_cannot_be_read() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn an_upload_over_the_data_pages_limit_is_refused_in_a_sentence() {
+    let app = common::spawn_app(0).await;
+    let admin = app.login("admin@example.com").await;
+    let big = vec![b'a'; ticketlens::features::data::server::MAX_UPLOAD_BYTES + 1];
+    let res = admin
+        .post(format!("{}/data/import", app.base))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(big).file_name("big.csv"),
+                )
+                .text("format", "auto"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let error: String = form_urlencoded::parse(location.trim_start_matches("/data?").as_bytes())
+        .find(|(k, _)| k == "error")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("{location}"));
+    assert!(
+        error.contains("64 MB") && error.contains("ticketlens import"),
+        "{error}"
+    );
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM import_uploads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing kept");
+}

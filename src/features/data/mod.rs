@@ -1,6 +1,8 @@
-//! The Data page (admins): upload a CSV, and read each import's report with its bad rows.
+//! The Data page (admins): upload a file, read each import's report with its bad rows, and
+//! manage the layouts files are read with.
 
 pub mod api;
+pub mod layouts;
 pub mod mapping;
 pub mod page;
 #[cfg(feature = "ssr")]
@@ -45,4 +47,6 @@ pub struct ImportDetail {
 pub struct DataOverview {
     pub imports: Vec<ImportSummary>,
     pub selected: Option<ImportDetail>,
+    /// Built-in and saved layouts, for the upload form and the layouts list.
+    pub layouts: Vec<layouts::LayoutSummary>,
 }

@@ -1,6 +1,8 @@
 //! Data page view: the upload form and the import reports.
 
 use super::api::{load_data_page, LabelsToSet, ResumeImport};
+use super::layouts::api::{DeleteLayout, ImportLayout, RenameLayout};
+use super::layouts::{page::Layouts, LayoutSummary};
 use super::{DataOverview, ImportDetail};
 use crate::components::{fmt_count, fmt_time, loaded, ExportLink};
 use leptos::prelude::*;
@@ -15,11 +17,47 @@ pub fn DataPage() -> impl IntoView {
             .get("import")
             .and_then(|v| v.parse::<i64>().ok())
     };
-    let data = Resource::new(selected, load_data_page);
-    let error = move || query.read().get("error");
+    let rename = ServerAction::<RenameLayout>::new();
+    let delete = ServerAction::<DeleteLayout>::new();
+    let import = ServerAction::<ImportLayout>::new();
+    let data = Resource::new(
+        move || {
+            (
+                selected(),
+                rename.version().get(),
+                delete.version().get(),
+                import.version().get(),
+            )
+        },
+        |(selected, ..)| load_data_page(selected),
+    );
     view! {
         <h1>"Data"</h1>
-        {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || query.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {move || query.read().get("error").map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {loaded(data, "Loading imports…", move |d| {
+            let layouts = d.layouts.clone();
+            view! {
+                <ImportForm layouts=layouts.clone()/>
+                <Imports d/>
+                <Layouts layouts rename delete import/>
+            }
+        })}
+    }
+}
+
+/// The upload form; its layout choice lists the saved layouts after the built-in ones.
+#[component]
+fn ImportForm(layouts: Vec<LayoutSummary>) -> impl IntoView {
+    let saved = layouts
+        .into_iter()
+        .filter(|l| !l.builtin)
+        .map(|l| {
+            let label = format!("Saved: {}", l.name);
+            view! { <option value=l.name>{label}</option> }
+        })
+        .collect_view();
+    view! {
         <section class="card">
             <h2>"Import tickets"</h2>
             <p class="muted">
@@ -37,6 +75,7 @@ pub fn DataPage() -> impl IntoView {
                         <option value="kaggle">"Kaggle tickets"</option>
                         <option value="multilang">"Multilingual help desk"</option>
                         <option value="twcs">"Twitter support"</option>
+                        {saved}
                     </select>
                 </label>
                 <label>"Source name (optional)"
@@ -45,7 +84,6 @@ pub fn DataPage() -> impl IntoView {
                 <button type="submit">"Import"</button>
             </form>
         </section>
-        {loaded(data, "Loading imports…", |d| view! { <Imports d/> })}
     }
 }
 

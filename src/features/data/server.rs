@@ -61,8 +61,17 @@ pub async fn data_page(pool: &PgPool, selected: Option<i64>) -> Result<DataOverv
         }
         None => None,
     };
-    Ok(DataOverview { imports, selected })
+    Ok(DataOverview {
+        imports,
+        selected,
+        layouts: super::layouts::server::summaries(pool).await?,
+    })
 }
+
+/// Largest upload the Data page takes (it keeps the file for the mapping screen and resumes).
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+const TOO_LARGE: &str = "The file is larger than the Data page takes (64 MB): import it with `ticketlens import FILE` or `POST /api/v1/imports` (up to 2 GB, streamed).";
 
 /// `POST /data/import`: a multipart CSV upload from the Data page, imported like the CLI does.
 pub async fn upload(
@@ -83,6 +92,9 @@ pub async fn upload(
                     let name = field.file_name().unwrap_or("upload.csv").to_string();
                     match field.bytes().await {
                         Ok(b) => file = Some((name, b)),
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return bad(TOO_LARGE)
+                        }
                         Err(e) => return bad(&format!("The upload broke off: {e}")),
                     }
                 }
@@ -105,6 +117,7 @@ pub async fn upload(
                 _ => {}
             },
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return bad(TOO_LARGE),
             Err(e) => return bad(&format!("The upload could not be read: {e}")),
         }
     }

@@ -206,24 +206,9 @@ pub async fn resolve(
             let layout = MappedLayout::new(mapping.clone(), header).map_err(anyhow::Error::msg)?;
             let saved = match save_as.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                 Some(name) => {
-                    anyhow::ensure!(
-                        Format::parse(name).is_none(),
-                        "{name:?} is the name of a built-in layout: choose another"
-                    );
-                    anyhow::ensure!(
-                        name.chars().count() <= 100,
-                        "a layout name has at most 100 characters"
-                    );
-                    anyhow::ensure!(
-                        !name.chars().any(char::is_control),
-                        "a layout name cannot hold control characters"
-                    );
-                    // PostgreSQL stores no NUL in text or jsonb.
-                    let json = serde_json::to_string(mapping)?;
-                    anyhow::ensure!(
-                        !json.contains("\\u0000") && !header.iter().any(|h| h.contains('\0')),
-                        "the mapping or the header holds a NUL character and cannot be saved"
-                    );
+                    let name = super::layouts::check_name(name)?;
+                    let name = name.as_str();
+                    super::layouts::check_storable(header, mapping)?;
                     let mut mapping = mapping.clone();
                     if let Some(existing) = db::layouts::by_name(pool, name).await? {
                         anyhow::ensure!(

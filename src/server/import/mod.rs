@@ -3,6 +3,7 @@
 
 pub mod formats;
 pub mod layout;
+pub mod layouts;
 pub mod mapped;
 pub mod preview;
 pub mod table;

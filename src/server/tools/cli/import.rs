@@ -2,8 +2,7 @@
 //! previews) and `ticketlens layouts` (list, show, suggest, export, import, rename, delete).
 
 use super::commands::progress;
-use crate::domain::mapping::{suggest::suggest, Field, Mapping};
-use crate::server::db;
+use crate::domain::mapping::{suggest::suggest, Field};
 use crate::server::import::preview::{preview, samples, PREVIEW_COLUMNS};
 use crate::server::import::{self, layout, table, ImportOptions, LayoutChoice};
 use anyhow::Context;
@@ -57,14 +56,6 @@ pub enum LayoutsAction {
     Rename { name: String, new_name: String },
     /// Delete a saved layout.
     Delete { name: String },
-}
-
-/// A layout as exported and imported: its name, the header it was made for, and the mapping.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct LayoutFile {
-    name: String,
-    header: Vec<String>,
-    mapping: Mapping,
 }
 
 fn open(file: &Path) -> anyhow::Result<table::Table> {
@@ -208,28 +199,21 @@ pub(super) async fn layouts_command(
 ) -> anyhow::Result<()> {
     match action {
         LayoutsAction::List => {
-            for f in import::formats::Format::ALL {
-                println!("{:<24} built-in", f.name());
-            }
-            for l in db::layouts::list(pool).await? {
-                println!(
-                    "{:<24} saved {}, {} fields, header {}",
-                    l.name,
-                    l.updated_at.format("%Y-%m-%d"),
-                    l.mapping.columns.len(),
-                    l.fingerprint
-                );
+            for (l, saved) in import::layouts::list(pool).await? {
+                match saved {
+                    None => println!("{:<24} built-in", l.name),
+                    Some(row) => println!(
+                        "{:<24} saved {}, {} fields, header {}",
+                        l.name,
+                        row.updated_at.format("%Y-%m-%d"),
+                        l.mapping.columns.len(),
+                        row.fingerprint
+                    ),
+                }
             }
         }
         LayoutsAction::Show { name } => {
-            let l = db::layouts::by_name(pool, &name)
-                .await?
-                .with_context(|| format!("no saved layout is named {name:?}"))?;
-            let out = LayoutFile {
-                name: l.name,
-                header: l.header.0,
-                mapping: l.mapping.0,
-            };
+            let out = import::layouts::export(pool, &name).await?;
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
         LayoutsAction::Suggest { file } => {
@@ -256,33 +240,15 @@ pub(super) async fn layouts_command(
         LayoutsAction::Import { file, name } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let l: LayoutFile =
-                serde_json::from_str(&text).context("not a layout (name, header, mapping)")?;
-            let name = name.unwrap_or(l.name);
-            anyhow::ensure!(
-                import::formats::Format::parse(&name).is_none(),
-                "{name:?} is the name of a built-in layout: pass --name"
-            );
-            l.mapping.check(&l.header).map_err(anyhow::Error::msg)?;
-            db::layouts::save(pool, &name, &l.header, &l.mapping, None).await?;
+            let name = import::layouts::import_json(pool, &text, name.as_deref(), None).await?;
             println!("layout {name:?} saved");
         }
         LayoutsAction::Rename { name, new_name } => {
-            let l = db::layouts::by_name(pool, &name)
-                .await?
-                .with_context(|| format!("no saved layout is named {name:?}"))?;
-            anyhow::ensure!(
-                import::formats::Format::parse(&new_name).is_none(),
-                "{new_name:?} is the name of a built-in layout: choose another"
-            );
-            db::layouts::rename(pool, l.id, new_name.trim()).await?;
+            let new_name = import::layouts::rename(pool, &name, &new_name).await?;
             println!("layout {name:?} is now {new_name:?}");
         }
         LayoutsAction::Delete { name } => {
-            let l = db::layouts::by_name(pool, &name)
-                .await?
-                .with_context(|| format!("no saved layout is named {name:?}"))?;
-            db::layouts::delete(pool, l.id).await?;
+            let name = import::layouts::delete(pool, &name).await?;
             println!("layout {name:?} deleted");
         }
     }
