@@ -10,6 +10,9 @@ test("an admin previews, validates and versions a reply template", async ({ page
   await page.getByLabel("Ticket number").fill("1");
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("template-preview")).toContainText("ticket #1");
+  // The preview is a plain GET form: a new page, which must hydrate before the save form
+  // answers in place (a click before that posts the form natively).
+  await waitForHydration(page);
 
   await page.getByLabel("Category", { exact: true }).fill("shipping");
   await page.getByLabel("Template", { exact: true }).fill("Hi {{customer_name}}, your {{parcel}} is late.");
