@@ -13,6 +13,7 @@ use crate::features::integrations::page::IntegrationsPage;
 use crate::features::prompts::page::PromptsPage;
 use crate::features::quality::page::QualityPage;
 use crate::features::rules::page::RulesPage;
+use crate::features::team::page::TeamPage;
 use crate::features::templates::page::TemplatesPage;
 use crate::features::tokens::page::TokensPage;
 use crate::features::trends::page::TrendsPage;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/evaluation/runs/:id") view=|| view! { <Layout><RunPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/evaluation/compare") view=|| view! { <Layout><ComparePage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/inbox") view=|| view! { <Layout><InboxPage/></Layout> } ssr=SsrMode::Async/>
+                <Route path=path!("/team") view=|| view! { <Layout><TeamPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/rules") view=|| view! { <Layout><RulesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/categories") view=|| view! { <Layout><CategoriesPage/></Layout> } ssr=SsrMode::Async/>
                 <Route path=path!("/clusters") view=|| view! { <Layout><ClustersPage/></Layout> } ssr=SsrMode::Async/>

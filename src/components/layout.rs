@@ -8,6 +8,7 @@ use leptos_router::components::A;
 const LINKS: &[(Area, &str, &str)] = &[
     (Area::Overview, "/", "Overview"),
     (Area::Inbox, "/inbox", "Inbox"),
+    (Area::Team, "/team", "Team"),
     (Area::Tickets, "/tickets", "Tickets"),
     (Area::Overview, "/heatmaps", "Heatmaps"),
     (Area::Overview, "/trends", "Trends"),

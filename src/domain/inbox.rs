@@ -58,6 +58,22 @@ pub struct InboxPage {
     pub agents: Vec<(i64, String)>,
     pub products: Vec<(i64, String)>,
     pub now: DateTime<Utc>,
+    /// Whether the viewer is available for assignment (or away).
+    pub available: bool,
+    /// The viewer's unread notifications, newest first (at most ten).
+    pub notifications: Vec<NotificationView>,
+}
+
+/// Something the team was told about a ticket (an SLA step).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct NotificationView {
+    pub id: i64,
+    pub ticket_id: Option<i64>,
+    /// `sla.warning` or `sla.breached`.
+    pub kind: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

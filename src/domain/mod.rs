@@ -2,6 +2,8 @@
 
 pub mod alerts;
 pub mod analytics;
+pub mod assignment;
+pub mod calendar;
 pub mod draft;
 pub mod engine;
 pub mod escalation;

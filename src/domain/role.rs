@@ -56,6 +56,8 @@ pub enum Area {
     Account,
     /// Webhooks in and out, e-mail (admins).
     Integrations,
+    /// Queues' assignment policies, agents' load and capacity (managers and admins).
+    Team,
 }
 
 impl Area {
@@ -63,7 +65,7 @@ impl Area {
     pub fn allows(self, role: Role) -> bool {
         match self {
             Area::Overview | Area::Tickets | Area::Inbox | Area::Account => true,
-            Area::Evaluation => matches!(role, Role::Admin | Role::Manager),
+            Area::Evaluation | Area::Team => matches!(role, Role::Admin | Role::Manager),
             Area::Data | Area::Users | Area::Tuning | Area::Integrations => role == Role::Admin,
         }
     }
@@ -93,6 +95,9 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("data/map/import", Some(Area::Data)),
     ("data/labels", Some(Area::Data)),
     ("data/resume", Some(Area::Data)),
+    ("data/layouts/rename", Some(Area::Data)),
+    ("data/layouts/delete", Some(Area::Data)),
+    ("data/layouts/import", Some(Area::Data)),
     ("drafts/assist", Some(Area::Tickets)),
     ("drafts/send", Some(Area::Tickets)),
     ("drafts/reject", Some(Area::Tickets)),
@@ -119,6 +124,11 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("escalation/reply", Some(Area::Inbox)),
     ("escalation/resolve", Some(Area::Inbox)),
     ("escalation/reopen", Some(Area::Inbox)),
+    ("inbox/availability", Some(Area::Inbox)),
+    ("inbox/notifications/read", Some(Area::Inbox)),
+    ("team", Some(Area::Team)),
+    ("team/queue", Some(Area::Team)),
+    ("team/capacity", Some(Area::Team)),
     ("integrations", Some(Area::Integrations)),
     ("integrations/subscribe", Some(Area::Integrations)),
     ("integrations/activate", Some(Area::Integrations)),
@@ -164,6 +174,11 @@ pub const AUDITED: &[&str] = &[
     "data/map/import",
     "data/labels",
     "data/resume",
+    "data/layouts/rename",
+    "data/layouts/delete",
+    "data/layouts/import",
+    "team/queue",
+    "team/capacity",
     "categories/train",
     "categories/activate",
     "clusters/run",

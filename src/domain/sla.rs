@@ -1,16 +1,26 @@
 //! SLA clocks: due times and elapsed time counted in business hours (or around the clock).
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, Offset, TimeZone, Utc};
+use crate::domain::calendar::Calendar;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-/// The team's working week: which weekdays, from when to when, at which UTC offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The team's working week: which weekdays, from when to when, in which time zone, and the
+/// holidays it does not work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessHours {
+    /// The offset used when no named zone is set (hours saved before zones were named).
     pub utc_offset_minutes: i32,
+    /// IANA zone name (e.g. `Europe/Berlin`); empty: the fixed offset above.
+    #[serde(default)]
+    pub time_zone: String,
     /// Monday first.
     pub days: [bool; 7],
     pub start_minute: u32,
     pub end_minute: u32,
+    /// Local dates with no business hours.
+    #[serde(default)]
+    pub holidays: BTreeSet<NaiveDate>,
 }
 
 impl Default for BusinessHours {
@@ -18,9 +28,11 @@ impl Default for BusinessHours {
     fn default() -> Self {
         BusinessHours {
             utc_offset_minutes: 0,
+            time_zone: String::new(),
             days: [true, true, true, true, true, false, false],
             start_minute: 9 * 60,
             end_minute: 17 * 60,
+            holidays: BTreeSet::new(),
         }
     }
 }
@@ -33,75 +45,10 @@ impl BusinessHours {
             && self.end_minute <= 24 * 60
             && self.utc_offset_minutes.abs() <= 14 * 60
     }
-
-    fn zone(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.utc_offset_minutes * 60).unwrap_or_else(|| Utc.fix())
-    }
-
-    /// The business window of the local day containing `at`, if that day is a working day.
-    fn window(&self, at: DateTime<FixedOffset>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        if !self.days[at.weekday().num_days_from_monday() as usize] {
-            return None;
-        }
-        let midnight = at.date_naive().and_time(NaiveTime::MIN);
-        let local = self.zone().from_local_datetime(&midnight).single()?;
-        let start = local + Duration::minutes(self.start_minute.into());
-        let end = local + Duration::minutes(self.end_minute.into());
-        Some((start.with_timezone(&Utc), end.with_timezone(&Utc)))
-    }
-
-    fn next_midnight(&self, at: DateTime<Utc>) -> DateTime<Utc> {
-        let local = at.with_timezone(&self.zone());
-        let midnight = local.date_naive().and_time(NaiveTime::MIN);
-        match self.zone().from_local_datetime(&midnight).single() {
-            Some(m) => (m + Duration::days(1)).with_timezone(&Utc),
-            None => at + Duration::days(1),
-        }
-    }
-
-    /// The moment `minutes` business minutes after `start`.
-    pub fn add(&self, start: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        if !self.is_valid() {
-            return start + Duration::minutes(minutes);
-        }
-        // Exact durations: whole minutes of a window that opens mid-minute would lose its
-        // seconds each time the walk crosses into the next day.
-        let (mut at, mut left) = (start, Duration::minutes(minutes.max(0)));
-        // A year of days bounds the walk whatever the input.
-        for _ in 0..(366 + minutes / 60) {
-            if let Some((open, close)) = self.window(at.with_timezone(&self.zone())) {
-                let from = at.max(open);
-                if from < close {
-                    let available = close - from;
-                    if left <= available {
-                        return from + left;
-                    }
-                    left -= available;
-                }
-            }
-            at = self.next_midnight(at);
-        }
-        at + left
-    }
-
-    /// Business minutes between `from` and `to` (0 when `to` is not later).
-    pub fn minutes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-        if !self.is_valid() {
-            return (to - from).num_minutes().max(0);
-        }
-        let (mut at, mut total) = (from, Duration::zero());
-        while at < to {
-            if let Some((open, close)) = self.window(at.with_timezone(&self.zone())) {
-                let (a, b) = (at.max(open), to.min(close));
-                if a < b {
-                    total += b - a;
-                }
-            }
-            at = self.next_midnight(at);
-        }
-        total.num_minutes()
-    }
 }
+
+/// The share of a target used when a deadline counts as at risk (the sweep warns then).
+pub const AT_RISK_PERCENT: i64 = 80;
 
 /// The targets for one priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,16 +62,15 @@ pub struct SlaPolicy {
 }
 
 impl SlaPolicy {
-    fn clock(&self, hours: &BusinessHours) -> BusinessHours {
-        if self.around_clock {
-            BusinessHours {
-                days: [true; 7],
-                start_minute: 0,
-                end_minute: 24 * 60,
-                ..*hours
-            }
-        } else {
-            *hours
+    /// The calendar this policy counts in: the team's, or every minute when around the clock.
+    fn counts<'a>(&self, calendar: &Calendar<'a>) -> Option<Calendar<'a>> {
+        (!self.around_clock).then_some(*calendar)
+    }
+
+    fn add(&self, start: DateTime<Utc>, minutes: i64, calendar: &Calendar) -> DateTime<Utc> {
+        match self.counts(calendar) {
+            Some(c) => c.add(start, minutes),
+            None => start + Duration::minutes(minutes.max(0)),
         }
     }
 
@@ -132,12 +78,25 @@ impl SlaPolicy {
     pub fn due(
         &self,
         created: DateTime<Utc>,
-        hours: &BusinessHours,
+        calendar: &Calendar,
     ) -> (DateTime<Utc>, DateTime<Utc>) {
-        let clock = self.clock(hours);
         (
-            clock.add(created, self.first_response_minutes),
-            clock.add(created, self.resolution_minutes),
+            self.add(created, self.first_response_minutes, calendar),
+            self.add(created, self.resolution_minutes, calendar),
+        )
+    }
+
+    /// When the first response and the resolution are at risk: [`AT_RISK_PERCENT`] of each
+    /// target used.
+    pub fn at_risk(
+        &self,
+        created: DateTime<Utc>,
+        calendar: &Calendar,
+    ) -> (DateTime<Utc>, DateTime<Utc>) {
+        let share = |m: i64| m * AT_RISK_PERCENT / 100;
+        (
+            self.add(created, share(self.first_response_minutes), calendar),
+            self.add(created, share(self.resolution_minutes), calendar),
         )
     }
 
@@ -146,19 +105,18 @@ impl SlaPolicy {
         &self,
         created: DateTime<Utc>,
         now: DateTime<Utc>,
-        hours: &BusinessHours,
+        calendar: &Calendar,
     ) -> u32 {
-        self.used(created, now, self.first_response_minutes, hours)
+        self.used(created, now, self.first_response_minutes, calendar)
     }
 
     /// When the next response is due to a customer waiting since `waiting_since`.
     pub fn next_response_due(
         &self,
         waiting_since: DateTime<Utc>,
-        hours: &BusinessHours,
+        calendar: &Calendar,
     ) -> DateTime<Utc> {
-        self.clock(hours)
-            .add(waiting_since, self.next_response_minutes)
+        self.add(waiting_since, self.next_response_minutes, calendar)
     }
 
     /// How much of the next-response target a customer waiting since `waiting_since` has used
@@ -167,21 +125,27 @@ impl SlaPolicy {
         &self,
         waiting_since: DateTime<Utc>,
         now: DateTime<Utc>,
-        hours: &BusinessHours,
+        calendar: &Calendar,
     ) -> u32 {
-        self.used(waiting_since, now, self.next_response_minutes, hours)
+        self.used(waiting_since, now, self.next_response_minutes, calendar)
     }
 
-    /// The share of a `target` of minutes used from `from` to `now`, in percent.
+    /// The share of a `target` of minutes used from `from` to `now`, in percent (counted up to
+    /// a hundred times the target: beyond that the walk over the days is not worth it).
     fn used(
         &self,
         from: DateTime<Utc>,
         now: DateTime<Utc>,
         target: i64,
-        hours: &BusinessHours,
+        calendar: &Calendar,
     ) -> u32 {
-        let used = self.clock(hours).minutes_between(from, now);
-        (used * 100 / target.max(1)).clamp(0, u32::MAX as i64) as u32
+        let target = target.max(1);
+        let cap = target.saturating_mul(100);
+        let used = match self.counts(calendar) {
+            Some(c) => c.minutes_between_capped(from, now, cap),
+            None => (now - from).num_minutes().clamp(0, cap),
+        };
+        (used * 100 / target).clamp(0, u32::MAX as i64) as u32
     }
 }
 

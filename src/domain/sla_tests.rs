@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::calendar::Calendar;
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -17,7 +18,7 @@ const HIGH: SlaPolicy = SlaPolicy {
 fn friday_afternoon_ticket_is_due_on_monday() {
     // 2026-11-20 is a Friday. 15:00 + 4 business hours = 2 h on Friday, 2 h from 09:00 Monday.
     let bh = BusinessHours::default();
-    let (first, _) = HIGH.due(at("2026-11-20T15:00:00Z"), &bh);
+    let (first, _) = HIGH.due(at("2026-11-20T15:00:00Z"), &Calendar::fixed(&bh));
     assert_eq!(first, at("2026-11-23T11:00:00Z"));
 }
 
@@ -28,20 +29,20 @@ fn a_follow_up_on_friday_afternoon_is_due_an_answer_on_monday() {
     let bh = BusinessHours::default();
     let since = at("2026-11-20T16:30:00Z");
     assert_eq!(
-        HIGH.next_response_due(since, &bh),
+        HIGH.next_response_due(since, &Calendar::fixed(&bh)),
         at("2026-11-23T10:30:00Z")
     );
     // The weekend does not count: by 09:30 Monday half the target is used.
     assert_eq!(
-        HIGH.next_response_used(since, at("2026-11-22T20:00:00Z"), &bh),
+        HIGH.next_response_used(since, at("2026-11-22T20:00:00Z"), &Calendar::fixed(&bh)),
         25
     );
     assert_eq!(
-        HIGH.next_response_used(since, at("2026-11-23T09:30:00Z"), &bh),
+        HIGH.next_response_used(since, at("2026-11-23T09:30:00Z"), &Calendar::fixed(&bh)),
         50
     );
     assert_eq!(
-        HIGH.next_response_used(since, at("2026-11-23T11:30:00Z"), &bh),
+        HIGH.next_response_used(since, at("2026-11-23T11:30:00Z"), &Calendar::fixed(&bh)),
         150
     );
 }
@@ -49,7 +50,7 @@ fn a_follow_up_on_friday_afternoon_is_due_an_answer_on_monday() {
 #[test]
 fn weekend_ticket_starts_counting_on_monday_morning() {
     let bh = BusinessHours::default();
-    let (first, resolution) = HIGH.due(at("2026-11-21T10:00:00Z"), &bh);
+    let (first, resolution) = HIGH.due(at("2026-11-21T10:00:00Z"), &Calendar::fixed(&bh));
     assert_eq!(first, at("2026-11-23T13:00:00Z"));
     // 24 business hours = three 8-hour days: Monday, Tuesday, Wednesday until 17:00.
     assert_eq!(resolution, at("2026-11-25T17:00:00Z"));
@@ -63,7 +64,10 @@ fn around_the_clock_policies_ignore_business_hours() {
         next_response_minutes: 60,
         around_clock: true,
     };
-    let (first, resolution) = urgent.due(at("2026-11-21T23:30:00Z"), &BusinessHours::default());
+    let (first, resolution) = urgent.due(
+        at("2026-11-21T23:30:00Z"),
+        &Calendar::fixed(&BusinessHours::default()),
+    );
     assert_eq!(first, at("2026-11-22T00:30:00Z"));
     assert_eq!(resolution, at("2026-11-22T07:30:00Z"));
 }
@@ -76,11 +80,11 @@ fn utc_offset_moves_the_working_day() {
         ..BusinessHours::default()
     };
     assert_eq!(
-        bh.add(at("2026-11-23T06:00:00Z"), 30),
+        Calendar::fixed(&bh).add(at("2026-11-23T06:00:00Z"), 30),
         at("2026-11-23T07:30:00Z")
     );
     assert_eq!(
-        bh.add(at("2026-11-23T14:45:00Z"), 30),
+        Calendar::fixed(&bh).add(at("2026-11-23T14:45:00Z"), 30),
         at("2026-11-24T07:15:00Z")
     );
 }
@@ -89,14 +93,20 @@ fn utc_offset_moves_the_working_day() {
 fn elapsed_time_skips_nights_and_weekends() {
     let bh = BusinessHours::default();
     // Friday 16:00 to Monday 10:00: one hour on Friday, one on Monday.
-    let used = bh.minutes_between(at("2026-11-20T16:00:00Z"), at("2026-11-23T10:00:00Z"));
+    let used = Calendar::fixed(&bh)
+        .minutes_between(at("2026-11-20T16:00:00Z"), at("2026-11-23T10:00:00Z"));
     assert_eq!(used, 120);
     assert_eq!(
-        HIGH.first_response_used(at("2026-11-20T16:00:00Z"), at("2026-11-23T10:00:00Z"), &bh),
+        HIGH.first_response_used(
+            at("2026-11-20T16:00:00Z"),
+            at("2026-11-23T10:00:00Z"),
+            &Calendar::fixed(&bh)
+        ),
         50
     );
     assert_eq!(
-        bh.minutes_between(at("2026-11-23T10:00:00Z"), at("2026-11-20T10:00:00Z")),
+        Calendar::fixed(&bh)
+            .minutes_between(at("2026-11-23T10:00:00Z"), at("2026-11-20T10:00:00Z")),
         0
     );
 }
@@ -106,8 +116,12 @@ fn add_and_minutes_between_agree() {
     let bh = BusinessHours::default();
     let start = at("2026-11-19T13:17:00Z");
     for minutes in [1, 59, 230, 480, 481, 2000, 9000] {
-        let due = bh.add(start, minutes);
-        assert_eq!(bh.minutes_between(start, due), minutes, "{minutes} minutes");
+        let due = Calendar::fixed(&bh).add(start, minutes);
+        assert_eq!(
+            Calendar::fixed(&bh).minutes_between(start, due),
+            minutes,
+            "{minutes} minutes"
+        );
     }
 }
 
@@ -119,7 +133,7 @@ fn hours_without_a_working_day_fall_back_to_the_clock() {
     };
     assert!(!bh.is_valid());
     assert_eq!(
-        bh.add(at("2026-11-21T10:00:00Z"), 90),
+        Calendar::fixed(&bh).add(at("2026-11-21T10:00:00Z"), 90),
         at("2026-11-21T11:30:00Z")
     );
 }
@@ -135,12 +149,18 @@ fn a_deadline_across_midnight_keeps_its_seconds() {
         around_clock: true,
     };
     let bh = BusinessHours::default();
-    let (first, _) = urgent.due(at("2026-12-04T23:08:43Z"), &bh);
+    let (first, _) = urgent.due(at("2026-12-04T23:08:43Z"), &Calendar::fixed(&bh));
     assert_eq!(first, at("2026-12-05T00:08:43Z"));
     // And business minutes count the seconds of both days.
-    let clock = urgent.clock(&bh);
+    let always = BusinessHours {
+        days: [true; 7],
+        start_minute: 0,
+        end_minute: 24 * 60,
+        ..BusinessHours::default()
+    };
     assert_eq!(
-        clock.minutes_between(at("2026-12-04T23:59:30Z"), at("2026-12-05T00:00:40Z")),
+        Calendar::fixed(&always)
+            .minutes_between(at("2026-12-04T23:59:30Z"), at("2026-12-05T00:00:40Z")),
         1
     );
 }

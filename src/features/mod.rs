@@ -16,6 +16,7 @@ pub mod overview;
 pub mod prompts;
 pub mod quality;
 pub mod rules;
+pub mod team;
 pub mod templates;
 pub mod tickets;
 pub mod tokens;

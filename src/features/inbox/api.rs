@@ -74,3 +74,15 @@ pub async fn reopen(ticket_id: i64) -> Result<(), AppError> {
     let user = auth::require(Area::Inbox)?;
     super::server::reopen(&app_state()?, &user, ticket_id).await
 }
+
+/// Marks the viewer's notifications read.
+#[server(endpoint = "inbox/notifications/read")]
+pub async fn read_notifications() -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, db, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    db::notifications::read_all(&app_state()?.pool, user.id).await?;
+    let stamp = chrono::Utc::now().timestamp_millis();
+    leptos_axum::redirect(&format!("/inbox?at={stamp}"));
+    Ok(())
+}

@@ -1,9 +1,10 @@
 //! The Inbox page: counts, filters in the URL, and escalated tickets with the most pressing deadline first.
 
-use super::api::{list_inbox, Claim};
+use super::api::{list_inbox, Claim, ReadNotifications};
 use super::{time_left, InboxPage, InboxQuery, InboxRow, PAGE_SIZE};
-use crate::components::{action_error, fmt_count, loaded, Badge};
+use crate::components::{action_error, fmt_count, fmt_time, loaded, Badge};
 use crate::domain::rules::Severity;
+use crate::features::team::api::SetAvailability;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -29,9 +30,66 @@ pub fn InboxPage() -> impl IntoView {
         {move || params.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {loaded(data, "Loading the inbox…", move |page: InboxPage| {
             let q = query.get_untracked();
-            view! { <Counts page=page.clone()/> <Filters q=q.clone() page=page.clone()/> <Rows page q/> }
+            view! { <Availability available=page.available/> <Notifications list=page.notifications.clone()/> <Counts page=page.clone()/> <Filters q=q.clone() page=page.clone()/> <Rows page q/> }
         })}
     }
+}
+
+/// The viewer's availability for assignment, and the switch.
+#[component]
+fn Availability(available: bool) -> impl IntoView {
+    let set = ServerAction::<SetAvailability>::new();
+    let (state, switch, label) = if available {
+        ("You are available for new tickets.", "false", "Go away")
+    } else {
+        (
+            "You are away: no new tickets are assigned to you.",
+            "true",
+            "I'm back",
+        )
+    };
+    view! {
+        <ActionForm action=set attr:class="form inline" attr:data-testid="availability">
+            <span>{state}</span>
+            <input type="hidden" name="available" value=switch/>
+            <button type="submit" class="button secondary">{label}</button>
+        </ActionForm>
+        {action_error(set.value())}
+    }
+}
+
+/// The viewer's unread notifications (SLA warnings and breaches), with a link to each ticket.
+#[component]
+fn Notifications(list: Vec<super::NotificationView>) -> impl IntoView {
+    let read = ServerAction::<ReadNotifications>::new();
+    (!list.is_empty()).then(|| {
+        let items = list
+            .into_iter()
+            .map(|n| {
+                let class = if n.kind == "sla.breached" {
+                    "breached"
+                } else {
+                    "warning"
+                };
+                let href = n.ticket_id.map(|t| format!("/tickets/{t}#escalation"));
+                view! {
+                    <li class=class>
+                        <a href=href>{n.body}</a>
+                        " " <span class="muted">{fmt_time(&n.at)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card" data-testid="notifications">
+                <h2>"Notifications"</h2>
+                <ul>{items}</ul>
+                <ActionForm action=read attr:class="form inline">
+                    <button type="submit" class="button secondary">"Mark all read"</button>
+                </ActionForm>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -67,16 +67,27 @@ pub async fn save_sla(
     super::server::save_sla(&app_state()?, priority, targets, around_clock).await
 }
 
-/// Sets the team's business hours (weekdays, opening times, UTC offset).
+/// Sets the team's business hours (weekdays, opening times, time zone or UTC offset, holidays
+/// as dates, CSV or iCalendar text).
 #[server(endpoint = "rules/hours")]
 pub async fn save_hours(
     start: String,
     end: String,
-    utc_offset_minutes: i32,
+    #[server(default)] utc_offset_minutes: i32,
+    #[server(default)] time_zone: String,
+    #[server(default)] holidays: String,
     #[server(default)] days: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::save_hours(&app_state()?, &user, start, end, utc_offset_minutes, days).await
+    let form = super::server::HoursForm {
+        start,
+        end,
+        utc_offset_minutes,
+        time_zone,
+        holidays,
+        days,
+    };
+    super::server::save_hours(&app_state()?, &user, form).await
 }

@@ -37,9 +37,15 @@ pub struct SlaRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoursView {
     pub utc_offset_minutes: i32,
+    /// IANA zone name; empty when the fixed offset applies.
+    pub time_zone: String,
     pub days: [bool; 7],
     pub start: String,
     pub end: String,
+    /// Holiday dates, `YYYY-MM-DD`, one per line.
+    pub holidays: String,
+    /// Every IANA zone name, for the zone field's suggestions.
+    pub zones: Vec<String>,
 }
 
 /// What a live test showed: the decision and the text with its matches.

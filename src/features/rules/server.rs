@@ -79,9 +79,20 @@ pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOver
             .collect(),
         hours: HoursView {
             utc_offset_minutes: hours.utc_offset_minutes,
+            time_zone: hours.time_zone.clone(),
             days: hours.days,
             start: minutes_text(hours.start_minute),
             end: minutes_text(hours.end_minute),
+            holidays: hours
+                .holidays
+                .iter()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            zones: chrono_tz::TZ_VARIANTS
+                .iter()
+                .map(|z| z.name().to_string())
+                .collect(),
         },
         test,
         backtest,
@@ -354,14 +365,21 @@ pub async fn save_sla(
     Ok(())
 }
 
-/// Sets the team's business hours (weekdays, opening times, UTC offset).
+/// The business hours form as sent.
+pub struct HoursForm {
+    pub start: String,
+    pub end: String,
+    pub utc_offset_minutes: i32,
+    pub time_zone: String,
+    pub holidays: String,
+    pub days: Vec<String>,
+}
+
+/// Sets the team's business hours (weekdays, opening times, zone, holidays).
 pub async fn save_hours(
     state: &AppState,
     user: &CurrentUser,
-    start: String,
-    end: String,
-    utc_offset_minutes: i32,
-    days: Vec<String>,
+    form: HoursForm,
 ) -> Result<(), AppError> {
     let minute = |t: &str| {
         let (h, m) = t.trim().split_once(':')?;
@@ -369,16 +387,27 @@ pub async fn save_hours(
         (h <= 24 && m < 60).then_some(h * 60 + m)
     };
     let mut on = [false; 7];
-    for d in &days {
+    for d in &form.days {
         if let Some(slot) = d.parse::<usize>().ok().and_then(|i| on.get_mut(i)) {
             *slot = true;
         }
     }
+    let time_zone = form.time_zone.trim().to_string();
+    if !time_zone.is_empty() && db::sla::zone(&time_zone).is_none() {
+        return Err(AppError::Invalid(format!(
+            "{time_zone:?} is not an IANA time zone (such as Europe/Berlin or America/New_York)."
+        ))
+        .respond());
+    }
+    let holidays = crate::domain::calendar::parse_holidays(&form.holidays)
+        .map_err(|e| AppError::Invalid(format!("Holidays: {e}.")).respond())?;
     let hours = BusinessHours {
-        utc_offset_minutes,
+        utc_offset_minutes: form.utc_offset_minutes,
+        time_zone,
         days: on,
-        start_minute: minute(&start).unwrap_or(u32::MAX),
-        end_minute: minute(&end).unwrap_or(0),
+        start_minute: minute(&form.start).unwrap_or(u32::MAX),
+        end_minute: minute(&form.end).unwrap_or(0),
+        holidays,
     };
     if !hours.is_valid() {
         return Err(AppError::Invalid(

@@ -12,6 +12,9 @@ pub struct NewEscalation<'a> {
     pub decision: &'a Decision,
     pub first_response_due: DateTime<Utc>,
     pub resolution_due: DateTime<Utc>,
+    /// When each deadline is at risk (the sweep warns then).
+    pub first_response_warn: DateTime<Utc>,
+    pub resolution_warn: DateTime<Utc>,
 }
 
 impl NewEscalation<'_> {
@@ -30,8 +33,9 @@ pub async fn insert(tx: &mut PgConnection, item: &NewEscalation<'_>) -> sqlx::Re
     let d = item.decision;
     sqlx::query_scalar(
         "INSERT INTO escalations (ticket_id, queue, severity, rule_version, reasons,
-                                  first_response_due, resolution_due, first_response_at)
-         SELECT t.id, $2, $3, $4, $5, $6, $7, t.first_response_at
+                                  first_response_due, resolution_due, first_response_at,
+                                  first_response_warn, resolution_warn)
+         SELECT t.id, $2, $3, $4, $5, $6, $7, t.first_response_at, $8, $9
          FROM tickets t WHERE t.id = $1 AND t.status IN ('open', 'pending')
          ON CONFLICT (ticket_id) DO NOTHING
          RETURNING ticket_id",
@@ -43,6 +47,8 @@ pub async fn insert(tx: &mut PgConnection, item: &NewEscalation<'_>) -> sqlx::Re
     .bind(Json(&d.fired))
     .bind(item.first_response_due)
     .bind(item.resolution_due)
+    .bind(item.first_response_warn)
+    .bind(item.resolution_warn)
     .fetch_optional(&mut *tx)
     .await
 }

@@ -78,6 +78,10 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         agents,
         products,
         now: Utc::now(),
+        available: db::queues::agent(pool, user_id)
+            .await?
+            .is_none_or(|a| a.available),
+        notifications: db::notifications::unread(pool, user_id, 10).await?,
     })
 }
 

@@ -1,5 +1,6 @@
 //! SQL for SLA policies per priority and the team's business hours.
 
+use crate::domain::calendar::Calendar;
 use crate::domain::sla::{BusinessHours, SlaPolicy};
 use sqlx::{FromRow, PgExecutor};
 use std::collections::HashMap;
@@ -53,14 +54,33 @@ pub async fn update(db: impl PgExecutor<'_>, row: &PolicyRow) -> sqlx::Result<bo
     Ok(done.rows_affected() > 0)
 }
 
-/// The SLA clock settings: policies by priority name, and business hours.
+/// The SLA clock settings: policies by priority name, and business hours in their zone.
 #[derive(Debug, Clone, Default)]
 pub struct SlaSettings {
     pub policies: HashMap<String, SlaPolicy>,
     pub hours: BusinessHours,
+    /// The named zone of the hours, when they name one that exists.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 impl SlaSettings {
+    pub fn new(policies: HashMap<String, SlaPolicy>, hours: BusinessHours) -> Self {
+        let zone = zone(&hours.time_zone);
+        SlaSettings {
+            policies,
+            hours,
+            zone,
+        }
+    }
+
+    /// The calendar SLA clocks count in.
+    pub fn calendar(&self) -> Calendar<'_> {
+        match &self.zone {
+            Some(zone) => Calendar::in_zone(&self.hours, zone),
+            None => Calendar::fixed(&self.hours),
+        }
+    }
+
     /// The policy for a priority; a day to answer and three to resolve when none is stored.
     pub fn policy(&self, priority: &str) -> SlaPolicy {
         self.policies.get(priority).copied().unwrap_or(SlaPolicy {
@@ -81,5 +101,11 @@ pub async fn settings(pool: &sqlx::PgPool) -> sqlx::Result<SlaSettings> {
     let hours = super::app_settings::get(pool, BUSINESS_HOURS)
         .await?
         .unwrap_or_default();
-    Ok(SlaSettings { policies, hours })
+    Ok(SlaSettings::new(policies, hours))
+}
+
+/// An IANA zone by name (`Europe/Berlin`); `None` for an empty or unknown name.
+pub fn zone(name: &str) -> Option<chrono_tz::Tz> {
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.parse().ok()).flatten()
 }

@@ -34,6 +34,7 @@ pub fn facts_at<'a>(
     now: DateTime<Utc>,
 ) -> TicketFacts<'a> {
     let policy = sla.policy(&row.priority);
+    let calendar = sla.calendar();
     let until = row.first_response_at.unwrap_or(now);
     let first = sentiment.or(row.sentiment_score);
     TicketFacts {
@@ -46,21 +47,24 @@ pub fn facts_at<'a>(
         next_response_used: row
             .waiting_since
             .filter(|_| matches!(row.status.as_str(), "open" | "pending"))
-            .map(|since| policy.next_response_used(since, now, &sla.hours)),
+            .map(|since| policy.next_response_used(since, now, &calendar)),
         vip: row.vip,
         repeat: rules
             .repeat_windows()
             .iter()
             .map(|d| (*d, row.repeat_within(*d as i32)))
             .collect(),
-        sla_used: Some(policy.first_response_used(row.created_at, until, &sla.hours)),
+        sla_used: Some(policy.first_response_used(row.created_at, until, &calendar)),
     }
 }
+
+type Deadlines = (DateTime<Utc>, DateTime<Utc>);
 
 /// The rules' decisions for a batch, and the SLA due times of the escalated tickets.
 pub struct Decided {
     pub decisions: HashMap<i64, Decision>,
-    due: Vec<(i64, DateTime<Utc>, DateTime<Utc>)>,
+    /// (ticket, (first response due, resolution due), (first response at risk, resolution at risk)).
+    due: Vec<(i64, Deadlines, Deadlines)>,
 }
 
 /// Decides for a batch of tickets inside the caller's transaction, `scores` overriding the stored
@@ -77,12 +81,17 @@ pub async fn decide(
     let rows = db::escalation_facts::of_tickets(&mut *tx, ids, &windows).await?;
     let mut decisions = HashMap::with_capacity(rows.len());
     let mut due = Vec::new();
+    let calendar = sla.calendar();
     for row in &rows {
         let text = row.text();
         let decision = rules.decide(&facts(row, &text, rules, sla, scores.get(&row.id).copied()));
         if decision.escalate {
-            let (first, resolution) = sla.policy(&row.priority).due(row.created_at, &sla.hours);
-            due.push((row.id, first, resolution));
+            let policy = sla.policy(&row.priority);
+            due.push((
+                row.id,
+                policy.due(row.created_at, &calendar),
+                policy.at_risk(row.created_at, &calendar),
+            ));
         }
         decisions.insert(row.id, decision);
     }
@@ -96,15 +105,24 @@ pub async fn open(tx: &mut PgConnection, decided: &Decided) -> anyhow::Result<()
     let items: Vec<NewEscalation> = decided
         .due
         .iter()
-        .filter_map(|(id, first, resolution)| {
+        .filter_map(|(id, (first, resolution), (first_warn, resolution_warn))| {
             decided.decisions.get(id).map(|d| NewEscalation {
                 ticket_id: *id,
                 decision: d,
                 first_response_due: *first,
                 resolution_due: *resolution,
+                first_response_warn: *first_warn,
+                resolution_warn: *resolution_warn,
             })
         })
         .collect();
+    // A rule may name a queue nobody has set up yet: it starts with manual assignment.
+    let mut queues: Vec<String> = items.iter().map(|i| i.queue()).collect();
+    queues.sort();
+    queues.dedup();
+    if !queues.is_empty() {
+        db::queues::ensure(&mut *tx, &queues).await?;
+    }
     let mut opened = 0;
     for item in &items {
         let Some(id) = db::escalations::insert(&mut *tx, item).await? else {

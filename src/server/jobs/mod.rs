@@ -18,6 +18,7 @@ pub mod rescore;
 pub mod rulebook;
 pub mod runs;
 pub mod sentiment_book;
+pub mod sla_sweep;
 pub mod train;
 pub mod train_category;
 pub mod train_tuned;

@@ -22,6 +22,8 @@ use std::time::Duration;
 
 /// How long an idle worker waits before looking for work again.
 const IDLE: Duration = Duration::from_millis(500);
+/// How often the worker takes SLA steps and hands waiting escalations to available agents.
+const ASSIGN_EVERY: Duration = Duration::from_secs(2);
 /// How often the worker looks for rollups an import left pending.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// Pending this long, a ticket's import is taken to have died before its catch-up (a running
@@ -47,6 +49,7 @@ pub async fn run(ctx: JobContext, shutdown: impl Future<Output = ()>) {
         long_job_loop(&ctx, &BACKGROUND, shutdown.clone()),
         long_job_loop(&ctx, &CHECKS, shutdown.clone()),
         outbox_loop(&ctx, shutdown.clone()),
+        team_loop(&ctx, shutdown.clone()),
         sweep_loop(&ctx, shutdown)
     );
 }
@@ -64,6 +67,46 @@ async fn sweep_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
         tokio::select! {
             _ = &mut shutdown => return,
             _ = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+    }
+}
+
+/// Every few seconds: takes the SLA steps that came due (warnings, breaches, with their
+/// notifications), and hands waiting escalations to available agents under their queues'
+/// policies (new escalations, agents coming back, capacity freed by a resolve).
+async fn team_loop(ctx: &JobContext, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = async { sla_step(ctx).await; assign_step(ctx).await } => {}
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(ASSIGN_EVERY) => {}
+        }
+    }
+}
+
+/// One SLA sweep; returns how many steps it took.
+async fn sla_step(ctx: &JobContext) -> usize {
+    let mail = ctx.mailer.as_ref().map(|m| &m.settings);
+    match super::sla_sweep::sweep(&ctx.pool, mail).await {
+        Ok(s) => s.warned + s.breached,
+        Err(e) => {
+            tracing::error!(error = ?e, "SLA sweep failed");
+            0
+        }
+    }
+}
+
+/// One assignment pass; returns how many tickets it assigned.
+async fn assign_step(ctx: &JobContext) -> usize {
+    match crate::server::pipeline::escalation::assign::assign_all(&ctx.pool).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!(error = ?e, "assigning escalations failed");
+            0
         }
     }
 }
@@ -205,7 +248,10 @@ pub async fn step(ctx: &JobContext, cached: &mut Option<(EngineChoice, Engine)>)
     {
         return true;
     }
-    outbox_step(ctx).await > 0 || sweep_rollups(ctx).await > 0
+    outbox_step(ctx).await > 0
+        || sweep_rollups(ctx).await > 0
+        || sla_step(ctx).await > 0
+        || assign_step(ctx).await > 0
 }
 
 /// Sends one batch of webhook deliveries and one of e-mail; returns how many it handled

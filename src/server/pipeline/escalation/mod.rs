@@ -1,5 +1,6 @@
 //! The escalation step: compile a rule version once, then decide for each ticket whether a person must handle it, and why.
 
+pub mod assign;
 pub mod compiled;
 pub mod decide;
 pub mod matcher;

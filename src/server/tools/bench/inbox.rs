@@ -8,7 +8,7 @@ use crate::server::startup::Database;
 use std::time::Instant;
 
 /// Fills a fresh database with `count` escalated tickets (80% open, due times spread around now).
-async fn fill(pool: &sqlx::PgPool, count: i64) -> anyhow::Result<i64> {
+pub(super) async fn fill(pool: &sqlx::PgPool, count: i64) -> anyhow::Result<i64> {
     let user: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, name, role, password_hash)
          VALUES ('bench@example.com', 'Bench Agent', 'agent', 'x') RETURNING id",

@@ -2,6 +2,7 @@
 
 pub mod analyse;
 pub mod analytics;
+pub mod assignment;
 pub mod drafts;
 pub mod embed;
 pub mod faults;
@@ -11,6 +12,7 @@ pub mod inbox;
 pub mod load;
 pub mod oha;
 pub mod similar;
+pub mod sla_sweep;
 pub mod workers;
 
 pub use import::write_demo_csv;
@@ -50,6 +52,13 @@ pub enum BenchCommand {
     },
     /// Analysis throughput with 1 and 2 `ticketlens worker` processes, each pinned to one core.
     Workers(workers::WorkersArgs),
+    /// The SLA sweep at N open escalations: idle pass, full passes, the backlog, inbox p95 beside it.
+    SlaSweep {
+        #[arg(long, default_value_t = 100_000)]
+        escalations: i64,
+    },
+    /// Simulated arrivals over a team with capacities and away periods, per assignment policy.
+    Assignment(assignment::AssignmentArgs),
     /// Embedder throughput on demo ticket texts per runtime, next to Python onnxruntime on the same texts.
     Embed(embed::EmbedArgs),
     /// pgvector HNSW on N generated 384-dim vectors: build time, p50/p95 and recall@10 per ef_search.
@@ -97,6 +106,8 @@ pub async fn run(cmd: BenchCommand, settings: &Settings) -> anyhow::Result<()> {
             escalations,
             rounds,
         } => inbox::run(escalations, rounds, settings).await,
+        BenchCommand::SlaSweep { escalations } => sla_sweep::run(escalations, settings).await,
+        BenchCommand::Assignment(args) => assignment::run(args),
         BenchCommand::Embed(args) => embed::run(args, settings).await,
         BenchCommand::Workers(args) => workers::run(args, settings).await,
         BenchCommand::Similar {

@@ -1,0 +1,147 @@
+//! Team page view: queues with their assignment settings, agents with their load and capacity.
+
+use super::api::{load_team, SaveQueue, SetCapacity};
+use super::{AgentView, QueueView, TeamPage as Team};
+use crate::components::{action_error, loaded};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let save = ServerAction::<SaveQueue>::new();
+    let capacity = ServerAction::<SetCapacity>::new();
+    let query = use_query_map();
+    let team = Resource::new(
+        move || (save.version().get(), capacity.version().get(), query.get()),
+        |_| load_team(),
+    );
+    view! {
+        <h1>"Team"</h1>
+        {move || query.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {move || query.read().get("error").map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {action_error(save.value())}
+        {action_error(capacity.value())}
+        {loaded(team, "Loading the team…", move |t| view! { <Body t save capacity/> })}
+    }
+}
+
+#[component]
+fn Body(
+    t: Team,
+    save: ServerAction<SaveQueue>,
+    capacity: ServerAction<SetCapacity>,
+) -> impl IntoView {
+    let agents = t.agents.clone();
+    let queues = t
+        .queues
+        .into_iter()
+        .map(|q| view! { <QueueRow q agents=agents.clone() policies=t.policies.clone() save/> })
+        .collect_view();
+    let people = t
+        .agents
+        .into_iter()
+        .map(|a| view! { <AgentRow a capacity/> })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="queues">
+            <h2>"Queues"</h2>
+            <p class="muted">
+                "Round-robin gives each available member the next ticket in turn; least-loaded gives it to the member with the fewest open escalations. "
+                "Nobody is given more than their capacity: tickets wait in the queue until someone has room. A queue without members is worked by every agent."
+            </p>
+            <table class="grid">
+                <thead><tr><th>"Queue"</th><th>"Open"</th><th>"Waiting"</th><th>"Assignment"</th></tr></thead>
+                <tbody>{queues}</tbody>
+            </table>
+        </section>
+        <section class="card" data-testid="agents">
+            <h2>"Agents"</h2>
+            <table class="grid">
+                <thead><tr><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Open load"</th><th>"Capacity"</th></tr></thead>
+                <tbody>{people}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn QueueRow(
+    q: QueueView,
+    agents: Vec<AgentView>,
+    policies: Vec<(String, String)>,
+    save: ServerAction<SaveQueue>,
+) -> impl IntoView {
+    let policy_options = policies
+        .into_iter()
+        .map(|(name, label)| {
+            let selected = name == q.policy;
+            view! { <option value=name selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let managers = agents
+        .iter()
+        .filter(|a| a.role != "agent")
+        .map(|a| {
+            let selected = q.manager_id == Some(a.id);
+            view! { <option value=a.id.to_string() selected=selected>{a.name.clone()}</option> }
+        })
+        .collect_view();
+    let members = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let checked = q.members.contains(&a.id);
+            view! {
+                <label class="check"><input type="checkbox" name=format!("members[{i}]") value=a.id.to_string() checked=checked/>{a.name.clone()}</label>
+            }
+        })
+        .collect_view();
+    let name = q.name.clone();
+    view! {
+        <tr data-testid="queue-row">
+            <td>{q.name.clone()}</td>
+            <td class="num">{q.open}</td>
+            <td class="num">{q.waiting}</td>
+            <td>
+                <ActionForm action=save attr:class="form row">
+                    <input type="hidden" name="queue" value=name.clone()/>
+                    <label>"Policy" <select name="policy" aria-label=format!("Assignment in {name}")>{policy_options}</select></label>
+                    <label>"When an agent is away"
+                        <select name="away_policy">
+                            <option value="keep" selected=q.away_policy == "keep">"they keep their tickets"</option>
+                            <option value="hand_back" selected=q.away_policy == "hand_back">"their tickets go back to the queue"</option>
+                        </select>
+                    </label>
+                    <label>"Manager"
+                        <select name="manager_id">
+                            <option value="">"—"</option>
+                            {managers}
+                        </select>
+                    </label>
+                    <fieldset><legend>"Members"</legend>{members}</fieldset>
+                    <button type="submit">"Save"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AgentRow(a: AgentView, capacity: ServerAction<SetCapacity>) -> impl IntoView {
+    let over = a.load > i64::from(a.capacity);
+    view! {
+        <tr data-testid="agent-row">
+            <td>{a.name.clone()}</td>
+            <td>{a.role.clone()}</td>
+            <td>{if a.available { "available" } else { "away" }}</td>
+            <td class="num" class:warning=over>{format!("{} / {}", a.load, a.capacity)}</td>
+            <td>
+                <ActionForm action=capacity attr:class="form inline">
+                    <input type="hidden" name="user_id" value=a.id.to_string()/>
+                    <input type="number" name="capacity" min="0" max="1000" value=a.capacity aria-label=format!("Capacity of {}", a.name)/>
+                    <button type="submit">"Set"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
