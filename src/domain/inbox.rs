@@ -108,6 +108,8 @@ pub struct EscalationView {
     pub due_at: DateTime<Utc>,
     pub verdict: Option<bool>,
     pub rule_version: Option<i32>,
+    /// `rules`, or `manual` when an agent escalated it.
+    pub origin: String,
 }
 
 /// Everything the panel needs: the escalation if any, the rules' explanation, the trail.
@@ -123,6 +125,8 @@ pub struct TicketEscalation {
     pub activity: Vec<ActivityView>,
     pub replies: Vec<ReplyView>,
     pub agents: Vec<(i64, String)>,
+    /// Queues a ticket can be escalated into by hand.
+    pub queues: Vec<String>,
     pub me: i64,
     pub now: DateTime<Utc>,
 }

@@ -124,6 +124,8 @@ pub const SERVER_FNS: &[(&str, Option<Area>)] = &[
     ("escalation/reply", Some(Area::Inbox)),
     ("escalation/resolve", Some(Area::Inbox)),
     ("escalation/reopen", Some(Area::Inbox)),
+    ("escalation/escalate", Some(Area::Inbox)),
+    ("escalation/de-escalate", Some(Area::Inbox)),
     ("inbox/availability", Some(Area::Inbox)),
     ("inbox/notifications/read", Some(Area::Inbox)),
     ("team", Some(Area::Team)),

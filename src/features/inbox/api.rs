@@ -86,3 +86,21 @@ pub async fn read_notifications() -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/inbox?at={stamp}"));
     Ok(())
 }
+
+/// Escalates a ticket no rule caught (or one sent back before) into a queue, with a reason.
+#[server(endpoint = "escalation/escalate")]
+pub async fn escalate(ticket_id: i64, queue: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::server::escalate(&app_state()?.pool, &user, ticket_id, queue, reason).await
+}
+
+/// Sends an escalated ticket back to the normal flow, with a reason.
+#[server(endpoint = "escalation/de-escalate")]
+pub async fn de_escalate(ticket_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::server::de_escalate(&app_state()?.pool, &user, ticket_id, reason).await
+}

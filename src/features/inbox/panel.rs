@@ -1,6 +1,8 @@
 //! The escalation panel of the Ticket page: why it escalated (with highlighted matches), SLA clock, claim/assign/resolve, notes, reply, trail.
 
-use super::api::{load_escalation, AddNote, Assign, Claim, Reopen, Resolve, SendReply};
+use super::api::{
+    load_escalation, AddNote, Assign, Claim, DeEscalate, Escalate, Reopen, Resolve, SendReply,
+};
 use super::{time_left, EscalationView, TicketEscalation};
 use crate::components::{action_error, cleared_on_success, fmt_opt_time, fmt_time, loaded, Badge};
 use crate::domain::rules::Severity;
@@ -27,6 +29,9 @@ pub fn EscalationPanel(ticket_id: i64) -> impl IntoView {
 #[component]
 fn Panel(t: TicketEscalation) -> impl IntoView {
     let heading = match (&t.escalation, t.decided) {
+        (Some(e), _) if e.status == "de_escalated" => {
+            "De-escalated: back in the normal flow".to_string()
+        }
         (Some(_), _) => "Escalated".to_string(),
         (None, Some((true, v))) => {
             format!("Would escalate under rules v{v} (the ticket was already closed)")
@@ -41,11 +46,39 @@ fn Panel(t: TicketEscalation) -> impl IntoView {
             <div class="body" data-testid="highlighted">{marked(t.pieces.clone())}</div>
         }
     });
+    let can_escalate = t
+        .escalation
+        .as_ref()
+        .is_none_or(|e| e.status == "de_escalated");
+    let escalate = can_escalate.then(|| {
+        view! { <EscalateForm ticket_id=t.ticket_id queues=t.queues.clone()/> }
+    });
     view! {
         <h2 data-testid="escalation-heading">{heading}</h2>
         {t.escalation.clone().map(|e| view! { <Work e t=t.clone()/> })}
+        {escalate}
         {explain}
         <Trail t/>
+    }
+}
+
+/// Escalating a ticket no rule caught (or one sent back), with the queue and a reason.
+#[component]
+fn EscalateForm(ticket_id: i64, queues: Vec<String>) -> impl IntoView {
+    let escalate = ServerAction::<Escalate>::new();
+    let options = queues
+        .into_iter()
+        .map(|q| view! { <option value=q.clone()></option> })
+        .collect_view();
+    view! {
+        <ActionForm action=escalate attr:class="form row" attr:data-testid="escalate">
+            <input type="hidden" name="ticket_id" value=ticket_id/>
+            <label>"Queue" <input type="text" name="queue" list="escalation-queues" value="general" required maxlength="100"/></label>
+            <datalist id="escalation-queues">{options}</datalist>
+            <label>"Why it needs a person" <input type="text" name="reason" required maxlength="2000"/></label>
+            <button type="submit">"Escalate"</button>
+        </ActionForm>
+        {action_error(escalate.value())}
     }
 }
 
@@ -55,12 +88,14 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
     let assign = ServerAction::<Assign>::new();
     let resolve = ServerAction::<Resolve>::new();
     let reopen = ServerAction::<Reopen>::new();
+    let de_escalate = ServerAction::<DeEscalate>::new();
     let note = ServerAction::<AddNote>::new();
     let reply = ServerAction::<SendReply>::new();
     let reply_form = cleared_on_success(reply);
     let note_form = cleared_on_success(note);
     let id = t.ticket_id;
     let open = e.status == "open";
+    let resolved = e.status == "resolved";
     let mine = e.assignee_id == Some(t.me);
     let severity = Severity::from_rank(e.severity).as_str();
     let clock = if open {
@@ -82,7 +117,11 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
     view! {
         <p>
             <Badge kind=format!("severity-{severity}") text=severity/>
-            {format!(" {} queue · rules v{} · ", e.queue, e.rule_version.map(|v| v.to_string()).unwrap_or_else(|| "—".into()))}
+            {format!(" {} queue · {} · ", e.queue, match (e.origin.as_str(), e.rule_version) {
+                ("manual", _) => "escalated by hand".to_string(),
+                (_, Some(v)) => format!("rules v{v}"),
+                (_, None) => "rules".to_string(),
+            })}
             <strong class:breached=breached data-testid="sla-clock">{clock}</strong>
         </p>
         <p class="muted">{format!(
@@ -123,8 +162,13 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
                 <label>"Resolution note" <input type="text" name="note"/></label>
                 <button type="submit">"Resolve"</button>
             </ActionForm>
+            <ActionForm action=de_escalate attr:class="form row" attr:data-testid="de-escalate">
+                <input type="hidden" name="ticket_id" value=id/>
+                <label>"Why it does not need a person" <input type="text" name="reason" required maxlength="2000"/></label>
+                <button type="submit">"De-escalate"</button>
+            </ActionForm>
         })}
-        {(!open).then(|| view! {
+        {resolved.then(|| view! {
             <ActionForm action=reopen attr:class="inline">
                 <input type="hidden" name="ticket_id" value=id/>
                 <button type="submit">"Reopen"</button>
@@ -137,6 +181,7 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
         </ActionForm>
         {action_error(claim.value())} {action_error(assign.value())} {action_error(resolve.value())}
         {action_error(reopen.value())} {action_error(note.value())} {action_error(reply.value())}
+        {action_error(de_escalate.value())}
     }
 }
 

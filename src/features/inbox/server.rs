@@ -143,3 +143,55 @@ pub async fn reopen(state: &AppState, user: &CurrentUser, ticket_id: i64) -> Res
     done(ticket_id, None, "Reopened.");
     Ok(())
 }
+
+/// Escalates a ticket by hand into `queue` with a reason (both required).
+pub async fn escalate(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ticket_id: i64,
+    queue: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let reason = text(&reason, "A reason")?;
+    let queue = queue.trim();
+    if queue.is_empty() || queue.chars().count() > 100 || queue.chars().any(char::is_control) {
+        return Err(AppError::Invalid("Name the queue (1 to 100 characters).".into()).respond());
+    }
+    if !crate::server::pipeline::escalation::workflow::escalate_by_hand(
+        pool, ticket_id, user.id, queue, reason,
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!(error = ?e, ticket_id, "escalating by hand failed");
+        AppError::Internal
+    })? {
+        return Err(AppError::Invalid(
+            "Only an open ticket that is not in the inbox already can be escalated.".into(),
+        )
+        .respond());
+    }
+    done(ticket_id, None, &format!("Escalated to {queue}."));
+    Ok(())
+}
+
+/// Sends an escalated ticket back with a reason: automatic replies are allowed again, and the
+/// rules' backtests count it as a false alarm.
+pub async fn de_escalate(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ticket_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let reason = text(&reason, "A reason")?;
+    if !crate::server::pipeline::escalation::workflow::de_escalate(pool, ticket_id, user.id, reason)
+        .await?
+    {
+        return Err(AppError::Invalid("This escalation is not open.".into()).respond());
+    }
+    done(
+        ticket_id,
+        None,
+        "De-escalated: the ticket is back in the normal flow.",
+    );
+    Ok(())
+}

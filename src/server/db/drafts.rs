@@ -202,9 +202,12 @@ pub async fn acceptance(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Acceptance>
     .await
 }
 
-/// Whether the ticket is (or was) escalated: such tickets get no automatic draft.
+/// Whether the ticket is (or was) escalated and not sent back by an agent: such tickets get no
+/// automatic draft.
 pub async fn escalated(db: impl PgExecutor<'_>, ticket_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM escalations WHERE ticket_id = $1)")
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM escalations WHERE ticket_id = $1 AND status <> 'de_escalated')",
+    )
         .bind(ticket_id)
         .fetch_one(db)
         .await

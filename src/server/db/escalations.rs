@@ -67,6 +67,7 @@ struct EscalationRow {
     verdict: Option<bool>,
     rule_version: Option<i32>,
     reasons: Json<Vec<FiredRule>>,
+    origin: String,
 }
 
 /// A ticket's escalation and the rules that fired, when it was escalated.
@@ -77,7 +78,7 @@ pub async fn get(
     let row: Option<EscalationRow> = sqlx::query_as(
         "SELECT e.status, e.queue, e.severity, e.assignee_id, u.name AS assignee,
                 e.first_response_due, e.resolution_due, e.first_response_at, e.due_at, e.verdict,
-                e.rule_version, e.reasons
+                e.rule_version, e.reasons, e.origin
          FROM escalations e LEFT JOIN users u ON u.id = e.assignee_id
          WHERE e.ticket_id = $1",
     )
@@ -98,6 +99,7 @@ pub async fn get(
                 due_at: r.due_at,
                 verdict: r.verdict,
                 rule_version: r.rule_version,
+                origin: r.origin,
             },
             r.reasons.0,
         )
@@ -211,4 +213,65 @@ pub async fn mark_reopened(
         .execute(&mut *tx)
         .await?;
     Ok(true)
+}
+
+/// An escalation by hand, with its SLA deadlines.
+pub struct ManualEscalation<'a> {
+    pub ticket_id: i64,
+    pub queue: &'a str,
+    pub severity: i16,
+    pub first_response_due: DateTime<Utc>,
+    pub resolution_due: DateTime<Utc>,
+    pub first_response_warn: DateTime<Utc>,
+    pub resolution_warn: DateTime<Utc>,
+}
+
+/// Escalates a ticket by hand, or again after it was sent back: open, unassigned, with the
+/// agent's verdict that it needs a person. False when the ticket is closed or already open in the
+/// inbox.
+pub async fn escalate_by_hand(
+    tx: &mut PgConnection,
+    m: &ManualEscalation<'_>,
+) -> sqlx::Result<bool> {
+    let done: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO escalations (ticket_id, queue, severity, origin, verdict, reasons,
+                                  first_response_due, resolution_due, first_response_at,
+                                  first_response_warn, resolution_warn)
+         SELECT t.id, $2, $3, 'manual', true, '[]', $4, $5, t.first_response_at, $6, $7
+         FROM tickets t WHERE t.id = $1 AND t.status IN ('open', 'pending')
+         ON CONFLICT (ticket_id) DO UPDATE SET
+             status = 'open', queue = EXCLUDED.queue, severity = EXCLUDED.severity,
+             origin = 'manual', verdict = true, assignee_id = NULL, claimed_at = NULL,
+             first_response_due = EXCLUDED.first_response_due,
+             resolution_due = EXCLUDED.resolution_due,
+             first_response_warn = EXCLUDED.first_response_warn,
+             resolution_warn = EXCLUDED.resolution_warn,
+             warned_due = NULL, breached_due = NULL, resolved_at = NULL, updated_at = now()
+         WHERE escalations.status <> 'open'
+         RETURNING ticket_id",
+    )
+    .bind(m.ticket_id)
+    .bind(m.queue)
+    .bind(m.severity)
+    .bind(m.first_response_due)
+    .bind(m.resolution_due)
+    .bind(m.first_response_warn)
+    .bind(m.resolution_warn)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(done.is_some())
+}
+
+/// Sends an open escalation back to the normal flow with the agent's verdict that it did not
+/// need a person; false when it was not open.
+pub async fn de_escalate(tx: &mut PgConnection, ticket_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE escalations SET status = 'de_escalated', verdict = false, assignee_id = NULL,
+                                claimed_at = NULL, resolved_at = now(), updated_at = now()
+         WHERE ticket_id = $1 AND status = 'open'",
+    )
+    .bind(ticket_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -148,6 +148,11 @@ pub async fn ticket(
             })
             .collect(),
         agents: db::inbox::agents(pool).await?,
+        queues: db::queues::list(pool)
+            .await?
+            .into_iter()
+            .map(|q| q.name)
+            .collect(),
         me: user_id,
         now: Utc::now(),
     })

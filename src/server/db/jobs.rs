@@ -237,7 +237,8 @@ pub async fn enqueue_for_open(
          SELECT $2, jsonb_build_object('ticket_id', t.id), $2 || ':' || t.id
          FROM tickets t
          WHERE t.id = ANY($1) AND t.status IN ('open', 'pending')
-           AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id)
+           AND NOT EXISTS (SELECT 1 FROM escalations e
+                           WHERE e.ticket_id = t.id AND e.status <> 'de_escalated')
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(ticket_ids)

@@ -370,6 +370,32 @@ pub async fn lock_for_analysis(tx: &mut sqlx::PgConnection, ids: &[i64]) -> sqlx
         .map(drop)
 }
 
+/// Resolves the tickets of `source` still open `days` before `cutoff`, as a working team would
+/// have (the demo's history: its inbox then holds the last days' escalations, not a year of
+/// breaches). Answered and resolved within their first days; returns how many.
+pub async fn settle_old_open(
+    db: impl PgExecutor<'_>,
+    source: &str,
+    cutoff: DateTime<Utc>,
+    days: i32,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE tickets SET
+             first_response_at = coalesce(first_response_at, created_at + interval '4 hours'),
+             resolved_at = greatest(coalesce(first_response_at, created_at + interval '4 hours'),
+                                    created_at + interval '2 days'),
+             status = 'resolved'
+         WHERE source = $1 AND status IN ('open', 'pending')
+           AND created_at < $2 - make_interval(days => $3)",
+    )
+    .bind(source)
+    .bind(cutoff)
+    .bind(days)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,7 +63,8 @@ pub async fn ensure_demo_tickets(pool: &PgPool, settings: &Settings) -> anyhow::
     };
     tracing::info!(tickets = cfg.tickets, seed = cfg.seed, "loading demo data");
     let inserted = load_demo(pool, &cfg, |_| {}).await?;
-    tracing::info!(inserted, "demo data loaded");
+    let settled = db::tickets::settle_old_open(pool, DEMO_SOURCE, demo::cutoff(&cfg), 14).await?;
+    tracing::info!(inserted, settled, "demo data loaded");
     // A first category model from the demo labels; the worker trains it once the new tickets are
     // analysed, activates it, and classifies them.
     db::jobs::enqueue(

@@ -77,3 +77,94 @@ pub async fn reopen(pool: &PgPool, ticket_id: i64, actor_id: i64) -> sqlx::Resul
     tx.commit().await?;
     Ok(done)
 }
+
+/// Escalates a ticket by hand into `queue` with the agent's reason, its SLA clock counted from the
+/// ticket's creation; false when the ticket is closed or already open in the inbox.
+pub async fn escalate_by_hand(
+    pool: &PgPool,
+    ticket_id: i64,
+    actor_id: i64,
+    queue: &str,
+    reason: &str,
+) -> anyhow::Result<bool> {
+    let Some((priority, created)): Option<(String, chrono::DateTime<chrono::Utc>)> =
+        sqlx::query_as("SELECT priority, created_at FROM tickets WHERE id = $1")
+            .bind(ticket_id)
+            .fetch_optional(pool)
+            .await?
+    else {
+        return Ok(false);
+    };
+    let sla = db::sla::settings(pool).await?;
+    let calendar = sla.calendar();
+    let policy = sla.policy(&priority);
+    let (first_response_due, resolution_due) = policy.due(created, &calendar);
+    let (first_response_warn, resolution_warn) = policy.at_risk(created, &calendar);
+    let severity = crate::domain::Priority::parse(&priority).map_or(2, |p| match p {
+        crate::domain::Priority::Urgent => 4,
+        crate::domain::Priority::High => 3,
+        crate::domain::Priority::Medium => 2,
+        crate::domain::Priority::Low => 1,
+    });
+    let mut tx = pool.begin().await?;
+    db::queues::ensure(&mut *tx, &[queue.to_string()]).await?;
+    let m = db::escalations::ManualEscalation {
+        ticket_id,
+        queue,
+        severity,
+        first_response_due,
+        resolution_due,
+        first_response_warn,
+        resolution_warn,
+    };
+    if !db::escalations::escalate_by_hand(&mut tx, &m).await? {
+        return Ok(false);
+    }
+    db::activity::add(
+        &mut *tx,
+        ticket_id,
+        Some(actor_id),
+        "escalated",
+        &format!("by hand to {queue}: {reason}"),
+    )
+    .await?;
+    let payload = serde_json::json!({
+        "ticket_id": ticket_id,
+        "queue": queue,
+        "by": "agent",
+        "reason": reason,
+        "first_response_due": first_response_due,
+        "resolution_due": resolution_due,
+    });
+    let key = format!(
+        "escalation.created:{ticket_id}:manual:{}",
+        chrono::Utc::now().timestamp_millis()
+    );
+    db::events::record(
+        &mut *tx,
+        "escalation.created",
+        Some(ticket_id),
+        &payload,
+        &key,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Sends an open escalation back to the normal flow with the agent's reason; false when it was
+/// not open.
+pub async fn de_escalate(
+    pool: &PgPool,
+    ticket_id: i64,
+    actor_id: i64,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let done = db::escalations::de_escalate(&mut tx, ticket_id).await?;
+    if done {
+        db::activity::add(&mut *tx, ticket_id, Some(actor_id), "de_escalated", reason).await?;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
