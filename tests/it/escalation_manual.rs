@@ -55,20 +55,33 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
         .post(format!("{}/api/escalation/escalate", app.base))
         .form(&[
             ("ticket_id", missed.to_string().as_str()),
-            ("queue", "billing"),
+            ("queue", "general"),
             ("reason", " "),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
+    // Only into a queue the team has.
+    let res = agent
+        .post(format!("{}/api/escalation/escalate", app.base))
+        .form(&[
+            ("ticket_id", missed.to_string().as_str()),
+            ("queue", "biling"),
+            ("reason", "typo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("no queue named"));
     let (status, location) = app
         .post_form(
             &agent,
             "/api/escalation/escalate",
             &[
                 ("ticket_id", &missed.to_string()),
-                ("queue", "billing"),
+                ("queue", "general"),
                 ("reason", "charged twice and asked three times"),
             ],
         )
@@ -106,7 +119,7 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
                 missed,
                 "open".into(),
                 "manual".into(),
-                "billing".into(),
+                "general".into(),
                 Some(true)
             ),
         ]
@@ -122,21 +135,21 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
         [
             (
                 "escalated".into(),
-                "by hand to billing: charged twice and asked three times".into()
+                "by hand to general: charged twice and asked three times".into()
             ),
             ("de_escalated".into(), "a joke, not a threat".into()),
         ]
     );
-    // The manual escalation has its SLA clock and an event for the integrations.
-    let (first, created): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+    // The manual escalation's SLA clock starts when it is made, and the integrations hear of it.
+    let (first, escalated): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
         sqlx::query_as(
-            "SELECT e.first_response_due, t.created_at FROM escalations e JOIN tickets t ON t.id = e.ticket_id WHERE e.ticket_id = $1",
+            "SELECT first_response_due, created_at FROM escalations WHERE ticket_id = $1",
         )
         .bind(missed)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(first > created);
+    assert!(first > escalated);
     let events: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM events WHERE kind = 'escalation.created' AND ticket_id = $1",
     )
@@ -175,6 +188,17 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
     };
     assert!(auto(caught).await.is_ok());
     assert!(auto(missed).await.is_err());
+    // A draft an agent approves (it has an author) may still be sent on an escalated ticket.
+    let approver = app.user_id("agent@example.com").await;
+    sqlx::query(
+        "INSERT INTO responses (ticket_id, method, body, status, delivery, sent_at, author_id)
+         VALUES ($1, 'template', 'Sorry, refunded.', 'sent', 'manual', now(), $2)",
+    )
+    .bind(missed)
+    .bind(approver)
+    .execute(&app.pool)
+    .await
+    .unwrap();
 
     // De-escalating twice, or escalating an open escalation again, is refused in a sentence.
     let res = agent
@@ -191,7 +215,7 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
         .post(format!("{}/api/escalation/escalate", app.base))
         .form(&[
             ("ticket_id", missed.to_string().as_str()),
-            ("queue", "billing"),
+            ("queue", "general"),
             ("reason", "again"),
         ])
         .send()

@@ -68,13 +68,15 @@ fn EscalateForm(ticket_id: i64, queues: Vec<String>) -> impl IntoView {
     let escalate = ServerAction::<Escalate>::new();
     let options = queues
         .into_iter()
-        .map(|q| view! { <option value=q.clone()></option> })
+        .map(|q| {
+            let selected = q == "general";
+            view! { <option value=q.clone() selected=selected>{q.clone()}</option> }
+        })
         .collect_view();
     view! {
         <ActionForm action=escalate attr:class="form row" attr:data-testid="escalate">
             <input type="hidden" name="ticket_id" value=ticket_id/>
-            <label>"Queue" <input type="text" name="queue" list="escalation-queues" value="general" required maxlength="100"/></label>
-            <datalist id="escalation-queues">{options}</datalist>
+            <label>"Queue" <select name="queue">{options}</select></label>
             <label>"Why it needs a person" <input type="text" name="reason" required maxlength="2000"/></label>
             <button type="submit">"Escalate"</button>
         </ActionForm>
@@ -100,6 +102,8 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
     let severity = Severity::from_rank(e.severity).as_str();
     let clock = if open {
         time_left(e.due_at, t.now)
+    } else if e.status == "de_escalated" {
+        "de-escalated".into()
     } else {
         "resolved".into()
     };

@@ -154,8 +154,10 @@ pub async fn escalate(
 ) -> Result<(), AppError> {
     let reason = text(&reason, "A reason")?;
     let queue = queue.trim();
-    if queue.is_empty() || queue.chars().count() > 100 || queue.chars().any(char::is_control) {
-        return Err(AppError::Invalid("Name the queue (1 to 100 characters).".into()).respond());
+    // Agents escalate into the queues the team has (managers add queues on the Team page): a
+    // typo would make a queue nobody watches.
+    if db::queues::get(pool, queue).await?.is_none() {
+        return Err(AppError::Invalid(format!("There is no queue named {queue:?}.")).respond());
     }
     if !crate::server::pipeline::escalation::workflow::escalate_by_hand(
         pool, ticket_id, user.id, queue, reason,

@@ -53,6 +53,13 @@ fn Body(
                 <thead><tr><th>"Queue"</th><th>"Open"</th><th>"Waiting"</th><th>"Assignment"</th></tr></thead>
                 <tbody>{queues}</tbody>
             </table>
+            <h3>"Add a queue"</h3>
+            <ActionForm action=save attr:class="form row" attr:data-testid="add-queue">
+                <label>"Name" <input type="text" name="queue" required maxlength="100"/></label>
+                <input type="hidden" name="policy" value="manual"/>
+                <input type="hidden" name="away_policy" value="keep"/>
+                <button type="submit">"Add queue"</button>
+            </ActionForm>
         </section>
         <section class="card" data-testid="agents">
             <h2>"Agents"</h2>

@@ -106,8 +106,11 @@ pub async fn save_queue(pool: &PgPool, form: QueueForm) -> Result<(), AppError> 
     )
     .await?;
     tx.commit().await?;
-    // Tickets waiting in the queue go out under the new policy now.
-    assign::assign_queue(pool, queue).await?;
+    // Tickets waiting in the queue go out under the new policy now (or at the worker's next
+    // pass, if this one fails: the change itself is saved).
+    if let Err(e) = assign::assign_queue(pool, queue).await {
+        tracing::warn!(error = ?e, queue, "assigning after a policy change failed");
+    }
     redirect_ok(&format!(
         "Queue \"{queue}\" saved: {}.",
         policy.label().to_lowercase()
@@ -122,7 +125,7 @@ pub async fn set_capacity(pool: &PgPool, user_id: i64, capacity: i32) -> Result<
     if !db::queues::set_capacity(pool, user_id, capacity).await? {
         return Err(AppError::NotFound.respond());
     }
-    assign::assign_all(pool).await?;
+    assign_now(pool).await;
     redirect_ok("Capacity saved.");
     Ok(())
 }
@@ -145,7 +148,7 @@ pub async fn set_availability(
         db::activity::add(&mut *tx, *ticket, Some(user_id), "handed_back", "away").await?;
     }
     tx.commit().await?;
-    assign::assign_all(pool).await?;
+    assign_now(pool).await;
     let message = match (available, handed.len()) {
         (true, _) => "You are available: new tickets can be assigned to you.".to_string(),
         (false, 0) => "You are away: no new tickets are assigned to you.".to_string(),
@@ -157,6 +160,13 @@ pub async fn set_availability(
         crate::domain::url::encode(&message)
     ));
     Ok(())
+}
+
+/// One assignment pass right away; a failure is logged (the worker's next pass tries again).
+async fn assign_now(pool: &PgPool) {
+    if let Err(e) = assign::assign_all(pool).await {
+        tracing::warn!(error = ?e, "assigning escalations failed");
+    }
 }
 
 fn redirect_ok(message: &str) {

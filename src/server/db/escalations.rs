@@ -198,7 +198,11 @@ pub async fn mark_reopened(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE escalations SET status = 'open', resolved_at = NULL, verdict = NULL,
-                                updated_at = now()
+                                updated_at = now(),
+                                -- A deadline that passed while it was resolved is not announced
+                                -- after the fact.
+                                warned_due = CASE WHEN warn_at <= now() THEN due_at ELSE warned_due END,
+                                breached_due = CASE WHEN due_at <= now() THEN due_at ELSE breached_due END
          WHERE ticket_id = $1 AND status = 'resolved' AND coalesce(resolved_at <= $2, true)",
     )
     .bind(ticket_id)

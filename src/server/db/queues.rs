@@ -19,9 +19,14 @@ const QUEUE_COLUMNS: &str = "q.name, q.policy, q.away_policy, q.manager_id, m.na
     q.last_assignee_id,
     coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM queue_members qm WHERE qm.queue = q.name), '{}') AS members";
 
-/// Makes sure the queues exist (a rule may name a new one); existing ones are left alone.
+/// Makes sure the queues exist (a rule may name a new one); existing ones are not touched (an
+/// insert that met them would wait for whoever holds their row).
 pub async fn ensure(db: impl PgExecutor<'_>, names: &[String]) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO queues (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING")
+    sqlx::query(
+        "INSERT INTO queues (name)
+         SELECT n FROM unnest($1::text[]) n WHERE NOT EXISTS (SELECT 1 FROM queues q WHERE q.name = n)
+         ON CONFLICT DO NOTHING",
+    )
         .bind(names)
         .execute(db)
         .await?;
@@ -121,7 +126,7 @@ pub async fn candidates(tx: &mut PgConnection, queue: &str) -> sqlx::Result<Vec<
            AND CASE WHEN EXISTS (SELECT 1 FROM queue_members m WHERE m.queue = $1)
                     THEN u.id IN (SELECT user_id FROM queue_members m WHERE m.queue = $1)
                     ELSE u.role = 'agent' END
-         ORDER BY u.id FOR UPDATE OF u",
+         ORDER BY u.id FOR NO KEY UPDATE OF u",
     )
     .bind(queue)
     .fetch_all(&mut *tx)
@@ -229,15 +234,6 @@ pub async fn set_capacity(
         .execute(db)
         .await?;
     Ok(done.rows_affected() > 0)
-}
-
-pub async fn set_time_zone(db: impl PgExecutor<'_>, user_id: i64, zone: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET time_zone = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(zone)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// Gives back an agent's open escalations in queues whose away policy hands them back; the

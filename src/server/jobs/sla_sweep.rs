@@ -132,9 +132,12 @@ async fn tell(
             .find(|(q, _)| q == queue)
             .and_then(|(_, m)| *m)
     };
+    // Everyone who might be told; inactive users are passed over (a warning then goes to the
+    // manager instead).
     let ids: Vec<i64> = rows
         .iter()
-        .flat_map(|r| recipients(step, r.assignee_id, manager(&r.queue)))
+        .flat_map(|r| [r.assignee_id, manager(&r.queue)])
+        .flatten()
         .collect();
     let people: Vec<Person> =
         sqlx::query_as("SELECT id, name, email FROM users WHERE id = ANY($1) AND active")
@@ -153,7 +156,8 @@ async fn tell(
                 r.deadline, r.ticket_id
             ),
         };
-        let told: Vec<&Person> = recipients(step, r.assignee_id, manager(&r.queue))
+        let active = |id: Option<i64>| id.filter(|i| people.iter().any(|p| p.id == *i));
+        let told: Vec<&Person> = recipients(step, active(r.assignee_id), active(manager(&r.queue)))
             .into_iter()
             .filter_map(|id| people.iter().find(|p| p.id == id))
             .collect();

@@ -78,8 +78,10 @@ pub async fn reopen(pool: &PgPool, ticket_id: i64, actor_id: i64) -> sqlx::Resul
     Ok(done)
 }
 
-/// Escalates a ticket by hand into `queue` with the agent's reason, its SLA clock counted from the
-/// ticket's creation; false when the ticket is closed or already open in the inbox.
+/// Escalates a ticket by hand into `queue` with the agent's reason, its SLA clock counted from
+/// now (the moment a person decided it needs one; counted from the ticket's creation an old
+/// ticket would be breached at once); false when the ticket is closed or already open in the
+/// inbox.
 pub async fn escalate_by_hand(
     pool: &PgPool,
     ticket_id: i64,
@@ -87,14 +89,15 @@ pub async fn escalate_by_hand(
     queue: &str,
     reason: &str,
 ) -> anyhow::Result<bool> {
-    let Some((priority, created)): Option<(String, chrono::DateTime<chrono::Utc>)> =
-        sqlx::query_as("SELECT priority, created_at FROM tickets WHERE id = $1")
+    let Some(priority): Option<String> =
+        sqlx::query_scalar("SELECT priority FROM tickets WHERE id = $1")
             .bind(ticket_id)
             .fetch_optional(pool)
             .await?
     else {
         return Ok(false);
     };
+    let created = chrono::Utc::now();
     let sla = db::sla::settings(pool).await?;
     let calendar = sla.calendar();
     let policy = sla.policy(&priority);
@@ -107,7 +110,6 @@ pub async fn escalate_by_hand(
         crate::domain::Priority::Low => 1,
     });
     let mut tx = pool.begin().await?;
-    db::queues::ensure(&mut *tx, &[queue.to_string()]).await?;
     let m = db::escalations::ManualEscalation {
         ticket_id,
         queue,
