@@ -41,7 +41,7 @@ pub fn filter(q: &InboxQuery, user_id: i64) -> Filter {
 pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Result<InboxPage> {
     let f = filter(q, user_id);
     let page = q.page.unwrap_or(0).clamp(0, 10_000);
-    let (rows, per_queue, agents, products) = tokio::try_join!(
+    let (rows, per_queue, agents, products, me, notifications) = tokio::try_join!(
         db::inbox::list(
             pool,
             &f,
@@ -51,6 +51,8 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         db::inbox::queue_counts(pool, user_id),
         db::inbox::agents(pool),
         db::tickets::products(pool),
+        db::queues::agent(pool, user_id),
+        db::notifications::unread(pool, user_id, 10),
     )?;
     let mut counts = InboxCounts::default();
     for c in &per_queue {
@@ -78,10 +80,8 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         agents,
         products,
         now: Utc::now(),
-        available: db::queues::agent(pool, user_id)
-            .await?
-            .is_none_or(|a| a.available),
-        notifications: db::notifications::unread(pool, user_id, 10).await?,
+        available: me.is_none_or(|a| a.available),
+        notifications,
     })
 }
 

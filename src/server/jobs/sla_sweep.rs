@@ -61,13 +61,17 @@ pub async fn sweep(pool: &PgPool, mail: Option<&MailSettings>) -> anyhow::Result
 
 async fn step(pool: &PgPool, step: Step, mail: Option<&MailSettings>) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
-    let (due, mark) = match step {
+    // Each step reads its partial index in its own order: only escalations with that step still
+    // to take are in it, so a pass with nothing to tell reads nothing.
+    let (due, order, mark) = match step {
         Step::Breached => (
             "breached_due IS DISTINCT FROM due_at AND due_at <= now()",
+            "due_at",
             "breached_due = e.due_at, warned_due = e.due_at",
         ),
         Step::Warning => (
             "warned_due IS DISTINCT FROM due_at AND warn_at <= now() AND due_at > now()",
+            "warn_at",
             "warned_due = e.due_at",
         ),
     };
@@ -75,7 +79,7 @@ async fn step(pool: &PgPool, step: Step, mail: Option<&MailSettings>) -> anyhow:
         "WITH picked AS (
              SELECT ticket_id FROM escalations
              WHERE status = 'open' AND {due}
-             ORDER BY ticket_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+             ORDER BY {order} LIMIT $1 FOR UPDATE SKIP LOCKED)
          UPDATE escalations e SET {mark}
          FROM picked p, tickets t
          WHERE e.ticket_id = p.ticket_id AND t.id = e.ticket_id
