@@ -8,12 +8,7 @@ use crate::server::pipeline::escalation::assign;
 use sqlx::PgPool;
 
 pub async fn team(pool: &PgPool) -> Result<TeamPage, AppError> {
-    let counts: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT queue, count(*), count(*) FILTER (WHERE assignee_id IS NULL)
-         FROM escalations WHERE status = 'open' GROUP BY queue",
-    )
-    .fetch_all(pool)
-    .await?;
+    let counts = db::queues::open_counts(pool).await?;
     let queues = db::queues::list(pool)
         .await?
         .into_iter()

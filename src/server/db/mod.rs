@@ -35,6 +35,7 @@ pub mod rules;
 pub mod sessions;
 pub mod similar;
 pub mod sla;
+pub mod sla_steps;
 pub mod templates;
 pub mod ticket_detail;
 pub mod ticket_writer;

@@ -41,6 +41,16 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<QueueRow>> {
     .await
 }
 
+/// Open and unassigned-open escalations per queue: (queue, open, waiting).
+pub async fn open_counts(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT queue, count(*), count(*) FILTER (WHERE assignee_id IS NULL)
+         FROM escalations WHERE status = 'open' GROUP BY queue",
+    )
+    .fetch_all(db)
+    .await
+}
+
 pub async fn get(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Option<QueueRow>> {
     sqlx::query_as(&format!(
         "SELECT {QUEUE_COLUMNS} FROM queues q LEFT JOIN users m ON m.id = q.manager_id WHERE q.name = $1"

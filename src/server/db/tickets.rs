@@ -396,6 +396,14 @@ pub async fn settle_old_open(
     Ok(done.rows_affected())
 }
 
+/// A ticket's priority, when it exists.
+pub async fn priority(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT priority FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

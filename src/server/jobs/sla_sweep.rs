@@ -5,8 +5,7 @@
 
 use crate::server::db;
 use crate::server::mail::MailSettings;
-use chrono::{DateTime, Utc};
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool};
 
 /// Escalations one step handles per pass at most (the next pass takes the rest).
 pub const BATCH: i64 = 1000;
@@ -40,17 +39,6 @@ impl Step {
     }
 }
 
-#[derive(Debug, FromRow)]
-struct Due {
-    ticket_id: i64,
-    queue: String,
-    assignee_id: Option<i64>,
-    due_at: DateTime<Utc>,
-    /// "first response" or "resolution".
-    deadline: String,
-    subject: String,
-}
-
 /// One pass: breaches first (a ticket breached before it was warned is told once, of the
 /// breach), then warnings.
 pub async fn sweep(pool: &PgPool, mail: Option<&MailSettings>) -> anyhow::Result<Swept> {
@@ -61,36 +49,7 @@ pub async fn sweep(pool: &PgPool, mail: Option<&MailSettings>) -> anyhow::Result
 
 async fn step(pool: &PgPool, step: Step, mail: Option<&MailSettings>) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
-    // Each step reads its partial index in its own order: only escalations with that step still
-    // to take are in it, so a pass with nothing to tell reads nothing.
-    let (due, order, mark) = match step {
-        Step::Breached => (
-            "breached_due IS DISTINCT FROM due_at AND due_at <= now()",
-            "due_at",
-            "breached_due = e.due_at, warned_due = e.due_at",
-        ),
-        Step::Warning => (
-            "warned_due IS DISTINCT FROM due_at AND warn_at <= now() AND due_at > now()",
-            "warn_at",
-            "warned_due = e.due_at",
-        ),
-    };
-    let rows: Vec<Due> = sqlx::query_as(&format!(
-        "WITH picked AS (
-             SELECT ticket_id FROM escalations
-             WHERE status = 'open' AND {due}
-             ORDER BY {order} LIMIT $1 FOR UPDATE SKIP LOCKED)
-         UPDATE escalations e SET {mark}
-         FROM picked p, tickets t
-         WHERE e.ticket_id = p.ticket_id AND t.id = e.ticket_id
-         RETURNING e.ticket_id, e.queue, e.assignee_id, e.due_at,
-                   CASE WHEN e.first_response_at IS NULL AND e.first_response_due <= e.resolution_due
-                        THEN 'first response' ELSE 'resolution' END AS deadline,
-                   t.subject"
-    ))
-    .bind(BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = db::sla_steps::mark(&mut tx, step == Step::Breached, BATCH).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -98,13 +57,6 @@ async fn step(pool: &PgPool, step: Step, mail: Option<&MailSettings>) -> anyhow:
     tx.commit().await?;
     tracing::info!(step = step.event(), count = rows.len(), "SLA step taken");
     Ok(rows.len())
-}
-
-#[derive(Debug, FromRow)]
-struct Person {
-    id: i64,
-    name: String,
-    email: String,
 }
 
 /// Who hears of a step: a warning goes to the assignee (the queue's manager when nobody holds
@@ -121,15 +73,11 @@ fn recipients(step: Step, assignee: Option<i64>, manager: Option<i64>) -> Vec<i6
 async fn tell(
     tx: &mut PgConnection,
     step: Step,
-    rows: &[Due],
+    rows: &[db::sla_steps::Due],
     mail: Option<&MailSettings>,
 ) -> anyhow::Result<()> {
     let queues: Vec<String> = rows.iter().map(|r| r.queue.clone()).collect();
-    let managers: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT name, manager_id FROM queues WHERE name = ANY($1)")
-            .bind(&queues)
-            .fetch_all(&mut *tx)
-            .await?;
+    let managers = db::sla_steps::managers(&mut *tx, &queues).await?;
     let manager = |queue: &str| {
         managers
             .iter()
@@ -143,11 +91,7 @@ async fn tell(
         .flat_map(|r| [r.assignee_id, manager(&r.queue)])
         .flatten()
         .collect();
-    let people: Vec<Person> =
-        sqlx::query_as("SELECT id, name, email FROM users WHERE id = ANY($1) AND active")
-            .bind(&ids)
-            .fetch_all(&mut *tx)
-            .await?;
+    let people = db::sla_steps::active_people(&mut *tx, &ids).await?;
     for r in rows {
         let due = r.due_at.format("%Y-%m-%d %H:%M UTC");
         let headline = match step {
@@ -161,10 +105,11 @@ async fn tell(
             ),
         };
         let active = |id: Option<i64>| id.filter(|i| people.iter().any(|p| p.id == *i));
-        let told: Vec<&Person> = recipients(step, active(r.assignee_id), active(manager(&r.queue)))
-            .into_iter()
-            .filter_map(|id| people.iter().find(|p| p.id == id))
-            .collect();
+        let told: Vec<&db::sla_steps::Person> =
+            recipients(step, active(r.assignee_id), active(manager(&r.queue)))
+                .into_iter()
+                .filter_map(|id| people.iter().find(|p| p.id == id))
+                .collect();
         let names: Vec<&str> = told.iter().map(|p| p.name.as_str()).collect();
         let trail = if names.is_empty() {
             format!("{headline}; nobody to tell (no assignee, no queue manager)")
@@ -173,15 +118,7 @@ async fn tell(
         };
         db::activity::add(&mut *tx, r.ticket_id, None, step.activity(), &trail).await?;
         for p in &told {
-            sqlx::query(
-                "INSERT INTO notifications (user_id, ticket_id, kind, body) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(p.id)
-            .bind(r.ticket_id)
-            .bind(step.event())
-            .bind(&headline)
-            .execute(&mut *tx)
-            .await?;
+            db::sla_steps::notify(&mut *tx, p.id, r.ticket_id, step.event(), &headline).await?;
             if let Some(m) = mail {
                 let stamp = r.due_at.timestamp();
                 let message_id = format!(
@@ -195,17 +132,15 @@ async fn tell(
                     "{headline}.\n\nTicket: {}\nQueue: {}\n\nOpen it: {}/tickets/{}#escalation\n",
                     r.subject, r.queue, m.public_url, r.ticket_id
                 );
-                sqlx::query(
-                    "INSERT INTO emails (kind, ticket_id, to_address, subject, body, message_id)
-                     VALUES ('sla', $1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING",
-                )
-                .bind(r.ticket_id)
-                .bind(&p.email)
-                .bind(format!("[TicketLens] {headline}"))
-                .bind(body)
-                .bind(message_id)
-                .execute(&mut *tx)
-                .await?;
+                let subject = format!("[TicketLens] {headline}");
+                let email = db::sla_steps::StepEmail {
+                    ticket_id: r.ticket_id,
+                    to: &p.email,
+                    subject: &subject,
+                    body: &body,
+                    message_id: &message_id,
+                };
+                db::sla_steps::queue_email(&mut *tx, &email).await?;
             }
         }
         let payload = serde_json::json!({

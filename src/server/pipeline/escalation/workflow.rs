@@ -89,12 +89,7 @@ pub async fn escalate_by_hand(
     queue: &str,
     reason: &str,
 ) -> anyhow::Result<bool> {
-    let Some(priority): Option<String> =
-        sqlx::query_scalar("SELECT priority FROM tickets WHERE id = $1")
-            .bind(ticket_id)
-            .fetch_optional(pool)
-            .await?
-    else {
+    let Some(priority) = db::tickets::priority(pool, ticket_id).await? else {
         return Ok(false);
     };
     let created = chrono::Utc::now();
