@@ -40,7 +40,7 @@ pub fn Layouts(
                 <label>"Save as (optional)"
                     <input type="text" name="name" maxlength="100" placeholder="the name in the file"/>
                 </label>
-                <button type="submit">"Import layout"</button>
+                <button type="submit">"Add the layout"</button>
             </ActionForm>
             {action_error(import.value())}
         </section>
