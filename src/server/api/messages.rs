@@ -73,6 +73,15 @@ pub struct NewMessageIn {
 impl NewMessageIn {
     fn into_message(self, key: Option<String>) -> Result<NewMessage, ApiError> {
         let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        if self
+            .external_id
+            .as_deref()
+            .is_some_and(|e| e.trim().is_empty())
+        {
+            return Err(ApiError::invalid(
+                "external_id is empty; leave it out, or give the message's own id.",
+            ));
+        }
         let kind = match blank(self.kind) {
             None => MessageKind::Customer,
             Some(k) => MessageKind::parse(&k).ok_or_else(|| {
