@@ -50,3 +50,25 @@ export async function waitForRescore(page: Page, version: RegExp, timeout = 240_
     )
     .toMatch(version);
 }
+
+/** A new API token made on the Tokens page by whoever `page` is logged in as; its auth header. */
+export async function apiToken(page: Page, name: string): Promise<Record<string, string>> {
+  await page.goto("/tokens");
+  await waitForHydration(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByTestId("new-token").locator("code");
+  await expect(shown).toHaveText(/^tl_/);
+  return { Authorization: `Bearer ${await shown.textContent()}` };
+}
+
+/** Escalates ticket `id` by hand into `queue` from its Ticket page. */
+export async function escalateByHand(page: Page, id: number, queue: string) {
+  await page.goto(`/tickets/${id}`);
+  await waitForHydration(page);
+  const form = page.getByTestId("escalate");
+  await form.getByLabel("Queue").selectOption(queue);
+  await form.getByLabel("Why it needs a person").fill("The customer asked for a call back");
+  await form.getByRole("button", { name: "Escalate" }).click();
+  await expect(page.getByTestId("escalation-heading")).toHaveText("Escalated");
+}

@@ -19,8 +19,98 @@ pub struct InboxQuery {
     pub assignee: Option<String>,
     /// "open" (default), "resolved" or "all".
     pub status: Option<String>,
+    /// "breached" (past due) or "at_risk" (warned, not yet due).
+    pub due: Option<String>,
+    /// "due" (default: most pressing deadline first), "severity", "newest" or "oldest".
+    pub sort: Option<String>,
     pub page: Option<i64>,
 }
+
+/// The sorts the inbox offers, as (value, label).
+pub const SORTS: [(&str, &str); 4] = [
+    ("due", "due time"),
+    ("severity", "severity"),
+    ("newest", "newest ticket"),
+    ("oldest", "oldest ticket"),
+];
+
+impl InboxQuery {
+    /// Reads a query string's pairs; unknown keys and empty values are ignored.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let mut q = Self::default();
+        for (k, v) in pairs {
+            let v = v.as_ref().trim();
+            if v.is_empty() {
+                continue;
+            }
+            let text = Some(v.to_string());
+            match k.as_ref() {
+                "queue" => q.queue = text,
+                "severity" => q.severity = text,
+                "product" => q.product = v.parse().ok(),
+                "assignee" => q.assignee = text,
+                "status" => q.status = text,
+                "due" => q.due = text,
+                "sort" => q.sort = text,
+                "page" => q.page = v.parse().ok(),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The filters and sort as a query string (no page): what a saved view keeps.
+    pub fn to_query(&self) -> String {
+        let product = self.product.map(|p| p.to_string());
+        [
+            ("status", &self.status),
+            ("queue", &self.queue),
+            ("severity", &self.severity),
+            ("product", &product),
+            ("assignee", &self.assignee),
+            ("due", &self.due),
+            ("sort", &self.sort),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .map(|v| format!("{k}={}", crate::domain::url::encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    /// The inbox URL of these filters and sort at `page`.
+    pub fn href(&self, page: Option<i64>) -> String {
+        let mut query = self.to_query();
+        if let Some(p) = page.filter(|p| *p > 0) {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&format!("page={p}"));
+        }
+        if query.is_empty() {
+            "/inbox".into()
+        } else {
+            format!("/inbox?{query}")
+        }
+    }
+}
+
+/// A saved view of the inbox and how many escalations it holds now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub id: i64,
+    pub name: String,
+    /// The view's query string (filters and sort).
+    pub query: String,
+    pub count: i64,
+}
+
+/// Saved views a user may keep.
+pub const MAX_VIEWS: i64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -37,6 +127,11 @@ pub struct InboxRow {
     pub due_at: DateTime<Utc>,
     pub rules: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When the deadline that matters now is at risk (80% of its business time used).
+    pub warn_at: DateTime<Utc>,
+    /// The due time in the viewer's time zone ("Tue 8 Dec 14:30").
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub due_local: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,6 +157,12 @@ pub struct InboxPage {
     pub available: bool,
     /// The viewer's unread notifications, newest first (at most ten).
     pub notifications: Vec<NotificationView>,
+    /// The viewer's saved views with their counts.
+    pub views: Vec<SavedView>,
+    /// The time zone due times are shown in (the viewer's, else the team's, else UTC).
+    pub zone: String,
+    /// Whether the zone is the viewer's own choice.
+    pub own_zone: bool,
 }
 
 /// Something the team was told about a ticket (an SLA step).
@@ -129,4 +230,32 @@ pub struct TicketEscalation {
     pub queues: Vec<String>,
     pub me: i64,
     pub now: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InboxQuery;
+
+    #[test]
+    fn a_query_string_round_trips_without_its_page_and_unknown_keys() {
+        let q = InboxQuery::from_pairs([
+            ("queue", "billing & co"),
+            ("due", "at_risk"),
+            ("sort", "newest"),
+            ("product", "7"),
+            ("page", "2"),
+            ("ok", "Saved"),
+            ("assignee", " "),
+        ]);
+        assert_eq!(q.page, Some(2));
+        assert_eq!(q.assignee, None, "blank values are no filter");
+        let query = q.to_query();
+        assert_eq!(
+            query,
+            "queue=billing+%26+co&product=7&due=at_risk&sort=newest"
+        );
+        assert_eq!(q.href(Some(3)), format!("/inbox?{query}&page=3"));
+        assert_eq!(InboxQuery::default().href(Some(0)), "/inbox");
+        assert_eq!(InboxQuery::default().href(Some(1)), "/inbox?page=1");
+    }
 }

@@ -87,17 +87,17 @@ impl SlaPolicy {
     }
 
     /// When the first response and the resolution are at risk: [`AT_RISK_PERCENT`] of each
-    /// target used.
+    /// target used, to the second (80% of a one-minute target is 48 s, not 0 min).
     pub fn at_risk(
         &self,
         created: DateTime<Utc>,
         calendar: &Calendar,
     ) -> (DateTime<Utc>, DateTime<Utc>) {
-        let share = |m: i64| m * AT_RISK_PERCENT / 100;
-        (
-            self.add(created, share(self.first_response_minutes), calendar),
-            self.add(created, share(self.resolution_minutes), calendar),
-        )
+        let at = |minutes: i64| {
+            let seconds = minutes.max(0) * 60 * AT_RISK_PERCENT / 100;
+            self.add(created, seconds / 60, calendar) + Duration::seconds(seconds % 60)
+        };
+        (at(self.first_response_minutes), at(self.resolution_minutes))
     }
 
     /// How much of the first-response target has been used by `now`, in percent.

@@ -164,3 +164,22 @@ fn a_deadline_across_midnight_keeps_its_seconds() {
         1
     );
 }
+
+#[test]
+fn a_short_target_is_at_risk_to_the_second() {
+    let minute = SlaPolicy {
+        first_response_minutes: 1,
+        resolution_minutes: 2,
+        next_response_minutes: 1,
+        around_clock: true,
+    };
+    let bh = BusinessHours::default();
+    let created = at("2026-11-20T15:00:00Z");
+    let (first, resolution) = minute.at_risk(created, &Calendar::fixed(&bh));
+    assert_eq!(first, at("2026-11-20T15:00:48Z"));
+    assert_eq!(resolution, at("2026-11-20T15:01:36Z"));
+    // In business hours too: 80% of 4 business hours from Friday 15:00 is 3 h 12 min, 2 h that
+    // day and 1 h 12 min from Monday 09:00.
+    let (first, _) = HIGH.at_risk(created, &Calendar::fixed(&bh));
+    assert_eq!(first, at("2026-11-23T10:12:00Z"));
+}

@@ -8,7 +8,7 @@ use ticketlens::server::db;
 use ticketlens::server::pipeline::escalation::assign::{assign_all, assign_queue};
 
 /// An agent who never logs in; their id.
-async fn agent(app: &TestApp, name: &str, capacity: i32) -> i64 {
+pub(crate) async fn agent(app: &TestApp, name: &str, capacity: i32) -> i64 {
     sqlx::query_scalar(
         "INSERT INTO users (email, name, role, password_hash, capacity)
          VALUES ($1, $2, 'agent', 'x', $3) RETURNING id",
@@ -22,7 +22,7 @@ async fn agent(app: &TestApp, name: &str, capacity: i32) -> i64 {
 }
 
 /// `n` open, unassigned escalations in `queue`, due one minute apart; their ticket ids.
-async fn waiting(app: &TestApp, queue: &str, n: usize) -> Vec<i64> {
+pub(crate) async fn waiting(app: &TestApp, queue: &str, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
         let id: i64 = sqlx::query_scalar(

@@ -112,7 +112,10 @@ async fn server_functions_check_the_role_on_the_server() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(users, 3);
+    assert_eq!(
+        users,
+        ticketlens::server::tools::seed::DEMO_USERS.len() as i64
+    );
     // Admin: allowed.
     let admin = app.login("admin@example.com").await;
     let res = admin

@@ -44,6 +44,7 @@ mod import_layouts;
 mod import_mapping;
 mod import_resume;
 mod inbox;
+mod inbox_views;
 mod llm;
 mod metrics;
 mod outage;

@@ -104,3 +104,42 @@ pub async fn de_escalate(ticket_id: i64, reason: String) -> Result<(), AppError>
     let user = auth::require(Area::Inbox)?;
     super::server::de_escalate(&app_state()?.pool, &user, ticket_id, reason).await
 }
+
+/// Saves the current filters and sort as one of the viewer's views (same name: replaced).
+#[server(endpoint = "inbox/views/save")]
+pub async fn save_view(name: String, query: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::working::save_view(&app_state()?.pool, &user, &name, &query).await
+}
+
+#[server(endpoint = "inbox/views/delete")]
+pub async fn delete_view(id: i64) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::working::delete_view(&app_state()?.pool, &user, id).await
+}
+
+/// Sets the time zone the viewer's inbox shows due times in (empty: the team's).
+#[server(endpoint = "inbox/time-zone")]
+pub async fn set_time_zone(zone: String) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::working::set_time_zone(&app_state()?.pool, &user, &zone).await
+}
+
+/// Assigns or resolves the selected escalations; `back` is the view to return to.
+#[server(endpoint = "inbox/bulk")]
+pub async fn bulk(
+    #[server(default)] tickets: Vec<i64>,
+    action: String,
+    back: String,
+) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::server::{auth, state::app_state};
+    let user = auth::require(Area::Inbox)?;
+    super::working::bulk(&app_state()?.pool, &user, &tickets, &action, &back).await
+}

@@ -5,6 +5,9 @@ pub mod page;
 pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod views;
+#[cfg(feature = "ssr")]
+pub mod working;
 
 pub use crate::domain::inbox::*;
 

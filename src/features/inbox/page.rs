@@ -1,7 +1,8 @@
 //! The Inbox page: counts, filters in the URL, and escalated tickets with the most pressing deadline first.
 
-use super::api::{list_inbox, Claim, ReadNotifications};
-use super::{time_left, InboxPage, InboxQuery, InboxRow, PAGE_SIZE};
+use super::api::{list_inbox, Bulk, Claim, ReadNotifications};
+use super::views::{Keys, Views, Zone};
+use super::{time_left, InboxPage, InboxQuery, InboxRow, PAGE_SIZE, SORTS};
 use crate::components::{action_error, fmt_count, fmt_time, loaded, Badge};
 use crate::domain::rules::Severity;
 use crate::features::team::api::SetAvailability;
@@ -13,15 +14,10 @@ pub fn InboxPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| {
         let p = params.read();
-        let text = |k: &str| p.get(k).filter(|v| !v.is_empty());
-        InboxQuery {
-            queue: text("queue"),
-            severity: text("severity"),
-            product: text("product").and_then(|v| v.parse().ok()),
-            assignee: text("assignee"),
-            status: text("status"),
-            page: text("page").and_then(|v| v.parse().ok()),
-        }
+        let keys = [
+            "queue", "severity", "product", "assignee", "status", "due", "sort", "page",
+        ];
+        InboxQuery::from_pairs(keys.into_iter().filter_map(|k| p.get(k).map(|v| (k, v))))
     });
     let stamp = move || params.read().get("at");
     let data = Resource::new(move || (query.get(), stamp()), |(q, _)| list_inbox(q));
@@ -30,7 +26,16 @@ pub fn InboxPage() -> impl IntoView {
         {move || params.read().get("ok").map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {loaded(data, "Loading the inbox…", move |page: InboxPage| {
             let q = query.get_untracked();
-            view! { <Availability available=page.available/> <Notifications list=page.notifications.clone()/> <Counts page=page.clone()/> <Filters q=q.clone() page=page.clone()/> <Rows page q/> }
+            view! {
+                <Availability available=page.available/>
+                <Notifications list=page.notifications.clone()/>
+                <Counts page=page.clone()/>
+                <Views views=page.views.clone() q=q.clone()/>
+                <Filters q=q.clone() page=page.clone()/>
+                <Zone zone=page.zone.clone() own=page.own_zone/>
+                <Rows page q/>
+                <Keys/>
+            }
         })}
     }
 }
@@ -98,7 +103,7 @@ fn Counts(page: InboxPage) -> impl IntoView {
     view! {
         <p class="counts" data-testid="inbox-counts">
             <a href="/inbox">{format!("{} open", fmt_count(c.open))}</a>
-            " · " <span class="breached">{format!("{} breached", fmt_count(c.breached))}</span>
+            " · " <a class="breached" href="/inbox?due=breached">{format!("{} breached", fmt_count(c.breached))}</a>
             " · " <a href="/inbox?assignee=none">{format!("{} unassigned", fmt_count(c.unassigned))}</a>
             " · " <a href="/inbox?assignee=me">{format!("{} mine", fmt_count(c.mine))}</a>
         </p>
@@ -160,6 +165,15 @@ fn Filters(q: InboxQuery, page: InboxPage) -> impl IntoView {
                 .map(|(id, n)| (id.to_string(), n.clone())),
         )
         .collect();
+    let dues = vec![
+        (String::new(), "any".to_string()),
+        ("at_risk".into(), "at risk".into()),
+        ("breached".into(), "breached".into()),
+    ];
+    let sorts: Vec<(String, String)> = SORTS
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect();
     view! {
         <form method="get" action="/inbox" class="form row filters">
             <label>"Status" <select name="status">{options(statuses, q.status.clone().or(Some("open".into())))}</select></label>
@@ -167,17 +181,31 @@ fn Filters(q: InboxQuery, page: InboxPage) -> impl IntoView {
             <label>"Severity" <select name="severity">{options(severities, q.severity.clone())}</select></label>
             <label>"Product" <select name="product">{options(products, q.product.map(|p| p.to_string()))}</select></label>
             <label>"Assignee" <select name="assignee">{options(assignees, q.assignee.clone())}</select></label>
+            <label>"Due" <select name="due">{options(dues, q.due.clone())}</select></label>
+            <label>"Sort by" <select name="sort">{options(sorts, q.sort.clone().or(Some("due".into())))}</select></label>
             <button type="submit">"Filter"</button>
         </form>
     }
 }
 
 fn row(
-    r: InboxRow,
+    (i, r): (usize, InboxRow),
     now: chrono::DateTime<chrono::Utc>,
     claim: ServerAction<Claim>,
 ) -> impl IntoView {
-    let breached = r.status == "open" && r.due_at < now;
+    let open = r.status == "open";
+    let breached = open && r.due_at < now;
+    let at_risk = open && !breached && r.warn_at <= now;
+    let due = if open {
+        view! {
+            {time_left(r.due_at, now)}
+            {at_risk.then(|| view! { " " <Badge kind="at-risk".to_string() text="at risk"/> })}
+            <br/><small class="muted" title="due">{r.due_local.clone()}</small>
+        }
+        .into_any()
+    } else {
+        view! { {r.status.clone()} }.into_any()
+    };
     let severity = Severity::from_rank(r.severity).as_str();
     let who = match (r.assignee.clone(), r.status.as_str()) {
         (Some(name), _) => view! { <span>{name}</span> }.into_any(),
@@ -192,8 +220,9 @@ fn row(
         (None, _) => view! { <span class="muted">"—"</span> }.into_any(),
     };
     view! {
-        <tr class:breached=breached data-ticket=r.ticket_id>
-            <td class="nowrap">{if r.status == "open" { time_left(r.due_at, now) } else { r.status.clone() }}</td>
+        <tr class:breached=breached class:at-risk=at_risk data-ticket=r.ticket_id>
+            <td><input type="checkbox" form="bulk" name=format!("tickets[{i}]") value=r.ticket_id aria-label=format!("Select ticket {}", r.ticket_id)/></td>
+            <td class="nowrap">{due}</td>
             <td><Badge kind=format!("severity-{severity}") text=severity/></td>
             <td><a href=format!("/tickets/{}#escalation", r.ticket_id)>{r.subject.clone()}</a><br/><small class="muted">{r.rules.clone()}</small></td>
             <td>{r.queue.clone()}</td>
@@ -211,39 +240,56 @@ fn Rows(page: InboxPage, q: InboxQuery) -> impl IntoView {
     let now = page.now;
     let shown = page.rows.len() as i64;
     let current = q.page.unwrap_or(0);
-    let link = move |p: i64| {
-        let mut parts = vec![format!("page={p}")];
-        for (k, v) in [
-            ("status", &q.status),
-            ("queue", &q.queue),
-            ("severity", &q.severity),
-            ("assignee", &q.assignee),
-        ] {
-            if let Some(v) = v {
-                parts.push(format!("{k}={}", crate::domain::url::encode(v)));
-            }
-        }
-        if let Some(p) = q.product {
-            parts.push(format!("product={p}"));
-        }
-        format!("/inbox?{}", parts.join("&"))
+    let link = {
+        let q = q.clone();
+        move |p: i64| q.href(Some(p))
     };
     let rows = page
         .rows
         .into_iter()
+        .enumerate()
         .map(|r| row(r, now, claim))
         .collect_view();
     let more = (current + 1) * PAGE_SIZE < page.total;
     view! {
         {action_error(claim.value())}
-        <p class="muted">{format!("{} escalations match; showing {}.", fmt_count(page.total), fmt_count(shown))}</p>
+        <p class="muted">{format!("{} {}; showing {}.", fmt_count(page.total), if page.total == 1 { "escalation matches" } else { "escalations match" }, fmt_count(shown))}</p>
+        <BulkForm agents=page.agents.clone() back=q.to_query()/>
         <table class="grid" data-testid="inbox">
-            <thead><tr><th>"Due"</th><th>"Severity"</th><th>"Ticket and why"</th><th>"Queue"</th><th>"Product"</th><th>"Priority"</th><th>"Customer"</th><th>"Assignee"</th></tr></thead>
+            <thead><tr><th><span class="sr-only">"Select"</span></th><th>"Due"</th><th>"Severity"</th><th>"Ticket and why"</th><th>"Queue"</th><th>"Product"</th><th>"Priority"</th><th>"Customer"</th><th>"Assignee"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
         <p class="pager">
             {(current > 0).then(|| view! { <a href=link(current - 1)>"← Previous"</a> " " })}
             {more.then(|| view! { <a href=link(current + 1)>"Next →"</a> })}
         </p>
+    }
+}
+
+/// Assign or resolve the rows whose boxes are ticked (they name this form with `form="bulk"`).
+#[component]
+fn BulkForm(agents: Vec<(i64, String)>, back: String) -> impl IntoView {
+    let bulk = ServerAction::<Bulk>::new();
+    let assign = agents
+        .into_iter()
+        .map(|(id, name)| {
+            view! { <option value=format!("assign:{id}")>{format!("Assign to {name}")}</option> }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=bulk attr:id="bulk" attr:class="form inline" attr:data-testid="bulk">
+            <input type="hidden" name="back" value=back/>
+            <label>"With the selected tickets"
+                <select name="action">
+                    <option value="assign:me">"Assign to me"</option>
+                    <option value="assign:none">"Put back in the queue"</option>
+                    {assign}
+                    <option value="resolve:yes">"Resolve (escalation was needed)"</option>
+                    <option value="resolve:no">"Resolve (false alarm)"</option>
+                </select>
+            </label>
+            <button type="submit" class="button secondary">"Apply to selected"</button>
+        </ActionForm>
+        {action_error(bulk.value())}
     }
 }

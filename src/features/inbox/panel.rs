@@ -113,6 +113,9 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
         .iter()
         .map(|(uid, name)| view! { <option value=*uid selected=e.assignee_id == Some(*uid)>{name.clone()}</option> })
         .collect_view();
+    let reply_box = NodeRef::<leptos::html::Textarea>::new();
+    let verdict_box = NodeRef::<leptos::html::Select>::new();
+    focus_from_query(reply_box, verdict_box);
     let holder = match (&e.assignee, mine) {
         (Some(_), true) => "You have it.".to_string(),
         (Some(name), false) => format!("{name} has it."),
@@ -155,13 +158,13 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
             </div>
             <ActionForm action=reply node_ref=reply_form attr:class="form">
                 <input type="hidden" name="ticket_id" value=id/>
-                <label>"Reply to the customer" <textarea name="body" rows="4" required></textarea></label>
+                <label>"Reply to the customer" <textarea node_ref=reply_box name="body" rows="4" required></textarea></label>
                 <button type="submit">"Send reply"</button>
             </ActionForm>
             <ActionForm action=resolve attr:class="form row">
                 <input type="hidden" name="ticket_id" value=id/>
                 <label>"Did this need a person?"
-                    <select name="needed"><option value="yes">"yes"</option><option value="no">"no, the rules were wrong"</option></select>
+                    <select node_ref=verdict_box name="needed"><option value="yes">"yes"</option><option value="no">"no, the rules were wrong"</option></select>
                 </label>
                 <label>"Resolution note" <input type="text" name="note"/></label>
                 <button type="submit">"Resolve"</button>
@@ -214,7 +217,7 @@ fn Trail(t: TicketEscalation) -> impl IntoView {
             <li>
                 <span class="nowrap muted">{fmt_time(&a.at)}</span> " "
                 <strong>{a.actor.clone().unwrap_or_else(|| "TicketLens".into())}</strong>
-                {format!(" {}", a.kind)}
+                {format!(" {}", said(&a.kind))}
                 {(!a.body.is_empty()).then(|| view! { ": " <span class="activity-body">{a.body.clone()}</span> })}
             </li>
         })
@@ -224,5 +227,50 @@ fn Trail(t: TicketEscalation) -> impl IntoView {
         {has_replies.then(|| view! { <h3>"Replies"</h3> <ul class="replies">{replies}</ul> })}
         <h3>"Activity"</h3>
         <ul class="activity" data-testid="activity">{items}</ul>
+    }
+}
+
+/// A trail entry's kind as the trail reads it ("Bea Agent handed back: away").
+fn said(kind: &str) -> &str {
+    match kind {
+        "handed_back" => "handed back",
+        "de_escalated" => "de-escalated",
+        "sla_warning" => "SLA warning",
+        "sla_breached" => "SLA breach",
+        other => other,
+    }
+}
+
+/// Focuses the field the URL's `focus` names (`reply` or `resolve`: the inbox's keys link
+/// here). The panel may be built before it is in the document, so the focus waits for that.
+fn focus_from_query(
+    reply: NodeRef<leptos::html::Textarea>,
+    resolve: NodeRef<leptos::html::Select>,
+) {
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        let focus = query.read().get("focus");
+        #[cfg(feature = "hydrate")]
+        {
+            let field: Option<leptos::web_sys::HtmlElement> = match focus.as_deref() {
+                Some("reply") => reply.get().map(|el| (*el).clone()),
+                Some("resolve") => resolve.get().map(|el| (*el).clone()),
+                _ => None,
+            };
+            if let Some(field) = field {
+                focus_when_mounted(field, 60);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (focus, reply, resolve);
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn focus_when_mounted(field: leptos::web_sys::HtmlElement, frames: u32) {
+    if field.is_connected() {
+        let _ = field.focus();
+    } else if frames > 0 {
+        request_animation_frame(move || focus_when_mounted(field, frames - 1));
     }
 }

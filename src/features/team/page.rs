@@ -120,7 +120,7 @@ fn QueueRow(
                         </select>
                     </label>
                     <label>"Manager"
-                        <select name="manager_id">
+                        <select name="manager_id" aria-label=format!("Manager of {name}")>
                             <option value="">"—"</option>
                             {managers}
                         </select>

@@ -147,6 +147,7 @@ pub async fn set_availability(
     let message = match (available, handed.len()) {
         (true, _) => "You are available: new tickets can be assigned to you.".to_string(),
         (false, 0) => "You are away: no new tickets are assigned to you.".to_string(),
+        (false, 1) => "You are away: 1 ticket was handed back to its queue.".to_string(),
         (false, n) => format!("You are away: {n} tickets were handed back to their queues."),
     };
     let stamp = chrono::Utc::now().timestamp_millis();

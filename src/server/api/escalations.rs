@@ -177,6 +177,7 @@ pub async fn list(
         assignee: p.assignee,
         status,
         page: Some(page),
+        ..InboxQuery::default()
     };
     let found = crate::server::db::inbox_view::inbox(&state.pool, &q, me.id).await?;
     Ok(axum::Json(EscalationPage {

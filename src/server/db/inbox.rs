@@ -12,6 +12,37 @@ pub struct Filter {
     pub product: Option<i64>,
     /// Some(None): unassigned; Some(Some(id)): that user's.
     pub assignee: Option<Option<i64>>,
+    pub due: Option<Due>,
+    pub sort: Sort,
+}
+
+/// Where a deadline stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Breached,
+    /// Warned (80% used) and not yet due.
+    AtRisk,
+}
+
+/// The list's order; every one ends on the ticket id, so pages do not overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Due,
+    Severity,
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Due => " ORDER BY e.due_at, e.ticket_id",
+            Sort::Severity => " ORDER BY e.severity DESC, e.due_at, e.ticket_id",
+            Sort::Newest => " ORDER BY t.created_at DESC, e.ticket_id DESC",
+            Sort::Oldest => " ORDER BY t.created_at, e.ticket_id",
+        }
+    }
 }
 
 /// Appends ` WHERE ...` with only the filters that are set, so every filter combination gets a
@@ -49,6 +80,17 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         }
         None => {}
     }
+    match f.due {
+        Some(Due::Breached) => {
+            next(qb);
+            qb.push("e.due_at < now()");
+        }
+        Some(Due::AtRisk) => {
+            next(qb);
+            qb.push("e.warn_at <= now() AND e.due_at >= now()");
+        }
+        None => {}
+    }
 }
 
 /// One page of the inbox, most pressing deadline first (breached ones are already past due).
@@ -62,7 +104,7 @@ pub async fn list(
         "SELECT e.ticket_id, t.subject, c.name AS customer, p.name AS product, t.priority,
                 e.severity, e.queue, u.name AS assignee, e.status, e.due_at,
                 (SELECT string_agg(r->>'name', ', ') FROM jsonb_array_elements(e.reasons) r) AS rules,
-                t.created_at
+                t.created_at, e.warn_at
          FROM escalations e
          JOIN tickets t ON t.id = e.ticket_id
          LEFT JOIN customers c ON c.id = t.customer_id
@@ -70,8 +112,8 @@ pub async fn list(
          LEFT JOIN users u ON u.id = e.assignee_id",
     );
     push_filters(&mut qb, f);
-    qb.push(" ORDER BY e.due_at, e.ticket_id LIMIT ")
-        .push_bind(limit);
+    qb.push(f.sort.order_by());
+    qb.push(" LIMIT ").push_bind(limit);
     qb.push(" OFFSET ").push_bind(offset);
     qb.build_query_as().fetch_all(db).await
 }

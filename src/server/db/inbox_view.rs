@@ -2,12 +2,13 @@
 
 use crate::domain::escalation::{highlight, Decision};
 use crate::domain::inbox::{
-    ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, TicketEscalation,
+    ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, SavedView, TicketEscalation,
 };
 use crate::domain::rules::Severity;
+use crate::domain::sla::BusinessHours;
 use crate::server::db;
-use crate::server::db::inbox::{Filter, QueueCounts};
-use chrono::Utc;
+use crate::server::db::inbox::{Due, Filter, QueueCounts, Sort};
+use chrono::{DateTime, FixedOffset, Utc};
 use sqlx::PgPool;
 
 /// The database filter for the page's query; `user_id` resolves "me".
@@ -33,7 +34,79 @@ pub fn filter(q: &InboxQuery, user_id: i64) -> Filter {
             .map(|s| s.rank()),
         product: q.product,
         assignee,
+        due: match q.due.as_deref() {
+            Some("breached") => Some(Due::Breached),
+            Some("at_risk") => Some(Due::AtRisk),
+            _ => None,
+        },
+        sort: match q.sort.as_deref() {
+            Some("severity") => Sort::Severity,
+            Some("newest") => Sort::Newest,
+            Some("oldest") => Sort::Oldest,
+            _ => Sort::Due,
+        },
     }
+}
+
+/// The zone the inbox shows times in.
+enum Shown {
+    Named(chrono_tz::Tz),
+    Fixed(FixedOffset),
+}
+
+impl Shown {
+    /// The viewer's zone, else the team's business-hours zone (or its fixed offset).
+    fn pick(own: Option<&str>, hours: Option<BusinessHours>) -> (Shown, bool) {
+        if let Some(zone) = own.and_then(db::sla::zone) {
+            return (Shown::Named(zone), true);
+        }
+        let hours = hours.unwrap_or_default();
+        let shown = match db::sla::zone(&hours.time_zone) {
+            Some(zone) => Shown::Named(zone),
+            None => Shown::Fixed(
+                FixedOffset::east_opt(hours.utc_offset_minutes * 60)
+                    .unwrap_or(FixedOffset::east_opt(0).expect("zero offset")),
+            ),
+        };
+        (shown, false)
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Shown::Named(zone) => zone.name().to_string(),
+            Shown::Fixed(offset) if offset.local_minus_utc() == 0 => "UTC".into(),
+            Shown::Fixed(offset) => format!("UTC{offset}"),
+        }
+    }
+
+    fn format(&self, at: DateTime<Utc>) -> String {
+        const FORMAT: &str = "%a %-d %b %H:%M";
+        match self {
+            Shown::Named(zone) => at.with_timezone(zone).format(FORMAT).to_string(),
+            Shown::Fixed(offset) => at.with_timezone(offset).format(FORMAT).to_string(),
+        }
+    }
+}
+
+/// The user's saved views, each counted with its own filters (concurrently).
+async fn views(pool: &PgPool, user_id: i64) -> sqlx::Result<Vec<SavedView>> {
+    let rows = db::inbox_views::list(pool, user_id).await?;
+    let counts = futures::future::try_join_all(rows.iter().map(|v| {
+        let q = InboxQuery::from_pairs(form_urlencoded::parse(v.query.as_bytes()));
+        let f = filter(&q, user_id);
+        async move { db::inbox::count(pool, &f).await }
+    }))
+    .await?;
+    Ok(rows
+        .into_iter()
+        .zip(counts)
+        .map(|(v, count)| SavedView {
+            id: v.id,
+            name: v.name,
+            query: v.query,
+            count,
+        })
+        .collect())
 }
 
 /// The inbox page's data. The list and the per-queue counts run concurrently; the filtered
@@ -41,7 +114,7 @@ pub fn filter(q: &InboxQuery, user_id: i64) -> Filter {
 pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Result<InboxPage> {
     let f = filter(q, user_id);
     let page = q.page.unwrap_or(0).clamp(0, 10_000);
-    let (rows, per_queue, agents, products, me, notifications) = tokio::try_join!(
+    let (mut rows, per_queue, agents, products, me, notifications, views, hours) = tokio::try_join!(
         db::inbox::list(
             pool,
             &f,
@@ -53,7 +126,13 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         db::tickets::products(pool),
         db::queues::agent(pool, user_id),
         db::notifications::unread(pool, user_id, 10),
+        views(pool, user_id),
+        db::app_settings::get::<BusinessHours>(pool, db::sla::BUSINESS_HOURS),
     )?;
+    let (shown, own_zone) = Shown::pick(me.as_ref().map(|a| a.time_zone.as_str()), hours);
+    for row in &mut rows {
+        row.due_local = shown.format(row.due_at);
+    }
     let mut counts = InboxCounts::default();
     for c in &per_queue {
         counts.open += c.open;
@@ -61,8 +140,10 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         counts.unassigned += c.unassigned;
         counts.mine += c.mine;
     }
-    let from_counts =
-        f.status.as_deref() == Some("open") && f.severity.is_none() && f.product.is_none();
+    let from_counts = f.status.as_deref() == Some("open")
+        && f.severity.is_none()
+        && f.product.is_none()
+        && f.due.is_none();
     let total = match (from_counts, f.assignee) {
         (true, None) => pick(&per_queue, &f, |c| c.open),
         (true, Some(None)) => pick(&per_queue, &f, |c| c.unassigned),
@@ -82,6 +163,9 @@ pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Resul
         now: Utc::now(),
         available: me.is_none_or(|a| a.available),
         notifications,
+        views,
+        zone: shown.label(),
+        own_zone,
     })
 }
 

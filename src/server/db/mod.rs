@@ -17,6 +17,7 @@ pub mod events;
 pub mod imports;
 pub mod inbox;
 pub mod inbox_view;
+pub mod inbox_views;
 pub mod jobs;
 pub mod labelled;
 pub mod layouts;

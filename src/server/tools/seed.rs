@@ -14,6 +14,8 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("admin@example.com", "Ada Admin", Role::Admin),
     ("manager@example.com", "Max Manager", Role::Manager),
     ("agent@example.com", "Alex Agent", Role::Agent),
+    ("bea@example.com", "Bea Agent", Role::Agent),
+    ("sam@example.com", "Sam Agent", Role::Agent),
 ];
 
 /// Source name of demo tickets: the name of the TicketLens CSV layout, which `demo --out` writes.
@@ -44,7 +46,7 @@ pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Re
         println!("  {role:<8} {email}");
     }
     if generated {
-        println!("  password for all three (shown once): {pass}");
+        println!("  password for all of them (shown once): {pass}");
     } else {
         println!("  password: the value of TICKETLENS_DEMO_PASSWORD");
     }
