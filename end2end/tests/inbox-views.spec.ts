@@ -10,7 +10,9 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
   const admin = await (await browser.newContext()).newPage();
   await login(admin, "admin@example.com", "/");
   const auth = await apiToken(admin, "Views spec");
+  await admin.context().close();
   const stamp = Date.now() % 100000;
+  const view = `Newest unassigned general ${stamp}`;
   const ids: number[] = [];
   for (const n of [1, 2]) {
     const res = await request.post("/api/v1/tickets", {
@@ -26,17 +28,18 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
   await page.goto("/inbox?queue=general&assignee=none&sort=newest");
   await waitForHydration(page);
   const views = page.getByTestId("views");
-  await views.getByLabel("Name these filters").fill("Newest unassigned general");
+  await views.getByLabel("Name these filters").fill(view);
   await views.getByRole("button", { name: "Save as a view" }).click();
-  await expect(page.getByRole("status")).toContainText('View "Newest unassigned general" saved.');
+  await expect(page.getByRole("status")).toContainText(`View "${view}" saved.`);
   await expect(page).toHaveURL(/\/inbox\?queue=general&assignee=none&sort=newest&ok=/);
-  await expect(views.getByRole("link", { name: "Newest unassigned general" })).toHaveAttribute("aria-current", "page");
+  await expect(views.getByRole("link", { name: view })).toHaveAttribute("aria-current", "page");
   // The view's count is what the list says matches.
   const matching = (await page.getByText(/escalations? match/).textContent())!.split(" ")[0];
   await expect(views.locator("li.current .count")).toHaveText(matching);
 
   // j/k move a cursor over the rows; c claims the row under it.
-  await waitForHydration(page);
+  const keysReady = page.getByTestId("keys");
+  await expect(keysReady).toHaveAttribute("data-ready", "1");
   await page.locator("h1").click();
   const rows = page.locator("table[data-testid=inbox] tbody tr");
   await page.keyboard.press("j");
@@ -50,10 +53,11 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
   expect(ticket).toBe(String(ids[1]));
   await page.keyboard.press("c");
   await expect(page.getByRole("status")).toContainText("Claimed: it is yours.");
+  await expect(page).toHaveURL(/\/inbox\?queue=general&assignee=none&sort=newest&ok=Claimed/);
 
   // r opens the ticket with the reply box focused.
   await page.goto("/inbox?assignee=me");
-  await waitForHydration(page);
+  await expect(keysReady).toHaveAttribute("data-ready", "1");
   await expect(rows).toHaveCount(1);
   await expect(rows.nth(0)).toHaveAttribute("data-ticket", ticket!);
   await page.keyboard.press("j");
@@ -63,7 +67,7 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
 
   // x ticks the row; the bulk action puts it back in the queue.
   await page.goto("/inbox?assignee=me");
-  await waitForHydration(page);
+  await expect(keysReady).toHaveAttribute("data-ready", "1");
   await page.keyboard.press("j");
   await page.keyboard.press("x");
   await expect(page.getByLabel(`Select ticket ${ticket}`)).toBeChecked();
@@ -79,10 +83,14 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
   await page.getByRole("button", { name: "Set time zone" }).click();
   await expect(page.getByRole("status")).toContainText("Due times are shown in Asia/Tokyo.");
   await expect(page.getByTestId("zone")).toContainText("Due times in Asia/Tokyo (your time zone).");
+  await waitForHydration(page);
+  await page.getByTestId("zone").getByLabel("Show them in").fill("");
+  await page.getByRole("button", { name: "Set time zone" }).click();
+  await expect(page.getByTestId("zone")).toContainText("(the team's time zone)");
 
   // The view goes when deleted.
   await waitForHydration(page);
-  await views.getByRole("button", { name: "Delete view Newest unassigned general" }).click();
+  await views.getByRole("button", { name: `Delete view ${view}` }).click();
   await expect(page.getByRole("status")).toContainText("View deleted.");
-  await expect(views.getByRole("link", { name: "Newest unassigned general" })).toHaveCount(0);
+  await expect(views.getByRole("link", { name: view })).toHaveCount(0);
 });

@@ -46,14 +46,15 @@ impl InboxQuery {
                 continue;
             }
             let text = Some(v.to_string());
+            let known = |allowed: &[&str]| allowed.contains(&v).then(|| v.to_string());
             match k.as_ref() {
                 "queue" => q.queue = text,
                 "severity" => q.severity = text,
                 "product" => q.product = v.parse().ok(),
                 "assignee" => q.assignee = text,
-                "status" => q.status = text,
-                "due" => q.due = text,
-                "sort" => q.sort = text,
+                "status" => q.status = known(&["open", "resolved", "all"]),
+                "due" => q.due = known(&["breached", "at_risk"]),
+                "sort" => q.sort = known(&SORTS.map(|(s, _)| s)),
                 "page" => q.page = v.parse().ok(),
                 _ => {}
             }
@@ -61,17 +62,20 @@ impl InboxQuery {
         q
     }
 
-    /// The filters and sort as a query string (no page): what a saved view keeps.
+    /// The filters and sort as a query string (no page, no default values): what a saved view
+    /// keeps, so the same filters read the same however they were reached.
     pub fn to_query(&self) -> String {
         let product = self.product.map(|p| p.to_string());
+        let status = self.status.clone().filter(|s| s != "open");
+        let sort = self.sort.clone().filter(|s| s != "due");
         [
-            ("status", &self.status),
+            ("status", &status),
             ("queue", &self.queue),
             ("severity", &self.severity),
             ("product", &product),
             ("assignee", &self.assignee),
             ("due", &self.due),
-            ("sort", &self.sort),
+            ("sort", &sort),
         ]
         .into_iter()
         .filter_map(|(k, v)| {
@@ -246,7 +250,9 @@ mod tests {
             ("page", "2"),
             ("ok", "Saved"),
             ("assignee", " "),
+            ("status", "open"),
         ]);
+        assert_eq!(q.status.as_deref(), Some("open"));
         assert_eq!(q.page, Some(2));
         assert_eq!(q.assignee, None, "blank values are no filter");
         let query = q.to_query();
@@ -257,5 +263,13 @@ mod tests {
         assert_eq!(q.href(Some(3)), format!("/inbox?{query}&page=3"));
         assert_eq!(InboxQuery::default().href(Some(0)), "/inbox");
         assert_eq!(InboxQuery::default().href(Some(1)), "/inbox?page=1");
+        let unknown = InboxQuery::from_pairs([("status", "x"), ("sort", "due"), ("due", "soon")]);
+        assert_eq!((unknown.status, unknown.due), (None, None));
+        assert_eq!(unknown.sort.as_deref(), Some("due"));
+        assert_eq!(unknown_free(), "");
+    }
+
+    fn unknown_free() -> String {
+        InboxQuery::from_pairs([("sort", "due"), ("status", "open")]).to_query()
     }
 }

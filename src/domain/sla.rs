@@ -95,7 +95,13 @@ impl SlaPolicy {
     ) -> (DateTime<Utc>, DateTime<Utc>) {
         let at = |minutes: i64| {
             let seconds = minutes.max(0) * 60 * AT_RISK_PERCENT / 100;
-            self.add(created, seconds / 60, calendar) + Duration::seconds(seconds % 60)
+            let (whole, rest) = (seconds / 60, seconds % 60);
+            if rest == 0 {
+                return self.add(created, whole, calendar);
+            }
+            // The last part-minute is counted back from the end of the next whole one, so it
+            // falls in business time even when the whole minutes end at closing time.
+            self.add(created, whole + 1, calendar) - Duration::seconds(60 - rest)
         };
         (at(self.first_response_minutes), at(self.resolution_minutes))
     }

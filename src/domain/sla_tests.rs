@@ -182,4 +182,11 @@ fn a_short_target_is_at_risk_to_the_second() {
     // day and 1 h 12 min from Monday 09:00.
     let (first, _) = HIGH.at_risk(created, &Calendar::fixed(&bh));
     assert_eq!(first, at("2026-11-23T10:12:00Z"));
+    // A part-minute that would run past closing time falls on the next working morning.
+    let minute_in_hours = SlaPolicy {
+        around_clock: false,
+        ..minute
+    };
+    let (first, _) = minute_in_hours.at_risk(at("2026-11-20T16:59:30Z"), &Calendar::fixed(&bh));
+    assert_eq!(first, at("2026-11-23T09:00:18Z"));
 }

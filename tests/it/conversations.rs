@@ -258,11 +258,19 @@ async fn the_api_appends_once_and_refuses_unknown_tickets_with_the_reason() {
     assert_eq!(status, 400, "{bad}");
     let (status, empty) = post(&app, &token, &path, json!({"body": "  "})).await;
     assert_eq!(status, 400, "{empty}");
-    let (status, no_id) = post(&app, &token, &path, json!({"external_id": "", "body": "x"})).await;
-    assert_eq!(
-        status, 400,
-        "an empty id is refused, not read as none: {no_id}"
-    );
+    for blank in ["", "  "] {
+        let (status, no_id) = post(
+            &app,
+            &token,
+            &path,
+            json!({"external_id": blank, "body": "x"}),
+        )
+        .await;
+        assert_eq!(
+            status, 400,
+            "a blank id is refused, not read as none: {no_id}"
+        );
+    }
     let ahead = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
     let (status, future) = post(
         &app,

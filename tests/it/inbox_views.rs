@@ -64,9 +64,17 @@ fn ids(page: &Value) -> Vec<i64> {
 #[tokio::test]
 async fn saved_views_keep_filters_count_their_tickets_and_belong_to_their_user() {
     let app = spawn_app(0).await;
-    // The first of each queue is due now, so breached by the time the page reads it.
-    waiting(&app, "billing", 3).await;
-    waiting(&app, "legal", 2).await;
+    // The first of each queue is breached, the others due tomorrow.
+    let billing = waiting(&app, "billing", 3).await;
+    let legal = waiting(&app, "legal", 2).await;
+    sqlx::query(
+        "UPDATE escalations SET first_response_due = CASE WHEN ticket_id = ANY($1)
+                THEN now() - interval '1 hour' ELSE now() + interval '1 day' END",
+    )
+    .bind([billing[0], legal[0]])
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let agent = app.login("agent@example.com").await;
 
     // The page and the other parameters of the URL are not part of a view.
@@ -217,6 +225,37 @@ async fn bulk_actions_assign_and_resolve_open_tickets_and_skip_the_rest() {
     .await
     .unwrap();
     assert_eq!(trail, 2, "each ticket's trail says it was assigned");
+
+    // "Assign to me" claims: never a ticket someone else holds; a ticket ticked twice counts once;
+    // a ticket already where it is asked to go is skipped.
+    let (_, location) = app
+        .post_form(
+            &agent,
+            "/api/inbox/bulk",
+            &[
+                ("tickets[0]", &a),
+                ("tickets[1]", &b),
+                ("tickets[2]", &b),
+                ("action", "assign:me"),
+                ("back", ""),
+            ],
+        )
+        .await;
+    assert!(
+        location.contains("1+ticket+assigned+to+you.+1+skipped%3A+someone+else+holds+them."),
+        "{location}"
+    );
+    let (_, location) = app
+        .post_form(
+            &agent,
+            "/api/inbox/bulk",
+            &[("tickets[0]", &a), ("action", &to_ann), ("back", "")],
+        )
+        .await;
+    assert!(
+        location.contains("0+tickets+assigned+to+Ann.+1+skipped%3A+already+so."),
+        "{location}"
+    );
 
     // One is resolved meanwhile: the bulk resolve takes the other two and says so.
     call(

@@ -50,6 +50,7 @@ mod metrics;
 mod outage;
 mod overview;
 mod quality;
+mod queue_hours;
 mod roles;
 mod rollups;
 mod security;

@@ -124,11 +124,11 @@ pub async fn delete_view(id: i64) -> Result<(), AppError> {
 
 /// Sets the time zone the viewer's inbox shows due times in (empty: the team's).
 #[server(endpoint = "inbox/time-zone")]
-pub async fn set_time_zone(zone: String) -> Result<(), AppError> {
+pub async fn set_time_zone(zone: String, #[server(default)] back: String) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Inbox)?;
-    super::working::set_time_zone(&app_state()?.pool, &user, &zone).await
+    super::working::set_time_zone(&app_state()?.pool, &user, &zone, &back).await
 }
 
 /// Assigns or resolves the selected escalations; `back` is the view to return to.

@@ -32,7 +32,7 @@ pub fn InboxPage() -> impl IntoView {
                 <Counts page=page.clone()/>
                 <Views views=page.views.clone() q=q.clone()/>
                 <Filters q=q.clone() page=page.clone()/>
-                <Zone zone=page.zone.clone() own=page.own_zone/>
+                <Zone zone=page.zone.clone() own=page.own_zone back=q.to_query()/>
                 <Rows page q/>
                 <Keys/>
             }
@@ -192,7 +192,9 @@ fn row(
     (i, r): (usize, InboxRow),
     now: chrono::DateTime<chrono::Utc>,
     claim: ServerAction<Claim>,
+    back: &str,
 ) -> impl IntoView {
+    let back = back.to_string();
     let open = r.status == "open";
     let breached = open && r.due_at < now;
     let at_risk = open && !breached && r.warn_at <= now;
@@ -212,7 +214,7 @@ fn row(
         (None, "open") => view! {
             <ActionForm action=claim attr:class="inline">
                 <input type="hidden" name="ticket_id" value=r.ticket_id/>
-                <input type="hidden" name="back" value="inbox"/>
+                <input type="hidden" name="back" value=back/>
                 <button type="submit" class="small">"Claim"</button>
             </ActionForm>
         }
@@ -244,11 +246,12 @@ fn Rows(page: InboxPage, q: InboxQuery) -> impl IntoView {
         let q = q.clone();
         move |p: i64| q.href(Some(p))
     };
+    let back = format!("inbox?{}", q.to_query());
     let rows = page
         .rows
         .into_iter()
         .enumerate()
-        .map(|r| row(r, now, claim))
+        .map(|r| row(r, now, claim, &back))
         .collect_view();
     let more = (current + 1) * PAGE_SIZE < page.total;
     view! {

@@ -124,7 +124,13 @@ pub fn done(ticket_id: i64, back: Option<&str>, message: &str) {
     // The stamp makes every redirect a new URL, so the page reloads its data each time.
     let stamp = chrono::Utc::now().timestamp_millis();
     match back {
-        Some("inbox") => leptos_axum::redirect(&format!("/inbox?ok={message}&at={stamp}")),
+        // Back to the inbox view the action came from ("inbox?queue=billing").
+        Some(b) if b == "inbox" || b.starts_with("inbox?") => {
+            let q = super::working::clean(&b["inbox".len()..]);
+            let href = q.href(None);
+            let sep = if href.contains('?') { '&' } else { '?' };
+            leptos_axum::redirect(&format!("{href}{sep}ok={message}&at={stamp}"))
+        }
         _ => leptos_axum::redirect(&format!(
             "/tickets/{ticket_id}?ok={message}&at={stamp}#escalation"
         )),

@@ -49,7 +49,7 @@ pub fn Views(views: Vec<SavedView>, q: InboxQuery) -> impl IntoView {
 
 /// Which time zone the due times are in, and the viewer's choice of it.
 #[component]
-pub fn Zone(zone: String, own: bool) -> impl IntoView {
+pub fn Zone(zone: String, own: bool, back: String) -> impl IntoView {
     let set = ServerAction::<SetTimeZone>::new();
     let whose = if own {
         "your time zone"
@@ -59,6 +59,7 @@ pub fn Zone(zone: String, own: bool) -> impl IntoView {
     view! {
         <ActionForm action=set attr:class="form inline muted" attr:data-testid="zone">
             <span>{format!("Due times in {zone} ({whose}).")}</span>
+            <input type="hidden" name="back" value=back/>
             <label>"Show them in" <input type="text" name="zone" value=own.then(|| zone.clone()) placeholder="Europe/Berlin" size="18"/></label>
             <button type="submit" class="button secondary">"Set time zone"</button>
         </ActionForm>
@@ -67,22 +68,29 @@ pub fn Zone(zone: String, own: bool) -> impl IntoView {
 }
 
 /// Keyboard shortcuts over the inbox rows: j/k move, o opens, c claims, r replies, e resolves,
-/// x ticks the row for a bulk action. Keys typed into a field are left alone.
+/// x ticks the row for a bulk action. Keys typed into a field are left alone, and Enter keeps
+/// its own meaning on buttons and links.
 #[component]
 pub fn Keys() -> impl IntoView {
+    let help = NodeRef::<leptos::html::P>::new();
     #[cfg(feature = "hydrate")]
     {
         let navigate = leptos_router::hooks::use_navigate();
         Effect::new(move |_| {
+            let Some(help) = help.get() else {
+                return;
+            };
             let navigate = navigate.clone();
             let handle = window_event_listener(leptos::ev::keydown, move |ev| {
                 keys::on_key(&ev, &navigate);
             });
             on_cleanup(move || handle.remove());
+            // Tells scripts (and the Playwright specs) that the keys work from now on.
+            let _ = help.set_attribute("data-ready", "1");
         });
     }
     view! {
-        <p class="muted keys" data-testid="keys">
+        <p class="muted keys" data-testid="keys" node_ref=help>
             "Keys: " <kbd>"j"</kbd> "/" <kbd>"k"</kbd> " next/previous · " <kbd>"o"</kbd> " open · "
             <kbd>"c"</kbd> " claim · " <kbd>"r"</kbd> " reply · " <kbd>"e"</kbd> " resolve · "
             <kbd>"x"</kbd> " select"
@@ -156,7 +164,7 @@ mod keys {
                 let _ = rows[next].class_list().add_1("cursor");
                 rows[next].scroll_into_view_with_bool(false);
             }
-            ("o" | "Enter", Some(i)) => go(format!("/tickets/{}#escalation", ticket(i))),
+            ("o", Some(i)) => go(format!("/tickets/{}#escalation", ticket(i))),
             ("c", Some(i)) => click(&rows[i], "button"),
             ("r", Some(i)) => go(format!("/tickets/{}?focus=reply", ticket(i))),
             ("e", Some(i)) => go(format!("/tickets/{}?focus=resolve", ticket(i))),

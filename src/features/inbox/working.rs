@@ -5,6 +5,7 @@ use crate::domain::inbox::MAX_VIEWS;
 use crate::domain::role::CurrentUser;
 use crate::error::AppError;
 use crate::server::db;
+use crate::server::db::escalations::Claim;
 use crate::server::db::inbox_views::Saved;
 use crate::server::pipeline::escalation::workflow;
 use sqlx::PgPool;
@@ -12,8 +13,11 @@ use sqlx::PgPool;
 /// Tickets one bulk action takes at most (two inbox pages).
 const MAX_BULK: usize = 100;
 
+/// A view's query string at most (the table's limit).
+const MAX_QUERY: usize = 1000;
+
 /// The filters and sort of a query string, cleaned of anything else (page, messages).
-fn clean(query: &str) -> InboxQuery {
+pub fn clean(query: &str) -> InboxQuery {
     let query = query.trim_start_matches('?');
     let mut q = InboxQuery::from_pairs(form_urlencoded::parse(query.as_bytes()));
     q.page = None;
@@ -40,7 +44,14 @@ pub async fn save_view(
         return Err(AppError::Invalid("A view's name has no control characters.".into()).respond());
     }
     let q = clean(query);
-    let saved = db::inbox_views::save(pool, user.id, name, &q.to_query()).await?;
+    let query = q.to_query();
+    if query.chars().count() > MAX_QUERY {
+        return Err(AppError::Invalid(format!(
+            "These filters are too long to keep as a view (over {MAX_QUERY} characters)."
+        ))
+        .respond());
+    }
+    let saved = db::inbox_views::save(pool, user.id, name, &query).await?;
     let message = match saved {
         Saved::Added => format!("View {name:?} saved."),
         Saved::Replaced => format!("View {name:?} now shows these filters."),
@@ -63,7 +74,12 @@ pub async fn delete_view(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<(
     Ok(())
 }
 
-pub async fn set_time_zone(pool: &PgPool, user: &CurrentUser, zone: &str) -> Result<(), AppError> {
+pub async fn set_time_zone(
+    pool: &PgPool,
+    user: &CurrentUser,
+    zone: &str,
+    back: &str,
+) -> Result<(), AppError> {
     let zone = zone.trim();
     if !zone.is_empty() && db::sla::zone(zone).is_none() {
         return Err(AppError::Invalid(format!(
@@ -77,21 +93,23 @@ pub async fn set_time_zone(pool: &PgPool, user: &CurrentUser, zone: &str) -> Res
     } else {
         format!("Due times are shown in {zone}.")
     };
-    back_to(&InboxQuery::default(), &message);
+    back_to(&clean(back), &message);
     Ok(())
 }
 
 /// What a bulk action does to each ticket.
 enum Bulk {
+    /// Take the tickets nobody holds, as a claim does (never someone else's).
+    Claim,
     Assign(Option<(i64, String)>),
     Resolve(bool),
 }
 
-async fn parse(pool: &PgPool, user: &CurrentUser, action: &str) -> Result<Bulk, AppError> {
+async fn parse(pool: &PgPool, action: &str) -> Result<Bulk, AppError> {
     let invalid = || AppError::Invalid(format!("Unknown bulk action {action:?}.")).respond();
     Ok(match action.split_once(':').ok_or_else(invalid)? {
         ("assign", "none") => Bulk::Assign(None),
-        ("assign", "me") => Bulk::Assign(Some((user.id, user.name.clone()))),
+        ("assign", "me") => Bulk::Claim,
         ("assign", id) => {
             let id: i64 = id.parse().map_err(|_| invalid())?;
             let agents = db::inbox::agents(pool).await?;
@@ -106,6 +124,58 @@ async fn parse(pool: &PgPool, user: &CurrentUser, action: &str) -> Result<Bulk, 
     })
 }
 
+/// What happened to one ticket of a bulk action.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    /// Already as asked (assigned to that person, or back in the queue).
+    Unchanged,
+    /// Someone else holds it (taking it needs their hand-over).
+    Held,
+    NotOpen,
+}
+
+async fn apply(
+    pool: &PgPool,
+    user: &CurrentUser,
+    ticket_id: i64,
+    what: &Bulk,
+) -> Result<Outcome, AppError> {
+    Ok(match what {
+        Bulk::Claim => match workflow::claim(pool, ticket_id, user.id).await? {
+            Claim::Claimed => Outcome::Done,
+            Claim::Taken(_) => Outcome::Held,
+            Claim::NotFound => Outcome::NotOpen,
+        },
+        Bulk::Assign(who) => match db::escalations::state(pool, ticket_id).await? {
+            Some((status, _)) if status != "open" => Outcome::NotOpen,
+            None => Outcome::NotOpen,
+            Some((_, holder)) if holder == who.as_ref().map(|(id, _)| *id) => Outcome::Unchanged,
+            Some(_) => {
+                let who = who.as_ref().map(|(id, n)| (*id, n.as_str()));
+                match workflow::assign(pool, ticket_id, user.id, who).await? {
+                    true => Outcome::Done,
+                    false => Outcome::NotOpen,
+                }
+            }
+        },
+        Bulk::Resolve(needed) => {
+            match workflow::resolve(pool, ticket_id, user.id, *needed, "").await? {
+                true => Outcome::Done,
+                false => Outcome::NotOpen,
+            }
+        }
+    })
+}
+
+fn tickets_word(n: usize) -> &'static str {
+    if n == 1 {
+        "ticket"
+    } else {
+        "tickets"
+    }
+}
+
 pub async fn bulk(
     pool: &PgPool,
     user: &CurrentUser,
@@ -113,6 +183,9 @@ pub async fn bulk(
     action: &str,
     back: &str,
 ) -> Result<(), AppError> {
+    let mut tickets = tickets.to_vec();
+    tickets.sort_unstable();
+    tickets.dedup();
     if tickets.is_empty() {
         return Err(AppError::Invalid("Select at least one ticket.".into()).respond());
     }
@@ -122,34 +195,31 @@ pub async fn bulk(
         ))
         .respond());
     }
-    let what = parse(pool, user, action).await?;
-    let mut done = 0;
+    let what = parse(pool, action).await?;
+    let mut outcomes = Vec::with_capacity(tickets.len());
     // Each ticket is its own step (with its trail line), as if worked one by one: a ticket
-    // someone else resolved meanwhile is skipped and counted, not an error for the rest.
-    for &ticket_id in tickets {
-        let changed = match &what {
-            Bulk::Assign(who) => {
-                let who = who.as_ref().map(|(id, n)| (*id, n.as_str()));
-                workflow::assign(pool, ticket_id, user.id, who).await?
-            }
-            Bulk::Resolve(needed) => {
-                workflow::resolve(pool, ticket_id, user.id, *needed, "").await?
-            }
-        };
-        done += usize::from(changed);
+    // someone else resolved or claimed meanwhile is skipped and counted, not an error for the rest.
+    for &ticket_id in &tickets {
+        outcomes.push(apply(pool, user, ticket_id, &what).await?);
     }
+    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+    let done = count(Outcome::Done);
     let verb = match &what {
+        Bulk::Claim => "assigned to you".to_string(),
         Bulk::Assign(Some((_, name))) => format!("assigned to {name}"),
         Bulk::Assign(None) => "back in the queue".into(),
         Bulk::Resolve(_) => "resolved".into(),
     };
-    let skipped = tickets.len() - done;
-    let mut message = format!(
-        "{done} {} {verb}.",
-        if done == 1 { "ticket" } else { "tickets" }
-    );
-    if skipped > 0 {
-        message.push_str(&format!(" {skipped} skipped: no longer open."));
+    let mut message = format!("{done} {} {verb}.", tickets_word(done));
+    for (outcome, why) in [
+        (Outcome::Unchanged, "already so"),
+        (Outcome::Held, "someone else holds them"),
+        (Outcome::NotOpen, "no longer open"),
+    ] {
+        let n = count(outcome);
+        if n > 0 {
+            message.push_str(&format!(" {n} skipped: {why}."));
+        }
     }
     back_to(&clean(back), &message);
     Ok(())

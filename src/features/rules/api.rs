@@ -81,7 +81,7 @@ pub async fn save_hours(
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    let form = super::server::HoursForm {
+    let form = super::hours::HoursForm {
         start,
         end,
         utc_offset_minutes,

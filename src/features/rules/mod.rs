@@ -3,6 +3,8 @@
 pub mod api;
 pub mod checks;
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod hours;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,11 +1,11 @@
 //! Server side of the Rules page: loading versions, live tests, backtests, editing the draft.
 
 use super::form::RuleForm;
+use super::hours::HoursForm;
 use super::{HoursView, LiveTest, RulesOverview, RulesQuery, SlaRow, VersionView};
 use crate::domain::escalation::highlight;
 use crate::domain::role::CurrentUser;
 use crate::domain::rules::{BacktestReport, Rule, RuleStats, Timing};
-use crate::domain::sla::BusinessHours;
 use crate::domain::Priority;
 use crate::error::AppError;
 use crate::server::db;
@@ -32,10 +32,6 @@ fn view(row: RuleVersionRow) -> VersionView {
         created_at: row.created_at,
         activated_at: row.activated_at,
     }
-}
-
-fn minutes_text(m: u32) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOverview> {
@@ -77,23 +73,7 @@ pub async fn overview(pool: &PgPool, q: &RulesQuery) -> anyhow::Result<RulesOver
                 around_clock: r.around_clock,
             })
             .collect(),
-        hours: HoursView {
-            utc_offset_minutes: hours.utc_offset_minutes,
-            time_zone: hours.time_zone.clone(),
-            days: hours.days,
-            start: minutes_text(hours.start_minute),
-            end: minutes_text(hours.end_minute),
-            holidays: hours
-                .holidays
-                .iter()
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            zones: chrono_tz::TZ_VARIANTS
-                .iter()
-                .map(|z| z.name().to_string())
-                .collect(),
-        },
+        hours: HoursView::of(&hours, true),
         test,
         backtest,
     })
@@ -365,55 +345,13 @@ pub async fn save_sla(
     Ok(())
 }
 
-/// The business hours form as sent.
-pub struct HoursForm {
-    pub start: String,
-    pub end: String,
-    pub utc_offset_minutes: i32,
-    pub time_zone: String,
-    pub holidays: String,
-    pub days: Vec<String>,
-}
-
 /// Sets the team's business hours (weekdays, opening times, zone, holidays).
 pub async fn save_hours(
     state: &AppState,
     user: &CurrentUser,
     form: HoursForm,
 ) -> Result<(), AppError> {
-    let minute = |t: &str| {
-        let (h, m) = t.trim().split_once(':')?;
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        (h <= 24 && m < 60).then_some(h * 60 + m)
-    };
-    let mut on = [false; 7];
-    for d in &form.days {
-        if let Some(slot) = d.parse::<usize>().ok().and_then(|i| on.get_mut(i)) {
-            *slot = true;
-        }
-    }
-    let time_zone = form.time_zone.trim().to_string();
-    if !time_zone.is_empty() && db::sla::zone(&time_zone).is_none() {
-        return Err(AppError::Invalid(format!(
-            "{time_zone:?} is not an IANA time zone (such as Europe/Berlin or America/New_York)."
-        ))
-        .respond());
-    }
-    let holidays = crate::domain::calendar::parse_holidays(&form.holidays)
-        .map_err(|e| AppError::Invalid(format!("Holidays: {e}.")).respond())?;
-    let hours = BusinessHours {
-        utc_offset_minutes: form.utc_offset_minutes,
-        time_zone,
-        days: on,
-        start_minute: minute(&form.start).unwrap_or(u32::MAX),
-        end_minute: minute(&form.end).unwrap_or(0),
-        holidays,
-    };
-    if !hours.is_valid() {
-        return Err(AppError::Invalid(
-            "Business hours need a working day, HH:MM times with the start before the end, and an offset within ±14 h.".into(),
-        ).respond());
-    }
+    let hours = form.parse()?;
     db::app_settings::set(&state.pool, db::sla::BUSINESS_HOURS, &hours, Some(user.id)).await?;
     redirect_ok("Business hours saved.");
     Ok(())

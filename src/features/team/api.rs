@@ -34,6 +34,32 @@ pub async fn save_queue(
     super::server::save_queue(&app_state()?.pool, form).await
 }
 
+/// Gives a queue business hours of its own (`own` ticked), or the team's again.
+#[server(endpoint = "team/hours")]
+pub async fn save_queue_hours(
+    queue: String,
+    own: Option<String>,
+    #[server(default)] start: String,
+    #[server(default)] end: String,
+    #[server(default)] time_zone: String,
+    #[server(default)] holidays: String,
+    #[server(default)] days: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::domain::role::Area;
+    use crate::features::rules::hours::HoursForm;
+    use crate::server::{auth, state::app_state};
+    auth::require(Area::Team)?;
+    let form = own.map(|_| HoursForm {
+        start,
+        end,
+        utc_offset_minutes: 0,
+        time_zone,
+        holidays,
+        days,
+    });
+    super::server::save_hours(&app_state()?.pool, &queue, form).await
+}
+
 /// Sets how many open escalations assignment gives an agent at most.
 #[server(endpoint = "team/capacity")]
 pub async fn set_capacity(user_id: i64, capacity: i32) -> Result<(), AppError> {

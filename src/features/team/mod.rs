@@ -28,6 +28,8 @@ pub struct QueueView {
     pub members: Vec<i64>,
     pub open: i64,
     pub waiting: i64,
+    /// Business hours of its own; None: the team's (Rules page).
+    pub hours: Option<crate::features::rules::HoursView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,4 +38,6 @@ pub struct TeamPage {
     pub queues: Vec<QueueView>,
     /// (name, label) of every assignment policy.
     pub policies: Vec<(String, String)>,
+    /// Every IANA zone name, for the queue hours' zone field.
+    pub zones: Vec<String>,
 }

@@ -1,8 +1,9 @@
 //! Team page view: queues with their assignment settings, agents with their load and capacity.
 
-use super::api::{load_team, SaveQueue, SetCapacity};
+use super::api::{load_team, SaveQueue, SaveQueueHours, SetCapacity};
 use super::{AgentView, QueueView, TeamPage as Team};
-use crate::components::{action_error, loaded};
+use crate::components::{action_error, loaded, textarea_text};
+use crate::features::rules::HoursView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -10,9 +11,17 @@ use leptos_router::hooks::use_query_map;
 pub fn TeamPage() -> impl IntoView {
     let save = ServerAction::<SaveQueue>::new();
     let capacity = ServerAction::<SetCapacity>::new();
+    let hours = ServerAction::<SaveQueueHours>::new();
     let query = use_query_map();
     let team = Resource::new(
-        move || (save.version().get(), capacity.version().get(), query.get()),
+        move || {
+            (
+                save.version().get(),
+                capacity.version().get(),
+                hours.version().get(),
+                query.get(),
+            )
+        },
         |_| load_team(),
     );
     view! {
@@ -21,7 +30,8 @@ pub fn TeamPage() -> impl IntoView {
         {move || query.read().get("error").map(|m| view! { <p class="error" role="alert">{m}</p> })}
         {action_error(save.value())}
         {action_error(capacity.value())}
-        {loaded(team, "Loading the team…", move |t| view! { <Body t save capacity/> })}
+        {action_error(hours.value())}
+        {loaded(team, "Loading the team…", move |t| view! { <Body t save capacity hours/> })}
     }
 }
 
@@ -30,12 +40,18 @@ fn Body(
     t: Team,
     save: ServerAction<SaveQueue>,
     capacity: ServerAction<SetCapacity>,
+    hours: ServerAction<SaveQueueHours>,
 ) -> impl IntoView {
+    let zones = t
+        .zones
+        .iter()
+        .map(|z| view! { <option value=z.clone()></option> })
+        .collect_view();
     let agents = t.agents.clone();
     let queues = t
         .queues
         .into_iter()
-        .map(|q| view! { <QueueRow q agents=agents.clone() policies=t.policies.clone() save/> })
+        .map(|q| view! { <QueueRow q agents=agents.clone() policies=t.policies.clone() save hours/> })
         .collect_view();
     let people = t
         .agents
@@ -50,9 +66,10 @@ fn Body(
                 "Nobody is given more than their capacity: tickets wait in the queue until someone has room. A queue without members is worked by every agent."
             </p>
             <table class="grid">
-                <thead><tr><th>"Queue"</th><th>"Open"</th><th>"Waiting"</th><th>"Assignment"</th></tr></thead>
+                <thead><tr><th>"Queue"</th><th>"Open"</th><th>"Waiting"</th><th>"Assignment"</th><th>"SLA hours"</th></tr></thead>
                 <tbody>{queues}</tbody>
             </table>
+            <datalist id="queue-zones">{zones}</datalist>
             <h3>"Add a queue"</h3>
             <ActionForm action=save attr:class="form row" attr:data-testid="add-queue">
                 <label>"Name" <input type="text" name="queue" required maxlength="100"/></label>
@@ -77,7 +94,9 @@ fn QueueRow(
     agents: Vec<AgentView>,
     policies: Vec<(String, String)>,
     save: ServerAction<SaveQueue>,
+    hours: ServerAction<SaveQueueHours>,
 ) -> impl IntoView {
+    let hours_form = view! { <QueueHours name=q.name.clone() hours=q.hours.clone() action=hours/> };
     let policy_options = policies
         .into_iter()
         .map(|(name, label)| {
@@ -129,6 +148,7 @@ fn QueueRow(
                     <button type="submit">"Save"</button>
                 </ActionForm>
             </td>
+            <td>{hours_form}</td>
         </tr>
     }
 }
@@ -150,5 +170,59 @@ fn AgentRow(a: AgentView, capacity: ServerAction<SetCapacity>) -> impl IntoView 
                 </ActionForm>
             </td>
         </tr>
+    }
+}
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// A queue's SLA hours: the team's, or its own (zone, days, times, holidays).
+#[component]
+fn QueueHours(
+    name: String,
+    hours: Option<HoursView>,
+    action: ServerAction<SaveQueueHours>,
+) -> impl IntoView {
+    let summary = match &hours {
+        None => "the team's".to_string(),
+        Some(h) => {
+            let days: Vec<&str> = DAYS
+                .iter()
+                .zip(h.days)
+                .filter_map(|(d, on)| on.then_some(*d))
+                .collect();
+            format!("{} · {} {}–{}", h.time_zone, days.join(" "), h.start, h.end)
+        }
+    };
+    let own = hours.is_some();
+    let h = hours.unwrap_or(HoursView {
+        utc_offset_minutes: 0,
+        time_zone: String::new(),
+        days: [true, true, true, true, true, false, false],
+        start: "09:00".into(),
+        end: "17:00".into(),
+        holidays: String::new(),
+        zones: Vec::new(),
+    });
+    let days = DAYS
+        .iter()
+        .enumerate()
+        .map(|(i, d)| view! {
+            <label class="check"><input type="checkbox" name=format!("days[{i}]") value=i.to_string() checked=h.days[i]/>{*d}</label>
+        })
+        .collect_view();
+    view! {
+        <details data-testid="queue-hours">
+            <summary>{summary}</summary>
+            <ActionForm action=action attr:class="form">
+                <input type="hidden" name="queue" value=name.clone()/>
+                <label class="check"><input type="checkbox" name="own" value="yes" checked=own/>"Its own hours (otherwise the team's)"</label>
+                <label>"Time zone" <input type="text" name="time_zone" value=h.time_zone list="queue-zones" placeholder="Asia/Tokyo" size="20" aria-label=format!("Time zone of {name}")/></label>
+                <fieldset><legend>"Working days"</legend>{days}</fieldset>
+                <label>"From" <input type="text" name="start" value=h.start size="5"/></label>
+                <label>"to" <input type="text" name="end" value=h.end size="5"/></label>
+                <label>"Holidays" <textarea name="holidays" rows="2" placeholder="2026-12-24">{textarea_text(h.holidays)}</textarea></label>
+                <button type="submit">"Save hours"</button>
+            </ActionForm>
+        </details>
     }
 }

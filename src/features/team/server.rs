@@ -3,6 +3,8 @@
 use super::{AgentView, QueueView, TeamPage};
 use crate::domain::assignment::{AwayPolicy, Policy};
 use crate::error::AppError;
+use crate::features::rules::hours::HoursForm;
+use crate::features::rules::HoursView;
 use crate::server::db;
 use crate::server::pipeline::escalation::assign;
 use sqlx::PgPool;
@@ -25,6 +27,7 @@ pub async fn team(pool: &PgPool) -> Result<TeamPage, AppError> {
                 members: q.members,
                 open,
                 waiting,
+                hours: q.hours.map(|h| HoursView::of(&h.0, false)),
             }
         })
         .collect();
@@ -48,7 +51,41 @@ pub async fn team(pool: &PgPool) -> Result<TeamPage, AppError> {
             .iter()
             .map(|p| (p.name().to_string(), p.label().to_string()))
             .collect(),
+        zones: crate::features::rules::hours::all_zones(),
     })
+}
+
+/// Gives `queue` business hours of its own (they need a time zone), or the team's again (None).
+/// Escalations opened from now on count in them; open ones keep their due times.
+pub async fn save_hours(
+    pool: &PgPool,
+    queue: &str,
+    form: Option<HoursForm>,
+) -> Result<(), AppError> {
+    let hours = match form {
+        Some(form) => {
+            let hours = form.parse()?;
+            if hours.time_zone.is_empty() {
+                return Err(AppError::Invalid(
+                    "A queue's own hours need a time zone (such as Asia/Tokyo).".into(),
+                )
+                .respond());
+            }
+            Some(hours)
+        }
+        None => None,
+    };
+    if !db::queues::set_hours(pool, queue, hours.as_ref()).await? {
+        return Err(AppError::NotFound.respond());
+    }
+    redirect_ok(&match &hours {
+        Some(h) => format!(
+            "Queue \"{queue}\" counts its SLA clocks in {}.",
+            h.time_zone
+        ),
+        None => format!("Queue \"{queue}\" counts its SLA clocks in the team's hours."),
+    });
+    Ok(())
 }
 
 /// The queue form as sent.

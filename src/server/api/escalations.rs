@@ -179,10 +179,10 @@ pub async fn list(
         page: Some(page),
         ..InboxQuery::default()
     };
-    let found = crate::server::db::inbox_view::inbox(&state.pool, &q, me.id).await?;
+    let (rows, total) = crate::server::db::inbox_view::rows(&state.pool, &q, me.id).await?;
     Ok(axum::Json(EscalationPage {
-        data: found.rows.into_iter().map(Into::into).collect(),
-        total: found.total,
+        data: rows.into_iter().map(Into::into).collect(),
+        total,
         page,
         page_size: inbox::PAGE_SIZE,
     }))

@@ -56,8 +56,8 @@ impl From<MessageView> for Message {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessageIn {
-    /// Your id of the message (tweet id, e-mail Message-ID), 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    /// Your id of the message (tweet id, e-mail Message-ID), 1 to 200 characters, not blank.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: Option<String>,
     /// customer (default), agent, note or system.
     pub kind: Option<String>,

@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 
+/// The queue of an escalation whose rule names none.
+pub const DEFAULT_QUEUE: &str = "general";
+
 /// A decision to open in the inbox, with its SLA due times.
 pub struct NewEscalation<'a> {
     pub ticket_id: i64,
@@ -23,7 +26,7 @@ impl NewEscalation<'_> {
         self.decision
             .queue
             .clone()
-            .unwrap_or_else(|| "general".into())
+            .unwrap_or_else(|| DEFAULT_QUEUE.into())
     }
 }
 
@@ -107,6 +110,17 @@ pub async fn get(
 }
 
 /// Who holds a ticket, when someone does.
+/// An escalation's status and assignee, when it exists.
+pub async fn state(
+    db: impl PgExecutor<'_>,
+    ticket_id: i64,
+) -> sqlx::Result<Option<(String, Option<i64>)>> {
+    sqlx::query_as("SELECT status, assignee_id FROM escalations WHERE ticket_id = $1")
+        .bind(ticket_id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn holder(
     db: impl PgExecutor<'_>,
     ticket_id: i64,

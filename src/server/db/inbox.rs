@@ -1,7 +1,7 @@
 //! SQL for the inbox list: filtered escalations ordered by the deadline that matters now, and counts.
 
 use crate::domain::inbox::InboxRow;
-use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use sqlx::{PgExecutor, Postgres, QueryBuilder, Row};
 
 /// Inbox filters in database terms.
 #[derive(Debug, Clone, Default)]
@@ -48,7 +48,12 @@ impl Sort {
 /// Appends ` WHERE ...` with only the filters that are set, so every filter combination gets a
 /// plan that can use the matching index (no catch-all `$1 IS NULL OR ...` predicates).
 fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
-    let mut sep = " WHERE ";
+    push_conditions(qb, f, " WHERE ");
+}
+
+/// The filter's conditions joined by AND, the first one after `lead`; nothing when none is set.
+fn push_conditions(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter, lead: &'static str) {
+    let mut sep = lead;
     let mut next = |qb: &mut QueryBuilder<'_, Postgres>| {
         qb.push(sep);
         sep = " AND ";
@@ -81,13 +86,15 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         None => {}
     }
     match f.due {
+        // A resolved escalation was breached when it was resolved after its due time; only an
+        // open one can be at risk.
         Some(Due::Breached) => {
             next(qb);
-            qb.push("e.due_at < now()");
+            qb.push("e.due_at < coalesce(e.resolved_at, now())");
         }
         Some(Due::AtRisk) => {
             next(qb);
-            qb.push("e.warn_at <= now() AND e.due_at >= now()");
+            qb.push("e.status = 'open' AND e.warn_at <= now() AND e.due_at >= now()");
         }
         None => {}
     }
@@ -128,6 +135,36 @@ pub async fn count(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<i64> {
     });
     push_filters(&mut qb, f);
     qb.build_query_scalar().fetch_one(db).await
+}
+
+/// How many escalations match each filter, in one scan (a user's saved views, counted on every
+/// inbox load without taking a connection each).
+pub async fn count_each(db: impl PgExecutor<'_>, filters: &[Filter]) -> sqlx::Result<Vec<i64>> {
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::new("SELECT ");
+    for (i, f) in filters.iter().enumerate() {
+        if i > 0 {
+            qb.push(", ");
+        }
+        qb.push("count(*) FILTER (WHERE true");
+        push_conditions(&mut qb, f, " AND ");
+        qb.push(")");
+    }
+    qb.push(if filters.iter().any(|f| f.product.is_some()) {
+        " FROM escalations e JOIN tickets t ON t.id = e.ticket_id"
+    } else {
+        " FROM escalations e"
+    });
+    // Views of open escalations only (the usual case) read the open ones only.
+    if filters.iter().all(|f| f.status.as_deref() == Some("open")) {
+        qb.push(" WHERE e.status = 'open'");
+    }
+    let row = qb.build().fetch_one(db).await?;
+    (0..filters.len())
+        .map(|i| row.try_get::<i64, _>(i))
+        .collect()
 }
 
 /// Open escalations of one queue: all, breached, unassigned, the user's own.

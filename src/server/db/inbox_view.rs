@@ -88,15 +88,19 @@ impl Shown {
     }
 }
 
-/// The user's saved views, each counted with its own filters (concurrently).
+/// The user's saved views, each counted with its own filters (in one statement).
 async fn views(pool: &PgPool, user_id: i64) -> sqlx::Result<Vec<SavedView>> {
     let rows = db::inbox_views::list(pool, user_id).await?;
-    let counts = futures::future::try_join_all(rows.iter().map(|v| {
-        let q = InboxQuery::from_pairs(form_urlencoded::parse(v.query.as_bytes()));
-        let f = filter(&q, user_id);
-        async move { db::inbox::count(pool, &f).await }
-    }))
-    .await?;
+    let filters: Vec<Filter> = rows
+        .iter()
+        .map(|v| {
+            filter(
+                &InboxQuery::from_pairs(form_urlencoded::parse(v.query.as_bytes())),
+                user_id,
+            )
+        })
+        .collect();
+    let counts = db::inbox::count_each(pool, &filters).await?;
     Ok(rows
         .into_iter()
         .zip(counts)
@@ -109,8 +113,21 @@ async fn views(pool: &PgPool, user_id: i64) -> sqlx::Result<Vec<SavedView>> {
         .collect())
 }
 
-/// The inbox page's data. The list and the per-queue counts run concurrently; the filtered
-/// total comes from those counts when the filters allow, and from a count query otherwise.
+/// One page of rows and how many match, for the REST API (none of the page's extras).
+pub async fn rows(
+    pool: &PgPool,
+    q: &InboxQuery,
+    user_id: i64,
+) -> anyhow::Result<(Vec<crate::domain::inbox::InboxRow>, i64)> {
+    let f = filter(q, user_id);
+    let page = q.page.unwrap_or(0).clamp(0, 10_000);
+    let size = crate::domain::inbox::PAGE_SIZE;
+    Ok(tokio::try_join!(
+        db::inbox::list(pool, &f, size, page * size),
+        db::inbox::count(pool, &f),
+    )?)
+}
+
 pub async fn inbox(pool: &PgPool, q: &InboxQuery, user_id: i64) -> anyhow::Result<InboxPage> {
     let f = filter(q, user_id);
     let page = q.page.unwrap_or(0).clamp(0, 10_000);

@@ -1,6 +1,8 @@
-//! SQL for queues as a team runs them (assignment policy, manager, members) and for agents'
-//! availability and capacity.
+//! SQL for queues as a team runs them (assignment policy, manager, members, business hours) and
+//! for agents' availability and capacity.
 
+use crate::domain::sla::BusinessHours;
+use sqlx::types::Json;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 
 #[derive(Debug, Clone, FromRow)]
@@ -13,10 +15,12 @@ pub struct QueueRow {
     pub last_assignee_id: Option<i64>,
     /// Members' user ids; empty: every agent works the queue.
     pub members: Vec<i64>,
+    /// Business hours of its own; None: the team's.
+    pub hours: Option<Json<BusinessHours>>,
 }
 
 const QUEUE_COLUMNS: &str = "q.name, q.policy, q.away_policy, q.manager_id, m.name AS manager,
-    q.last_assignee_id,
+    q.last_assignee_id, q.hours,
     coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM queue_members qm WHERE qm.queue = q.name), '{}') AS members";
 
 /// Makes sure the queues exist (a rule may name a new one); existing ones are not touched (an
@@ -104,6 +108,30 @@ pub async fn save(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Gives a queue business hours of its own, or (None) the team's again; false when there is no
+/// such queue.
+pub async fn set_hours(
+    db: impl PgExecutor<'_>,
+    name: &str,
+    hours: Option<&BusinessHours>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE queues SET hours = $2, updated_at = now() WHERE name = $1")
+        .bind(name)
+        .bind(hours.map(Json))
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The queues that keep business hours of their own.
+pub async fn own_hours(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, BusinessHours)>> {
+    let rows: Vec<(String, Json<BusinessHours>)> =
+        sqlx::query_as("SELECT name, hours FROM queues WHERE hours IS NOT NULL")
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(|(name, h)| (name, h.0)).collect())
 }
 
 /// Remembers whom a queue gave its last ticket to (round-robin's place).

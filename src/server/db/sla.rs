@@ -61,6 +61,8 @@ pub struct SlaSettings {
     pub hours: BusinessHours,
     /// The named zone of the hours, when they name one that exists.
     pub zone: Option<chrono_tz::Tz>,
+    /// Queues with hours of their own, and their zones.
+    pub queues: HashMap<String, (BusinessHours, Option<chrono_tz::Tz>)>,
 }
 
 impl SlaSettings {
@@ -70,14 +72,36 @@ impl SlaSettings {
             policies,
             hours,
             zone,
+            queues: HashMap::new(),
         }
     }
 
-    /// The calendar SLA clocks count in.
+    /// These settings with the queues that keep hours of their own.
+    pub fn with_queues(
+        mut self,
+        queues: impl IntoIterator<Item = (String, BusinessHours)>,
+    ) -> Self {
+        self.queues = queues
+            .into_iter()
+            .map(|(name, hours)| {
+                let zone = zone(&hours.time_zone);
+                (name, (hours, zone))
+            })
+            .collect();
+        self
+    }
+
+    /// The team's calendar: the rules' SLA-risk conditions read it.
     pub fn calendar(&self) -> Calendar<'_> {
-        match &self.zone {
-            Some(zone) => Calendar::in_zone(&self.hours, zone),
-            None => Calendar::fixed(&self.hours),
+        calendar(&self.hours, self.zone.as_ref())
+    }
+
+    /// The calendar an escalation in `queue` counts its SLA clocks in: the queue's own hours, or
+    /// the team's.
+    pub fn calendar_for(&self, queue: &str) -> Calendar<'_> {
+        match self.queues.get(queue) {
+            Some((hours, zone)) => calendar(hours, zone.as_ref()),
+            None => self.calendar(),
         }
     }
 
@@ -101,7 +125,15 @@ pub async fn settings(pool: &sqlx::PgPool) -> sqlx::Result<SlaSettings> {
     let hours = super::app_settings::get(pool, BUSINESS_HOURS)
         .await?
         .unwrap_or_default();
-    Ok(SlaSettings::new(policies, hours))
+    let queues = super::queues::own_hours(pool).await?;
+    Ok(SlaSettings::new(policies, hours).with_queues(queues))
+}
+
+fn calendar<'a>(hours: &'a BusinessHours, zone: Option<&'a chrono_tz::Tz>) -> Calendar<'a> {
+    match zone {
+        Some(zone) => Calendar::in_zone(hours, zone),
+        None => Calendar::fixed(hours),
+    }
 }
 
 /// An IANA zone by name (`Europe/Berlin`); `None` for an empty or unknown name.

@@ -4,7 +4,7 @@ use crate::domain::escalation::Decision;
 use crate::domain::Priority;
 use crate::server::db;
 use crate::server::db::escalation_facts::FactRow;
-use crate::server::db::escalations::NewEscalation;
+use crate::server::db::escalations::{NewEscalation, DEFAULT_QUEUE};
 use crate::server::db::sla::SlaSettings;
 use crate::server::pipeline::escalation::{CompiledRules, TicketFacts};
 use chrono::{DateTime, Utc};
@@ -81,12 +81,12 @@ pub async fn decide(
     let rows = db::escalation_facts::of_tickets(&mut *tx, ids, &windows).await?;
     let mut decisions = HashMap::with_capacity(rows.len());
     let mut due = Vec::new();
-    let calendar = sla.calendar();
     for row in &rows {
         let text = row.text();
         let decision = rules.decide(&facts(row, &text, rules, sla, scores.get(&row.id).copied()));
         if decision.escalate {
             let policy = sla.policy(&row.priority);
+            let calendar = sla.calendar_for(decision.queue.as_deref().unwrap_or(DEFAULT_QUEUE));
             due.push((
                 row.id,
                 policy.due(row.created_at, &calendar),

@@ -94,7 +94,7 @@ pub async fn escalate_by_hand(
     };
     let created = chrono::Utc::now();
     let sla = db::sla::settings(pool).await?;
-    let calendar = sla.calendar();
+    let calendar = sla.calendar_for(queue);
     let policy = sla.policy(&priority);
     let (first_response_due, resolution_due) = policy.due(created, &calendar);
     let (first_response_warn, resolution_warn) = policy.at_risk(created, &calendar);

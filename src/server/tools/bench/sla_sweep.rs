@@ -46,6 +46,15 @@ async fn inbox_p95(pool: &sqlx::PgPool, user: i64, rounds: usize) -> anyhow::Res
     Ok(times[((times.len() as f64 * 0.95) as usize).min(times.len() - 1)])
 }
 
+/// Saved views of the measured user: (name, query string).
+const SAVED_VIEWS: [(&str, &str); 5] = [
+    ("Billing", "queue=billing"),
+    ("Mine", "assignee=me"),
+    ("Breached", "due=breached"),
+    ("At risk by severity", "due=at_risk&sort=severity"),
+    ("Unassigned security", "queue=security&assignee=none"),
+];
+
 /// Port of the measured server (a `ticketlens serve` child).
 const PORT: u16 = 3191;
 
@@ -101,6 +110,10 @@ pub async fn run(escalations: i64, settings: &Settings) -> anyhow::Result<()> {
             .bind(user)
             .execute(&pool)
             .await?;
+        // The manager keeps five saved views, which the Inbox page counts on every load.
+        for (name, query) in SAVED_VIEWS {
+            db::inbox_views::save(&pool, user, name, query).await?;
+        }
         let open: i64 = sqlx::query_scalar("SELECT count(*) FROM escalations WHERE status = 'open'")
             .fetch_one(&pool)
             .await?;
@@ -112,7 +125,8 @@ pub async fn run(escalations: i64, settings: &Settings) -> anyhow::Result<()> {
         .fetch_one(&pool)
         .await?;
         println!(
-            "{open} open escalations of {escalations}; {backlog_warn} at risk and {backlog_breach} breached, none told yet\n"
+            "{open} open escalations of {escalations}; {backlog_warn} at risk and {backlog_breach} breached, none told yet; the measured user keeps {} saved views\n",
+            SAVED_VIEWS.len()
         );
         let p95_quiet = inbox_p95(&pool, user, 10).await?;
 
