@@ -1,5 +1,5 @@
 // Shared steps: logging in as a demo account, hydration, and where screenshots for the README go.
-import { expect, Page } from "@playwright/test";
+import { expect, Locator, Page } from "@playwright/test";
 import * as path from "path";
 
 export const PASSWORD = process.env.E2E_PASSWORD ?? "e2e-password";
@@ -71,4 +71,12 @@ export async function escalateByHand(page: Page, id: number, queue: string) {
   await form.getByLabel("Why it needs a person").fill("The customer asked for a call back");
   await form.getByRole("button", { name: "Escalate" }).click();
   await expect(page.getByTestId("escalation-heading")).toHaveText("Escalated");
+}
+
+/// The ticket list's "N tickets match" text once it shows every demo ticket (3,000 generated;
+/// specs that run earlier add a few by API, so the exact figure is read, not assumed).
+export async function allTicketsText(count: Locator): Promise<string> {
+  await expect(count).toContainText(/3,\d{3} tickets match/);
+  const text = (await count.textContent()) ?? "";
+  return text.match(/[\d,]+ tickets match/)![0];
 }

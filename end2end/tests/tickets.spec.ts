@@ -1,6 +1,6 @@
 // A manager browsing tickets with JavaScript on: filters, search, paging, a ticket, the overview.
 import { test, expect } from "@playwright/test";
-import { login, SCREENSHOTS, waitForHydration } from "./helpers";
+import { allTicketsText, login, SCREENSHOTS, waitForHydration } from "./helpers";
 
 test("overview shows the period's figures, filters them through the URL and links to tickets", async ({ page }) => {
   await login(page, "manager@example.com", "/");
@@ -32,13 +32,13 @@ test("filters, search and paging narrow the ticket list", async ({ page }) => {
   await login(page, "manager@example.com", "/tickets");
   await waitForHydration(page);
   const count = page.getByTestId("ticket-count");
-  await expect(count).toContainText(/3,00\d tickets match/);
+  const everyTicket = await allTicketsText(count);
   await page.screenshot({ path: `${SCREENSHOTS}/tickets.png`, fullPage: false });
 
   // Hydrated: choosing a priority applies it at once, without pressing Apply.
   await page.getByLabel("Priority").selectOption("urgent");
   await expect(page).toHaveURL(/priority=urgent/);
-  await expect(count).not.toContainText(/3,00\d tickets/);
+  await expect(count).not.toContainText(everyTicket);
   const rows = page.locator("table.grid tbody tr");
   await expect(rows.first()).toBeVisible();
   for (const badge of await rows.locator("td:nth-child(6)").allTextContents()) {
@@ -47,7 +47,7 @@ test("filters, search and paging narrow the ticket list", async ({ page }) => {
 
   // Back to every ticket.
   await page.getByRole("link", { name: "Clear" }).click();
-  await expect(count).toContainText(/3,00\d tickets match/);
+  await expect(count).toContainText(everyTicket);
   // Keyset paging: the next page shows other tickets.
   const firstPageIds = await rows.locator("td:first-child").allTextContents();
   expect(firstPageIds.length).toBe(50);
@@ -64,7 +64,7 @@ test("filters, search and paging narrow the ticket list", async ({ page }) => {
   await page.getByLabel("Search").fill("refund");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/q=refund/);
-  await expect(count).not.toContainText(/3,00\d tickets/);
+  await expect(count).not.toContainText(everyTicket);
   await expect(rows.first()).toBeVisible();
 });
 
