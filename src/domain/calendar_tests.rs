@@ -13,6 +13,11 @@ fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
+/// Recurring holidays are expanded over 2026 and 2027.
+fn window() -> RangeInclusive<NaiveDate> {
+    recurring_window(date("2026-06-15"))
+}
+
 const FOUR_HOURS: SlaPolicy = SlaPolicy {
     first_response_minutes: 240,
     resolution_minutes: 960,
@@ -159,15 +164,20 @@ fn usage_far_past_the_target_is_counted_up_to_a_hundred_times_it() {
 fn holidays_are_read_from_csv_or_icalendar() {
     let csv = "date,name\n2026-12-24,Christmas Eve\n\n\"2026-12-25\",Christmas Day\n";
     assert_eq!(
-        parse_holidays(csv).unwrap(),
+        parse_holidays(csv, &window()).unwrap(),
         [date("2026-12-24"), date("2026-12-25")].into()
     );
-    assert_eq!(parse_holidays("2026-01-01\n2026-05-01").unwrap().len(), 2);
+    assert_eq!(
+        parse_holidays("2026-01-01\n2026-05-01", &window())
+            .unwrap()
+            .len(),
+        2
+    );
     let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Christmas\r\n\
         DTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:20261227\r\nEND:VEVENT\r\n\
         BEGIN:VEVENT\r\nDTSTART:20270101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     assert_eq!(
-        parse_holidays(ics).unwrap(),
+        parse_holidays(ics, &window()).unwrap(),
         [
             date("2026-12-24"),
             date("2026-12-25"),
@@ -176,8 +186,54 @@ fn holidays_are_read_from_csv_or_icalendar() {
         ]
         .into()
     );
-    let bad = parse_holidays("date\n2026-12-24\n24.12.2026\n").unwrap_err();
+    let bad = parse_holidays("date\n2026-12-24\n24.12.2026\n", &window()).unwrap_err();
     assert!(bad.contains("line 3"), "{bad}");
-    let bad = parse_holidays("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\n").unwrap_err();
+    let bad = parse_holidays("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\n", &window()).unwrap_err();
     assert!(bad.contains("DTSTART"), "{bad}");
+}
+
+#[test]
+fn recurring_holidays_expand_over_this_year_and_the_next_less_their_exceptions() {
+    // As calendar programs write them: folded lines (even inside a value), a yearly rule on the
+    // fourth Thursday, a two-day event, a year left out.
+    let ics = [
+        "BEGIN:VCALENDAR",
+        // A time zone's rules are not holidays (nor read: BYSETPOS is refused in events).
+        "BEGIN:VTIMEZONE",
+        "BEGIN:DAYLIGHT",
+        "DTSTART:19700329T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=SU;BYSETPOS=-1",
+        "END:DAYLIGHT",
+        "END:VTIMEZONE",
+        "BEGIN:VEVENT",
+        "SUMMARY:Thanksgiving",
+        "DTSTART;VALUE=DATE:20",
+        " 201126",
+        "RRULE:FREQ=YEARLY;BYMONTH=11;",
+        " BYDAY=4TH",
+        "DTEND;VALUE=DATE:20201128",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "SUMMARY:Founders' day",
+        "DTSTART;VALUE=DATE:20240301",
+        "RRULE:FREQ=YEARLY",
+        "EXDATE;VALUE=DATE:20270301",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    .join("\r\n");
+    assert_eq!(
+        parse_holidays(&ics, &window()).unwrap(),
+        [
+            date("2026-03-01"),
+            date("2026-11-26"),
+            date("2026-11-27"),
+            date("2027-11-25"),
+            date("2027-11-26"),
+        ]
+        .into()
+    );
+    let bad = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20260101\nRRULE:FREQ=HOURLY\nEND:VEVENT\n";
+    let err = parse_holidays(bad, &window()).unwrap_err();
+    assert!(err.contains("line 4") && err.contains("HOURLY"), "{err}");
 }

@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod message;
 pub mod metrics;
 pub mod quality;
+pub mod recurrence;
 pub mod role;
 pub mod rules;
 pub mod sla;

@@ -1,7 +1,7 @@
 //! Business hours as a form sends them and as a page shows them, for the team (Rules page) and for a queue with its own (Team page).
 
 use super::HoursView;
-use crate::domain::calendar::parse_holidays;
+use crate::domain::calendar::{parse_holidays, recurring_window};
 use crate::domain::sla::BusinessHours;
 use crate::error::AppError;
 
@@ -36,7 +36,8 @@ impl HoursForm {
             ))
             .respond());
         }
-        let holidays = parse_holidays(&self.holidays)
+        let today = chrono::Utc::now().date_naive();
+        let holidays = parse_holidays(&self.holidays, &recurring_window(today))
             .map_err(|e| AppError::Invalid(format!("Holidays: {e}.")).respond())?;
         let hours = BusinessHours {
             utc_offset_minutes: self.utc_offset_minutes,

@@ -57,7 +57,7 @@ pub fn SlaSection(sla: Vec<SlaRow>, hours: HoursView) -> impl IntoView {
                 <label>"Time zone" <input type="text" name="time_zone" value=hours.time_zone.clone() list="time-zones" placeholder="Europe/Berlin" size="22"/></label>
                 <datalist id="time-zones">{zones}</datalist>
                 <label>"UTC offset (minutes, without a zone)" <input type="number" name="utc_offset_minutes" value=hours.utc_offset_minutes/></label>
-                <label>"Holidays (dates, or paste a CSV or iCalendar file)"
+                <label>"Holidays (dates, or paste a CSV or iCalendar file; recurring events are listed for this year and the next)"
                     <textarea name="holidays" rows="4" placeholder="2026-12-24">{textarea_text(hours.holidays.clone())}</textarea>
                 </label>
                 <button type="submit">"Save hours"</button>
