@@ -124,6 +124,25 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
             ),
         ]
     );
+    // The analytics count the one escalated by hand and no longer the one sent back.
+    let counted = || async {
+        let facts: Vec<(i64, bool)> = sqlx::query_as(
+            "SELECT ticket_id, escalated FROM ticket_facts
+             WHERE ticket_id = ANY($1) ORDER BY ticket_id",
+        )
+        .bind([caught, missed])
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let daily: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(escalated_n), 0) FROM rollup_daily WHERE g = 15",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        (facts, daily)
+    };
+    assert_eq!(counted().await, (vec![(caught, false), (missed, true)], 1));
     let trail: Vec<(String, String)> = sqlx::query_as(
         "SELECT kind, body FROM escalation_activity WHERE actor_id IS NOT NULL ORDER BY id",
     )
@@ -223,4 +242,19 @@ async fn agents_escalate_and_de_escalate_with_reasons_and_the_backtest_counts_bo
         .unwrap();
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("already"));
+
+    // Escalated again after all, the ticket sent back counts again.
+    let (status, _) = app
+        .post_form(
+            &agent,
+            "/api/escalation/escalate",
+            &[
+                ("ticket_id", &caught.to_string()),
+                ("queue", "legal"),
+                ("reason", "the customer repeated the threat"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 302);
+    assert_eq!(counted().await, (vec![(caught, true), (missed, true)], 2));
 }

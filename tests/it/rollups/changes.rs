@@ -171,6 +171,18 @@ pub(super) async fn random_change(pool: &PgPool, rng: &mut ChaCha8Rng, products:
                 .execute(pool).await.unwrap();
             "escalate".into()
         }
+        9 if rng.gen_bool(0.5) => {
+            // An agent sends them back, or escalates them again.
+            exec(
+                "UPDATE escalations SET status = CASE status WHEN 'de_escalated' THEN 'open'
+                                                  ELSE 'de_escalated' END
+                  WHERE ticket_id = ANY($1)",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+            "de-escalate or escalate again".into()
+        }
         9 => {
             exec("DELETE FROM escalations WHERE ticket_id = ANY($1)")
                 .execute(pool)

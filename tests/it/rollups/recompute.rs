@@ -10,7 +10,8 @@ macro_rules! raw_facts {
                  t.product_id, COALESCE(c.category, a.category, t.category) AS category,
                  t.channel, t.priority, a.sentiment,
                  t.status IN ('open', 'pending') AS open,
-                 EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id) AS escalated,
+                 EXISTS (SELECT 1 FROM escalations e
+                         WHERE e.ticket_id = t.id AND e.status <> 'de_escalated') AS escalated,
                  t.csat,
                  extract(epoch FROM t.first_response_at - t.created_at)::bigint AS frt_s,
                  extract(epoch FROM t.resolved_at - t.created_at)::bigint AS res_s

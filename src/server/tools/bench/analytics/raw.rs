@@ -8,7 +8,7 @@ use std::time::Instant;
 const FROM: &str = "FROM tickets t
     LEFT JOIN ticket_analysis a ON a.ticket_id = t.id
     LEFT JOIN category_corrections c ON c.ticket_id = t.id
-    LEFT JOIN escalations e ON e.ticket_id = t.id";
+    LEFT JOIN escalations e ON e.ticket_id = t.id AND e.status <> 'de_escalated'";
 
 /// Period (with the previous one) and the filters; `$5` is the first day of the current period.
 const WHERE: &str = "WHERE t.created_at >= $1::date AND t.created_at < $2::date + 1
