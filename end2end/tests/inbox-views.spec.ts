@@ -83,6 +83,10 @@ test("an agent saves a view, works the rows from the keyboard and acts on them i
   await page.getByRole("button", { name: "Set time zone" }).click();
   await expect(page.getByRole("status")).toContainText("Due times are shown in Asia/Tokyo.");
   await expect(page.getByTestId("zone")).toContainText("Due times in Asia/Tokyo (your time zone).");
+  // The ticket's escalation panel shows them in the same zone.
+  await page.goto(`/tickets/${ticket}`);
+  await expect(page.getByTestId("due-times")).toContainText(/resolution due \w{3} \d+ \w{3} \d\d:\d\d \(Asia\/Tokyo\)/);
+  await page.goto("/inbox");
   await waitForHydration(page);
   await page.getByTestId("zone").getByLabel("Show them in").fill("");
   await page.getByRole("button", { name: "Set time zone" }).click();

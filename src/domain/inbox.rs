@@ -234,6 +234,17 @@ pub struct TicketEscalation {
     pub queues: Vec<String>,
     pub me: i64,
     pub now: DateTime<Utc>,
+    /// The escalation's times in the viewer's zone (as the inbox shows them), and that zone.
+    pub local: Option<LocalTimes>,
+}
+
+/// An escalation's due and answered times, formatted in the viewer's zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalTimes {
+    pub first_response_due: String,
+    pub resolution_due: String,
+    pub answered: Option<String>,
+    pub zone: String,
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use super::api::{
     load_escalation, AddNote, Assign, Claim, DeEscalate, Escalate, Reopen, Resolve, SendReply,
 };
 use super::{time_left, EscalationView, TicketEscalation};
-use crate::components::{action_error, cleared_on_success, fmt_opt_time, fmt_time, loaded, Badge};
+use crate::components::{action_error, cleared_on_success, fmt_time, loaded, Badge};
+use crate::domain::inbox::LocalTimes;
 use crate::domain::rules::Severity;
 use crate::features::rules::checks::{fired_list, marked};
 use leptos::prelude::*;
@@ -131,10 +132,7 @@ fn Work(e: EscalationView, t: TicketEscalation) -> impl IntoView {
             })}
             <strong class:breached=breached data-testid="sla-clock">{clock}</strong>
         </p>
-        <p class="muted">{format!(
-            "First response due {} ({}) · resolution due {}",
-            fmt_time(&e.first_response_due), match e.first_response_at { Some(_) => format!("answered {}", fmt_opt_time(&e.first_response_at)), None => "not answered yet".into() }, fmt_time(&e.resolution_due)
-        )}</p>
+        <p class="muted" data-testid="due-times">{due_times(&e, t.local.as_ref())}</p>
         <p data-testid="holder">{holder}</p>
         {open.then(|| view! {
             <div class="form row">
@@ -273,4 +271,27 @@ fn focus_when_mounted(field: leptos::web_sys::HtmlElement, frames: u32) {
     } else if frames > 0 {
         request_animation_frame(move || focus_when_mounted(field, frames - 1));
     }
+}
+
+/// The due times in the viewer's zone when the server gave them, else in UTC.
+fn due_times(e: &EscalationView, local: Option<&LocalTimes>) -> String {
+    let (first, resolution, answered, zone) = match local {
+        Some(l) => (
+            l.first_response_due.clone(),
+            l.resolution_due.clone(),
+            l.answered.clone(),
+            format!(" ({})", l.zone),
+        ),
+        None => (
+            fmt_time(&e.first_response_due),
+            fmt_time(&e.resolution_due),
+            e.first_response_at.as_ref().map(fmt_time),
+            String::new(),
+        ),
+    };
+    let answered = match answered {
+        Some(at) => format!("answered {at}"),
+        None => "not answered yet".into(),
+    };
+    format!("First response due {first} ({answered}) · resolution due {resolution}{zone}")
 }

@@ -2,7 +2,8 @@
 
 use crate::domain::escalation::{highlight, Decision};
 use crate::domain::inbox::{
-    ActivityView, InboxCounts, InboxPage, InboxQuery, ReplyView, SavedView, TicketEscalation,
+    ActivityView, InboxCounts, InboxPage, InboxQuery, LocalTimes, ReplyView, SavedView,
+    TicketEscalation,
 };
 use crate::domain::rules::Severity;
 use crate::domain::sla::BusinessHours;
@@ -201,6 +202,22 @@ pub async fn ticket(
     user_id: i64,
 ) -> anyhow::Result<TicketEscalation> {
     let escalation = db::escalations::get(pool, ticket_id).await?;
+    let local = match &escalation {
+        Some((e, _)) => {
+            let (me, hours) = tokio::try_join!(
+                db::queues::agent(pool, user_id),
+                db::app_settings::get::<BusinessHours>(pool, db::sla::BUSINESS_HOURS),
+            )?;
+            let (shown, _) = Shown::pick(me.as_ref().map(|a| a.time_zone.as_str()), hours);
+            Some(LocalTimes {
+                first_response_due: shown.format(e.first_response_due),
+                resolution_due: shown.format(e.resolution_due),
+                answered: e.first_response_at.map(|at| shown.format(at)),
+                zone: shown.label(),
+            })
+        }
+        None => None,
+    };
     let analysis = db::analysis::of_ticket(pool, ticket_id).await?;
     let decision: Option<Decision> = analysis.and_then(|a| a.escalation.map(|j| j.0));
     let text = db::analysis::texts(pool, &[ticket_id])
@@ -256,5 +273,6 @@ pub async fn ticket(
             .collect(),
         me: user_id,
         now: Utc::now(),
+        local,
     })
 }
