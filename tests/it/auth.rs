@@ -316,3 +316,59 @@ async fn logging_in_again_replaces_the_session() {
         .unwrap();
     assert_eq!(sessions, 1);
 }
+
+#[tokio::test]
+async fn a_demo_database_from_before_gets_the_new_demo_agents_and_a_team_database_does_not() {
+    let app = spawn_app(0).await;
+    let settings = crate::common::test_settings(String::new(), 0);
+    let ensure = || ticketlens::server::tools::seed::ensure_demo_users(&app.pool, &settings);
+    let emails = || async {
+        sqlx::query_scalar::<_, String>("SELECT email FROM users ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap()
+    };
+    // A demo from before Bea and Sam joined it.
+    sqlx::query("DELETE FROM users WHERE email IN ('bea@example.com', 'sam@example.com')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    ensure().await.unwrap();
+    assert!(emails().await.contains(&"sam@example.com".to_string()));
+    // With the demo agent's password, and only once.
+    app.login("bea@example.com").await;
+    ensure().await.unwrap();
+    assert_eq!(emails().await.len(), 5);
+
+    // A team that deactivated, renamed or changed the password of a demo account runs its own
+    // users: nothing comes back.
+    let drop_new = || async {
+        sqlx::query("DELETE FROM users WHERE email IN ('bea@example.com', 'sam@example.com')")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    };
+    for (change, undo) in [
+        (
+            "UPDATE users SET active = false WHERE email = 'manager@example.com'",
+            "UPDATE users SET active = true WHERE email = 'manager@example.com'",
+        ),
+        (
+            "UPDATE users SET password_hash = password_hash || 'x' WHERE email = 'admin@example.com'",
+            "UPDATE users SET password_hash = left(password_hash, -1) WHERE email = 'admin@example.com'",
+        ),
+        (
+            "UPDATE users SET email = 'alex@team.example' WHERE email = 'agent@example.com'",
+            "UPDATE users SET email = 'agent@example.com' WHERE email = 'alex@team.example'",
+        ),
+    ] {
+        drop_new().await;
+        sqlx::query(change).execute(&app.pool).await.unwrap();
+        ensure().await.unwrap();
+        assert_eq!(emails().await.len(), 3, "{change}");
+        sqlx::query(undo).execute(&app.pool).await.unwrap();
+    }
+    // Undone, they are the demo's again.
+    ensure().await.unwrap();
+    assert_eq!(emails().await.len(), 5);
+}

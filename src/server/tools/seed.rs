@@ -28,10 +28,11 @@ pub async fn first_run(pool: &PgPool, settings: &Settings) -> anyhow::Result<()>
     ensure_demo_tickets(pool, settings).await
 }
 
-/// Creates the demo accounts when there are no users at all, and prints their passwords.
+/// Creates the demo accounts when there are no users at all, and prints their passwords. A demo
+/// database from before an account joined the demo gets the missing ones.
 pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Result<()> {
     if db::users::count(pool).await? > 0 {
-        return Ok(());
+        return add_missing_demo_users(pool).await;
     }
     let (pass, generated) = match &settings.demo_password {
         Some(p) => (p.expose().to_string(), false),
@@ -49,6 +50,33 @@ pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Re
         println!("  password for all of them (shown once): {pass}");
     } else {
         println!("  password: the value of TICKETLENS_DEMO_PASSWORD");
+    }
+    Ok(())
+}
+
+/// Adds the demo accounts a demo database lacks, with the demo's password, but only while the
+/// first demo's three accounts are as the demo made them: all there, active, and sharing the one
+/// password hash it gave them (each hash has its own salt, so a password changed or reset on any
+/// of them, or accounts made by hand, never match). Anything else is a team's own users.
+async fn add_missing_demo_users(pool: &PgPool) -> anyhow::Result<()> {
+    const FIRST_DEMO: usize = 3;
+    let mut hashes = Vec::with_capacity(FIRST_DEMO);
+    for (email, _, _) in &DEMO_USERS[..FIRST_DEMO] {
+        match db::users::by_email(pool, email).await? {
+            Some(user) if user.active => hashes.push(user.password_hash),
+            _ => return Ok(()),
+        }
+    }
+    if hashes.iter().any(|h| *h != hashes[0]) {
+        return Ok(());
+    }
+    for (email, name, role) in &DEMO_USERS[FIRST_DEMO..] {
+        if db::users::insert(pool, email, name, *role, &hashes[0])
+            .await?
+            .is_some()
+        {
+            println!("Demo account added: {role:<8} {email} (the demo's password)");
+        }
     }
     Ok(())
 }

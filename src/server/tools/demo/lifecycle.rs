@@ -69,10 +69,13 @@ pub(crate) fn outcome(
     escalate: bool,
 ) -> Outcome {
     let age_days = (cutoff - created).num_minutes() as f64 / 1440.0;
-    let p_done = if age_days > 10.0 {
-        0.97
-    } else {
-        (0.1 + 0.08 * age_days).min(0.97)
+    // A team works escalations and pressing tickets first: after two days nearly all are done,
+    // and those still open have mostly been answered (their clocks run on resolution).
+    let pressing = escalate || matches!(priority, Priority::High | Priority::Urgent);
+    let p_done = match () {
+        _ if age_days > 10.0 || (pressing && age_days > 2.0) => 0.97,
+        _ if pressing => (0.3 + 0.3 * age_days).min(0.97),
+        _ => (0.1 + 0.08 * age_days).min(0.97),
     };
     let first = created + Duration::minutes(response_minutes(rng, created, priority));
     let resolved = first + Duration::minutes((resolution_hours(rng, priority) * 60.0) as i64);
@@ -92,7 +95,7 @@ pub(crate) fn outcome(
         };
     }
     let pending = first.is_some() && rng.gen_bool(0.45);
-    let answered = pending || rng.gen_bool(0.5);
+    let answered = pending || rng.gen_bool(if pressing && age_days > 0.5 { 0.9 } else { 0.5 });
     Outcome {
         status: if pending {
             Status::Pending
@@ -127,6 +130,41 @@ mod tests {
             mean(&mut rng, Priority::Low),
         );
         assert!(urgent * 5 < low, "{urgent} vs {low}");
+    }
+
+    #[test]
+    fn escalations_are_worked_first_so_few_stay_open_past_two_days() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let cutoff = Utc.with_ymd_and_hms(2025, 3, 31, 23, 59, 59).unwrap();
+        let run = |rng: &mut ChaCha8Rng, days: i64, escalate: bool| {
+            let outcomes: Vec<Outcome> = (0..1000)
+                .map(|_| {
+                    let created = cutoff - Duration::days(days);
+                    // Escalated tickets are high or urgent in the demo's mix.
+                    let priority = if escalate {
+                        Priority::High
+                    } else {
+                        Priority::Medium
+                    };
+                    let sentiment = SentimentLabel::Negative;
+                    outcome(rng, created, cutoff, priority, sentiment, escalate)
+                })
+                .collect();
+            let open: Vec<&Outcome> = outcomes.iter().filter(|o| o.status.is_open()).collect();
+            let answered = open
+                .iter()
+                .filter(|o| o.first_response_at.is_some())
+                .count();
+            (open.len(), answered)
+        };
+        // Four days old: nearly every escalation is done, where other tickets mostly wait.
+        let (escalated, _) = run(&mut rng, 4, true);
+        let (other, _) = run(&mut rng, 4, false);
+        assert!(escalated < 60 && other > 400, "{escalated} vs {other}");
+        // A day old: some are still open, and most of those were answered.
+        let (open, answered) = run(&mut rng, 1, true);
+        assert!((100..800).contains(&open), "{open}");
+        assert!(answered * 10 > open * 7, "{answered} of {open}");
     }
 
     #[test]
