@@ -1,7 +1,6 @@
 //! Business calendars: a team's weekly hours in its own time zone, less its holidays, and the
 //! walk that counts business minutes correctly across daylight-saving changes.
 
-use crate::domain::recurrence::Rule;
 use crate::domain::sla::BusinessHours;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -159,6 +158,9 @@ impl<'a> Calendar<'a> {
     }
 }
 
+/// The longest holiday text read.
+const MAX_HOLIDAY_TEXT: usize = 1 << 20;
+
 /// Holiday dates from a file: an iCalendar (`DTSTART;VALUE=DATE:20261225`, multi-day events
 /// included, recurring ones expanded within `recurring` and their EXDATEs left out) or a CSV /
 /// plain list whose first column holds `YYYY-MM-DD` dates (a header line and blank lines are
@@ -167,9 +169,12 @@ pub fn parse_holidays(
     text: &str,
     recurring: &RangeInclusive<NaiveDate>,
 ) -> Result<BTreeSet<NaiveDate>, String> {
+    if text.len() > MAX_HOLIDAY_TEXT {
+        return Err("the holiday list is over 1 MB; paste this year's and next year's only".into());
+    }
     let text = text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with("BEGIN:VCALENDAR") {
-        return parse_ics(text, recurring);
+        return crate::domain::ical::holidays(text, recurring);
     }
     let mut dates = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -206,86 +211,6 @@ pub fn recurring_window(today: NaiveDate) -> RangeInclusive<NaiveDate> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let last = NaiveDate::from_ymd_opt(year + 1, 12, 31).unwrap_or(today);
     first..=last
-}
-
-/// An iCalendar's content lines, unfolded (a line starting with a space or tab continues the
-/// one before), each with the number of its first physical line.
-fn unfold(text: &str) -> Vec<(usize, String)> {
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if let (Some(rest), Some((_, last))) = (line.strip_prefix([' ', '\t']), lines.last_mut()) {
-            last.push_str(rest);
-            continue;
-        }
-        lines.push((i + 1, line.trim_end().to_string()));
-    }
-    lines
-}
-
-fn parse_ics(
-    text: &str,
-    recurring: &RangeInclusive<NaiveDate>,
-) -> Result<BTreeSet<NaiveDate>, String> {
-    let mut dates = BTreeSet::new();
-    let mut start: Option<NaiveDate> = None;
-    let mut end: Option<NaiveDate> = None;
-    let mut rule: Option<Rule> = None;
-    let mut except: BTreeSet<NaiveDate> = BTreeSet::new();
-    // Properties count inside events only (a time zone's own DTSTART and RRULE do not).
-    let mut in_event = false;
-    let date = |value: &str, n: usize| -> Result<NaiveDate, String> {
-        let value = value.trim();
-        let day = value.get(..8).unwrap_or(value);
-        NaiveDate::parse_from_str(day, "%Y%m%d")
-            .map_err(|_| format!("line {n}: {value:?} is not an iCalendar date"))
-    };
-    let value = |line: &str| line.rsplit(':').next().unwrap_or("").to_string();
-    for (n, line) in unfold(text) {
-        let upper = line.to_ascii_uppercase();
-        let name = upper.split([':', ';']).next().unwrap_or("");
-        match name {
-            "BEGIN" if upper == "BEGIN:VEVENT" => {
-                (start, end, rule) = (None, None, None);
-                except.clear();
-                in_event = true;
-            }
-            _ if !in_event => {}
-            "DTSTART" => start = Some(date(&value(&line), n)?),
-            "DTEND" => end = Some(date(&value(&line), n)?),
-            "RRULE" => {
-                let text = line.split_once(':').map_or("", |(_, v)| v);
-                rule = Some(Rule::parse(text).map_err(|e| format!("line {n}: {e}"))?);
-            }
-            "EXDATE" => {
-                for day in value(&line).split(',') {
-                    except.insert(date(day, n)?);
-                }
-            }
-            "END" if upper == "END:VEVENT" => {
-                in_event = false;
-                let Some(first) = start else {
-                    return Err(format!("line {n}: an event without DTSTART"));
-                };
-                // DTEND of an all-day event is the day after its last; at most a year is taken.
-                let span = end
-                    .and_then(|e| e.pred_opt())
-                    .filter(|l| *l >= first)
-                    .map_or(0, |l| (l - first).num_days().min(365));
-                let starts = match &rule {
-                    Some(rule) => rule.dates(first, recurring),
-                    None => vec![first],
-                };
-                for day in starts.into_iter().filter(|d| !except.contains(d)) {
-                    for k in 0..=span {
-                        dates.extend(day.checked_add_signed(Duration::days(k)));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(dates)
 }
 
 #[cfg(test)]

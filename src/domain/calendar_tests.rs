@@ -237,3 +237,36 @@ fn recurring_holidays_expand_over_this_year_and_the_next_less_their_exceptions()
     let err = parse_holidays(bad, &window()).unwrap_err();
     assert!(err.contains("line 4") && err.contains("HOURLY"), "{err}");
 }
+
+#[test]
+fn extra_dates_moved_and_cancelled_occurrences_and_oversized_text() {
+    let ics = [
+        "BEGIN:VCALENDAR",
+        "BEGIN:VEVENT",
+        "UID:new-year",
+        "DTSTART;VALUE=DATE:20260101",
+        "RRULE:FREQ=YEARLY",
+        "RDATE;VALUE=DATE:20260102",
+        "END:VEVENT",
+        // The 2027 occurrence moves to the Monday.
+        "BEGIN:VEVENT",
+        "UID:new-year",
+        "RECURRENCE-ID;VALUE=DATE:20270101",
+        "DTSTART;VALUE=DATE:20270104",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:may-day",
+        "DTSTART;VALUE=DATE:20260501",
+        "STATUS:CANCELLED",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    .join("\n");
+    assert_eq!(
+        parse_holidays(&ics, &window()).unwrap(),
+        [date("2026-01-01"), date("2026-01-02"), date("2027-01-04")].into()
+    );
+    let huge = "2026-12-24\n".repeat(100_000);
+    let err = parse_holidays(&huge, &window()).unwrap_err();
+    assert!(err.contains("over 1 MB"), "{err}");
+}

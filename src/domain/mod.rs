@@ -8,6 +8,7 @@ pub mod draft;
 pub mod engine;
 pub mod escalation;
 pub mod events;
+pub mod ical;
 pub mod import;
 pub mod inbox;
 pub mod mapping;

@@ -26,8 +26,23 @@ pub struct Rule {
     week_start: Weekday,
 }
 
-/// A guard only: the walk ends at the first period that starts after the last day wanted.
-const MAX_PERIODS: u32 = 1_000_000;
+/// How much work expanding may still take; each period walked costs one, plus one per value in
+/// the rule's BY lists, and each day written costs one.
+pub struct Budget(u64);
+
+impl Budget {
+    pub fn new(units: u64) -> Self {
+        Budget(units)
+    }
+
+    pub fn spend(&mut self, units: u64) -> Result<(), String> {
+        self.0 = self.0.checked_sub(units).ok_or(
+            "its recurrences need more work to list than a holiday calendar should; paste the dates instead",
+        )?;
+        Ok(())
+    }
+}
+
 /// The largest INTERVAL, and the most values a BY list may hold.
 const MAX_INTERVAL: u32 = 1000;
 const MAX_LIST: usize = 64;
@@ -125,6 +140,14 @@ impl Rule {
             Freq::Yearly if !rule.by_day.is_empty() && yearly_weekdays => {
                 return Err("RRULE BYDAY in a yearly rule needs BYMONTH".into())
             }
+            _ if ordinals && !rule.by_month_day.is_empty() => {
+                return Err(
+                    "RRULE BYDAY ordinals (such as 4TH) with BYMONTHDAY are not supported".into(),
+                )
+            }
+            Freq::Weekly if !rule.by_month_day.is_empty() => {
+                return Err("RRULE BYMONTHDAY cannot be used in a weekly rule".into())
+            }
             Freq::Daily | Freq::Weekly if ordinals => {
                 return Err(
                     "RRULE BYDAY ordinals (such as 4TH) need a monthly or yearly rule".into(),
@@ -135,18 +158,27 @@ impl Rule {
         Ok(rule)
     }
 
-    /// The days the rule repeats on from `start` (always the first), those within `within`.
-    pub fn dates(&self, start: NaiveDate, within: &RangeInclusive<NaiveDate>) -> Vec<NaiveDate> {
+    /// The days the rule repeats on from `start` (always the first), those within `within`; an
+    /// error when the walk would cost more than `budget` has left.
+    pub fn dates(
+        &self,
+        start: NaiveDate,
+        within: &RangeInclusive<NaiveDate>,
+        budget: &mut Budget,
+    ) -> Result<Vec<NaiveDate>, String> {
         let last = match self.until {
             Some(until) => until.min(*within.end()),
             None => *within.end(),
         };
+        let cost = 1 + (self.by_day.len() + self.by_month_day.len()) as u64;
         let mut out = Vec::new();
         let mut counted = 1;
         if within.contains(&start) {
             out.push(start);
         }
-        for k in 0..MAX_PERIODS {
+        let mut k = self.first_period_needed(start, *within.start());
+        loop {
+            budget.spend(cost)?;
             let Some((first_day, mut days)) = self.period(start, k) else {
                 break;
             };
@@ -157,15 +189,37 @@ impl Rule {
             days.dedup();
             for day in days.into_iter().filter(|d| *d > start) {
                 if day > last || self.count.is_some_and(|c| counted >= c) {
-                    return out;
+                    return Ok(out);
                 }
                 counted += 1;
                 if within.contains(&day) {
                     out.push(day);
                 }
             }
+            k = match k.checked_add(1) {
+                Some(next) => next,
+                None => break,
+            };
         }
-        out
+        Ok(out)
+    }
+
+    /// The period to start walking from: the first, when occurrences are counted; else one
+    /// period before the one holding `from` (earlier ones only hold earlier days).
+    fn first_period_needed(&self, start: NaiveDate, from: NaiveDate) -> u32 {
+        if self.count.is_some() || from <= start {
+            return 0;
+        }
+        let units = match self.freq {
+            Freq::Daily => (from - start).num_days(),
+            Freq::Weekly => (from - start).num_days() / 7,
+            Freq::Monthly => {
+                i64::from(from.year() - start.year()) * 12 + i64::from(from.month0())
+                    - i64::from(start.month0())
+            }
+            Freq::Yearly => i64::from(from.year() - start.year()),
+        };
+        u32::try_from((units / i64::from(self.interval) - 1).max(0)).unwrap_or(0)
     }
 
     /// The first day of the `k`-th period from `start` and the days of it the rule picks.
@@ -308,7 +362,11 @@ fn by_day(text: &str) -> Option<(Option<i32>, Weekday)> {
     };
     let n = match n {
         "" => None,
-        n => Some(n.parse::<i32>().ok().filter(|n| *n != 0 && n.abs() <= 5)?),
+        n => Some(
+            n.parse::<i32>()
+                .ok()
+                .filter(|n| *n != 0 && (-5..=5).contains(n))?,
+        ),
     };
     Some((n, weekday))
 }

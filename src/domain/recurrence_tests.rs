@@ -8,7 +8,8 @@ fn dates(rule: &str, start: &str) -> Vec<String> {
     let window = date("2026-01-01")..=date("2027-12-31");
     Rule::parse(rule)
         .unwrap()
-        .dates(date(start), &window)
+        .dates(date(start), &window, &mut Budget::new(1_000_000))
+        .unwrap()
         .iter()
         .map(|d| d.to_string())
         .collect()
@@ -89,6 +90,9 @@ fn rules_holiday_calendars_do_not_use_are_refused_in_a_sentence() {
         ("FREQ=YEARLY;INTERVAL=0", "INTERVAL"),
         ("FREQ=YEARLY;BYDAY=XX;BYMONTH=1", "BYDAY"),
         ("FREQ=YEARLY;BYMONTH=1;BYDAY=1MÖ", "BYDAY"),
+        ("FREQ=YEARLY;BYMONTH=1;BYDAY=-2147483648MO", "BYDAY"),
+        ("FREQ=MONTHLY;BYDAY=-1FR;BYMONTHDAY=13", "not supported"),
+        ("FREQ=WEEKLY;BYMONTHDAY=13", "weekly"),
         ("FREQ", "KEY=VALUE"),
     ] {
         let err = Rule::parse(rule).unwrap_err();
@@ -103,7 +107,8 @@ fn weeks_start_on_the_rules_own_day_and_yearly_month_days_cover_every_month() {
     let weeks = |rule: &str| -> Vec<String> {
         Rule::parse(rule)
             .unwrap()
-            .dates(date("1997-08-05"), &in_1997)
+            .dates(date("1997-08-05"), &in_1997, &mut Budget::new(1_000_000))
+            .unwrap()
             .iter()
             .map(|d| d.to_string())
             .collect()
@@ -138,7 +143,12 @@ fn huge_intervals_and_lists_are_refused_and_far_dates_end_the_walk() {
     ] {
         let far = Rule::parse(rule)
             .unwrap()
-            .dates(end - Duration::days(3), &(end - Duration::days(10)..=end));
+            .dates(
+                end - Duration::days(3),
+                &(end - Duration::days(10)..=end),
+                &mut Budget::new(1_000_000),
+            )
+            .unwrap();
         assert!(far.len() <= 2, "{rule}: {far:?}");
     }
     // A daily rule from 1970 still reaches this year.
@@ -146,4 +156,22 @@ fn huge_intervals_and_lists_are_refused_and_far_dates_end_the_walk() {
         dates("FREQ=DAILY;BYMONTH=12;BYMONTHDAY=25", "1970-12-25"),
         ["2026-12-25", "2027-12-25"]
     );
+}
+
+#[test]
+fn rules_from_long_ago_skip_to_the_window_and_counted_ones_stay_within_the_budget() {
+    // Without COUNT the walk starts near the window, however old the first day.
+    let window = date("2026-01-01")..=date("2027-12-31");
+    let mut budget = Budget::new(5_000);
+    let days = Rule::parse("FREQ=DAILY;BYMONTH=12;BYMONTHDAY=25")
+        .unwrap()
+        .dates(date("0000-12-25"), &window, &mut budget)
+        .unwrap();
+    assert_eq!(days, [date("2026-12-25"), date("2027-12-25")]);
+    // With COUNT every occurrence from the first is counted, and the budget ends the walk.
+    let err = Rule::parse("FREQ=DAILY;COUNT=4000000000")
+        .unwrap()
+        .dates(date("0000-01-01"), &window, &mut Budget::new(100_000))
+        .unwrap_err();
+    assert!(err.contains("paste the dates"), "{err}");
 }

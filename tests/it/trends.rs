@@ -80,15 +80,28 @@ async fn groups_match_raw_counts_under_each_switch_and_filter() {
             // A line per group with tickets in the period, up to eight, named in the legend.
             let volume = &html[html.find("data-testid=\"trend-volume\"").unwrap()..];
             let volume = &volume[..volume.find("</svg>").unwrap()];
+            // Ranked by tickets, then by tickets before; groups tied with the eighth may take
+            // its place in any order (the page breaks ties by its own key, such as product id).
             let mut top: Vec<&(String, i64, i64)> = raw.iter().filter(|r| r.1 > 0).collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-            for (label, _, _) in top.iter().take(8) {
-                let escaped = label.replace('&', "&amp;");
-                assert!(
-                    volume.contains(&format!("\n{escaped}\n</text>")),
-                    "{path}: no line for {label}"
-                );
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+            let has_line = |label: &str| {
+                volume.contains(&format!("\n{}\n</text>", label.replace('&', "&amp;")))
+            };
+            let cut = top.get(7).map(|r| (r.1, r.2));
+            type Group<'a> = &'a &'a (String, i64, i64);
+            let (above, tied): (Vec<Group>, Vec<Group>) = top
+                .iter()
+                .filter(|r| cut.is_none_or(|c| (r.1, r.2) >= c))
+                .partition(|r| cut.is_none_or(|c| (r.1, r.2) > c));
+            for r in &above {
+                assert!(has_line(&r.0), "{path}: no line for {}", r.0);
             }
+            let tied_shown = tied.iter().filter(|r| has_line(&r.0)).count();
+            assert_eq!(
+                above.len() + tied_shown,
+                top.len().min(8),
+                "{path}: lines for the groups tied with the eighth"
+            );
             assert!(volume.contains(&format!("Tickets per {grain}")));
         }
     }
