@@ -340,8 +340,8 @@ async fn a_demo_database_from_before_gets_the_new_demo_agents_and_a_team_databas
     ensure().await.unwrap();
     assert_eq!(emails().await.len(), 5);
 
-    // A team that deactivated, renamed or changed the password of a demo account runs its own
-    // users: nothing comes back.
+    // A team that deactivated, renamed or changed the password of a demo account, or added its
+    // own people, runs its own users: nothing comes back.
     let drop_new = || async {
         sqlx::query("DELETE FROM users WHERE email IN ('bea@example.com', 'sam@example.com')")
             .execute(&app.pool)
@@ -361,11 +361,19 @@ async fn a_demo_database_from_before_gets_the_new_demo_agents_and_a_team_databas
             "UPDATE users SET email = 'alex@team.example' WHERE email = 'agent@example.com'",
             "UPDATE users SET email = 'agent@example.com' WHERE email = 'alex@team.example'",
         ),
+        // A team that kept the demo logins and added its own people.
+        (
+            "INSERT INTO users (email, name, role, password_hash)
+             SELECT 'dana@team.example', 'Dana', 'agent', password_hash FROM users
+             WHERE email = 'agent@example.com'",
+            "DELETE FROM users WHERE email = 'dana@team.example'",
+        ),
     ] {
         drop_new().await;
         sqlx::query(change).execute(&app.pool).await.unwrap();
         ensure().await.unwrap();
-        assert_eq!(emails().await.len(), 3, "{change}");
+        let now = emails().await;
+        assert!(!now.iter().any(|e| e.starts_with("bea@")), "{change}: {now:?}");
         sqlx::query(undo).execute(&app.pool).await.unwrap();
     }
     // Undone, they are the demo's again.

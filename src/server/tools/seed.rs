@@ -54,24 +54,30 @@ pub async fn ensure_demo_users(pool: &PgPool, settings: &Settings) -> anyhow::Re
     Ok(())
 }
 
-/// Adds the demo accounts a demo database lacks, with the demo's password, but only while the
-/// first demo's three accounts are as the demo made them: all there, active, and sharing the one
-/// password hash it gave them (each hash has its own salt, so a password changed or reset on any
-/// of them, or accounts made by hand, never match). Anything else is a team's own users.
+/// Adds the demo accounts a demo database lacks, with the demo's password, but only while its
+/// users are the demo's alone and the first demo's three accounts are as the demo made them:
+/// active and sharing the one password hash it gave them (each hash has its own salt, so a
+/// password changed or reset on any of them never matches). Anything else is a team's own users.
 async fn add_missing_demo_users(pool: &PgPool) -> anyhow::Result<()> {
     const FIRST_DEMO: usize = 3;
+    let users = db::users::list(pool).await?;
+    let is_demo = |email: &str| DEMO_USERS.iter().any(|(e, _, _)| *e == email);
+    if users.iter().any(|u| !is_demo(&u.email)) {
+        return Ok(());
+    }
     let mut hashes = Vec::with_capacity(FIRST_DEMO);
     for (email, _, _) in &DEMO_USERS[..FIRST_DEMO] {
-        match db::users::by_email(pool, email).await? {
-            Some(user) if user.active => hashes.push(user.password_hash),
+        match users.iter().find(|u| u.email == *email) {
+            Some(user) if user.active => hashes.push(user.password_hash.as_str()),
             _ => return Ok(()),
         }
     }
     if hashes.iter().any(|h| *h != hashes[0]) {
         return Ok(());
     }
+    let hash = hashes[0].to_string();
     for (email, name, role) in &DEMO_USERS[FIRST_DEMO..] {
-        if db::users::insert(pool, email, name, *role, &hashes[0])
+        if db::users::insert(pool, email, name, *role, &hash)
             .await?
             .is_some()
         {

@@ -201,7 +201,7 @@ pub fn test_settings(url: String, demo_tickets: usize) -> Settings {
     }
 }
 
-/// Starts the app with `demo_tickets` demo tickets (seed 7) and the three demo accounts.
+/// Starts the app with `demo_tickets` demo tickets (seed 7) and the demo accounts.
 pub async fn spawn_app(demo_tickets: usize) -> TestApp {
     spawn_app_with(demo_tickets, |_| {}).await
 }
