@@ -84,17 +84,21 @@ async fn each_step_is_told_once_to_the_right_people_even_across_a_killed_session
     for _ in 0..200 {
         let pid: Option<i32> = sqlx::query_scalar(
             "SELECT pid FROM pg_stat_activity
-             WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO notifications%'",
+             WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND query LIKE 'INSERT INTO notifications%'",
         )
         .fetch_optional(&app.pool)
         .await
         .unwrap();
         if let Some(pid) = pid {
-            sqlx::query("SELECT pg_terminate_backend($1)")
+            // Waits for the backend to be gone: the client hears of the kill before the backend
+            // has released its row locks, and the next pass skips rows still locked.
+            let gone: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1, 10000)")
                 .bind(pid)
-                .execute(&app.pool)
+                .fetch_one(&app.pool)
                 .await
                 .unwrap();
+            assert!(gone, "the killed backend did not exit within 10 s");
             killed = true;
             break;
         }
