@@ -62,3 +62,41 @@ test("an unknown export is mapped, previewed, imported and its labels become a s
   await expect(page.getByTestId("layout-row").filter({ hasText: `CRM ${id} v2` })).toHaveCount(1);
   await expect(page.getByRole("combobox", { name: "Layout" })).toContainText(`Saved: CRM ${id} v2`);
 });
+
+// A mapped category column comes along too: one click on the import report trains a category
+// model on that export's labels alone and tests it on a held-out part, on the Categories page.
+test("an export's category labels train and test a category model in one click", async ({ page }) => {
+  await login(page, "admin@example.com", "/data");
+  const id = Date.now();
+  const topics: Record<string, string[]> = {
+    billing: ["refund my double charge", "the invoice total is wrong", "my card was charged twice"],
+    shipping: ["the parcel never arrived", "tracking shows nothing", "the courier lost my box"],
+  };
+  const rows = ["Ticket;Opened;Text;Topic"];
+  let n = 0;
+  for (const [topic, texts] of Object.entries(topics)) {
+    for (let i = 0; i < 6; i++) {
+      n++;
+      rows.push(`T-${id}-${n};2024-03-0${1 + (n % 9)} 10:00;${texts[i % 3]} (order ${id}-${n});${topic}`);
+    }
+  }
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name: `topics-${id}.csv`, mimeType: "text/csv", buffer: Buffer.from(rows.join("\n")) });
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page).toHaveURL(/\/data\/map\?upload=\d+/);
+  await page.getByLabel("Field for Topic").selectOption("category");
+  await page.getByLabel("Save as layout (optional)").fill(`Topics ${id}`);
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
+  await expect(page.getByTestId("preview-summary")).toContainText("0 refused");
+  await page.getByTestId("import-mapped").click();
+  await expect(page.getByTestId("import-report")).toContainText("12 rows read: 12 imported");
+
+  const train = page.getByTestId("categories-from-import");
+  await expect(train).toContainText(`12 tickets of "Topics ${id}" carry a category label.`);
+  await train.getByRole("button", { name: "Train and test a category model on them" }).click();
+  await expect(page).toHaveURL(/\/categories\?ok=/);
+  // The worker trains it; the model lists the source its labels came from.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("category-models")).toContainText(`Topics ${id}`, { timeout: 2_000 });
+  }).toPass({ timeout: 120_000 });
+});

@@ -263,3 +263,57 @@ async fn a_model_that_cannot_read_the_tickets_leaves_them_unclassified_but_analy
     .unwrap();
     assert_eq!((analysed, classified), (4, 0));
 }
+
+#[tokio::test]
+async fn a_model_learns_the_labels_of_one_import_source_when_asked() {
+    let app = spawn_app(0).await;
+    labelled(&app, 12, false).await;
+    // Another source's tickets with categories of their own.
+    sqlx::query(
+        "INSERT INTO tickets (source, external_id, subject, body, channel, priority, status, category, created_at)
+         SELECT 'old export', 'o' || i, 'Old', 'legacy text ' || i, 'email', 'low', 'resolved',
+                CASE WHEN i % 2 = 0 THEN 'legacy-a' ELSE 'legacy-b' END, now()
+         FROM generate_series(1, 30) i",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    app.run_jobs().await;
+    let admin = app.login("admin@example.com").await;
+    let (status, location) = app
+        .post_form(
+            &admin,
+            "/api/categories/train",
+            &[("engine", "tfidf"), ("source", "test")],
+        )
+        .await;
+    assert_eq!(status, 302, "{location}");
+    app.run_jobs().await;
+    let (source, train, test, classes): (Option<String>, i32, i32, serde_json::Value) =
+        sqlx::query_as("SELECT source, train_size, test_size, classes FROM category_models")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(source.as_deref(), Some("test"));
+    assert_eq!(train + test, 48, "only the 48 tickets of the source");
+    assert_eq!(
+        classes,
+        serde_json::json!(["billing", "delivery", "hardware", "login"])
+    );
+    let (_, page) = app.get_html(&admin, "/categories").await;
+    assert!(
+        page.contains("Source &quot;old export&quot; (30)")
+            || page.contains("Source \"old export\" (30)"),
+        "the form offers each source with labels"
+    );
+
+    // A source without category labels is refused in a sentence.
+    let (status, _) = app
+        .post_form(
+            &admin,
+            "/api/categories/train",
+            &[("engine", "tfidf"), ("source", "nowhere")],
+        )
+        .await;
+    assert_eq!(status, 400);
+}

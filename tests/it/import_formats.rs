@@ -346,3 +346,85 @@ async fn a_json_array_broken_midway_keeps_the_records_before_and_says_where() {
     );
     assert_eq!(stored(&pool, "broken").await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_newest_first_export_with_a_parent_column_keeps_every_message_in_its_thread() {
+    let pool = fresh_pool().await;
+    // Replies (and a reply to a reply) come before the ticket they answer; nothing is lost.
+    let text = "id,parent,sent,text,agent\n\
+        m3,m2,2026-03-01 12:00,Still waiting for the refund,\n\
+        m2,t1,2026-03-01 11:00,We are on it,Alex\n\
+        t1,,2026-03-01 10:00,My refund never came,\n\
+        t2,,2026-03-02 09:00,Where is my parcel,\n";
+    let m = Mapping::parse_pairs(
+        "external_id=id,thread_id=parent,created_at=sent,body=text,agent=agent",
+    )
+    .unwrap();
+    let r = run(&pool, text.as_bytes().to_vec(), "desk", mapped(m.clone()))
+        .await
+        .unwrap();
+    assert_eq!((r.inserted, r.messages, r.skipped), (2, 2, 0), "{r:#?}");
+    let thread: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT t.external_id, m.kind, m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id
+         WHERE t.source = 'desk' ORDER BY m.created_at",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let t1 = |kind: &str, body: &str| ("t1".to_string(), kind.to_string(), body.to_string());
+    assert_eq!(
+        thread,
+        [
+            t1("customer", "My refund never came"),
+            t1("agent", "We are on it"),
+            t1("customer", "Still waiting for the refund"),
+            ("t2".into(), "customer".into(), "Where is my parcel".into()),
+        ]
+    );
+    // Importing it again adds nothing.
+    let again = run(&pool, text.as_bytes().to_vec(), "desk", mapped(m))
+        .await
+        .unwrap();
+    assert_eq!((again.inserted, again.messages), (0, 0), "{again:#?}");
+}
+
+#[tokio::test]
+async fn a_latin1_file_whose_first_accent_comes_late_is_read_whole() {
+    let pool = fresh_pool().await;
+    let mut text = String::from("id,text\n");
+    for i in 0..3000 {
+        text.push_str(&format!("a{i},plain question number {i}\n"));
+    }
+    assert!(text.len() > 64 * 1024, "past the sniffed start");
+    text.push_str("z1,Le colis est arrivé cassé\n");
+    let m = Mapping::parse_pairs("external_id=id,body=text").unwrap();
+    let r = run(&pool, latin1(&text), "late", mapped(m)).await.unwrap();
+    assert_eq!((r.inserted, r.skipped), (3001, 0), "{r:#?}");
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM tickets WHERE source = 'late' AND external_id = 'z1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(body, "Le colis est arrivé cassé");
+}
+
+#[tokio::test]
+async fn a_file_mixing_utf8_and_latin1_keeps_its_utf8_rows_and_refuses_the_others_by_line() {
+    let pool = fresh_pool().await;
+    let mut bytes = "id,text\nu1,Le colis est arrivé cassé\n".as_bytes().to_vec();
+    bytes.extend_from_slice(b"l1,Livr\xE9 en retard\n");
+    bytes.extend_from_slice("u2,Très bien merci\n".as_bytes());
+    let m = Mapping::parse_pairs("external_id=id,body=text").unwrap();
+    let r = run(&pool, bytes, "mixed", mapped(m)).await.unwrap();
+    assert_eq!((r.inserted, r.skipped), (2, 1), "{r:#?}");
+    assert_eq!(r.errors.len(), 1);
+    let (line, why) = &r.errors[0];
+    assert_eq!(*line, 3);
+    assert!(why.contains("mixes encodings"), "{why}");
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM tickets WHERE source = 'mixed' ORDER BY external_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(bodies, ["Le colis est arrivé cassé", "Très bien merci"]);
+}

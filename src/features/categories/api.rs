@@ -12,13 +12,13 @@ pub async fn load_categories(model: Option<i64>) -> Result<CategoriesOverview, A
     Ok(super::server::overview(&app_state()?.pool, model).await?)
 }
 
-/// Queues training of one engine on the labelled tickets.
+/// Queues training of one engine on the labelled tickets, or on those of one import source.
 #[server(endpoint = "categories/train")]
-pub async fn train_categories(engine: String) -> Result<(), AppError> {
+pub async fn train_categories(engine: String, source: Option<String>) -> Result<(), AppError> {
     use crate::domain::role::Area;
     use crate::server::{auth, state::app_state};
     let user = auth::require(Area::Tuning)?;
-    super::server::train_categories(&app_state()?, &user, engine).await
+    super::server::train_categories(&app_state()?, &user, engine, source).await
 }
 
 /// Makes a model the one that classifies tickets, and re-classifies the analysed ones with it.

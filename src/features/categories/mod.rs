@@ -23,6 +23,8 @@ pub struct CategoriesOverview {
     pub active: Option<i64>,
     /// (value, description) of each engine.
     pub engines: Vec<(String, String)>,
+    /// Import sources whose tickets carry a category, with how many: a model may learn one's.
+    pub sources: Vec<(String, i64)>,
     pub models: Vec<CategoryModelView>,
     /// The model whose details are shown: the one asked for, else the active one, else the newest.
     pub selected: Option<CategoryModelView>,
@@ -35,6 +37,8 @@ pub struct CategoryModelView {
     pub version: i32,
     pub engine: String,
     pub created_at: DateTime<Utc>,
+    /// The import source whose labels it learned; `None`: every labelled ticket.
+    pub source: Option<String>,
     pub train_size: i32,
     pub test_size: i32,
     pub duplicates: i32,

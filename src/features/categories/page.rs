@@ -63,6 +63,10 @@ fn Categories(o: CategoriesOverview) -> impl IntoView {
             )}</p>
             <ActionForm action=train attr:class="form row">
                 <label>"Engine" <select name="engine">{engines}</select></label>
+                <label>"Labels" <select name="source">
+                    <option value="">"Every labelled ticket"</option>
+                    {o.sources.iter().map(|(s, n)| view! { <option value=s.clone()>{format!("Source \"{s}\" ({})", fmt_count(*n))}</option> }).collect_view()}
+                </select></label>
                 <button type="submit">"Train a model"</button>
             </ActionForm>
             {action_error(train.value())}
@@ -87,6 +91,7 @@ fn Models(models: Vec<CategoryModelView>, active: Option<i64>) -> impl IntoView 
                     <td><a href=format!("/categories?model={}", m.id)>{format!("v{}", m.version)}</a>
                         {is_active.then(|| view! { " " <Badge kind="active" text="active"/> })}</td>
                     <td>{m.engine.clone()}</td>
+                    <td>{m.source.clone().unwrap_or_else(|| "every labelled ticket".into())}</td>
                     <td class="num">{fmt_count(m.train_size.into())}</td>
                     <td class="num">{m.classes}</td>
                     <td class="num">{pct(m.accuracy)}</td>
@@ -103,7 +108,7 @@ fn Models(models: Vec<CategoryModelView>, active: Option<i64>) -> impl IntoView 
             <h2>"Models"</h2>
             <table class="grid" data-testid="category-models">
                 <thead><tr>
-                    <th>"Version"</th><th>"Engine"</th><th>"Trained on"</th><th>"Categories"</th>
+                    <th>"Version"</th><th>"Engine"</th><th>"Labels from"</th><th>"Trained on"</th><th>"Categories"</th>
                     <th>"Held-out accuracy"</th><th>"Macro-F1"</th><th>"Cross-validated vs majority"</th>
                     <th>"Labels"</th><th>"Trained"</th>
                 </tr></thead>
@@ -123,8 +128,8 @@ fn Details(m: CategoryModelView, active: Option<i64>) -> impl IntoView {
             <h2>{format!("Model v{} ({})", m.version, m.engine)}</h2>
             <p class=if m.has_signal { "ok" } else { "error" } data-testid="signal">{m.verdict.clone()}</p>
             <p class="muted">{format!(
-                "Trained on {} tickets, tested on {} held-out tickets ({} duplicate texts dropped first). Accuracy {}, macro-F1 {:.3}, weighted F1 {:.3}.",
-                fmt_count(m.train_size.into()), fmt_count(m.test_size.into()), fmt_count(m.duplicates.into()), pct(m.accuracy), m.macro_f1, m.weighted_f1
+                "Trained on {} tickets{}, tested on {} held-out tickets ({} duplicate texts dropped first). Accuracy {}, macro-F1 {:.3}, weighted F1 {:.3}.",
+                fmt_count(m.train_size.into()), m.source.as_ref().map(|s| format!(" of the source \"{s}\"")).unwrap_or_default(), fmt_count(m.test_size.into()), fmt_count(m.duplicates.into()), pct(m.accuracy), m.macro_f1, m.weighted_f1
             )}</p>
             {if is_active {
                 view! { <p><Badge kind="active" text="active"/> " New tickets are classified by this model."</p> }.into_any()

@@ -38,6 +38,7 @@ pub async fn overview(pool: &PgPool, model: Option<i64>) -> anyhow::Result<Categ
             .iter()
             .map(|e| (e.as_str().to_string(), e.describe().to_string()))
             .collect(),
+        sources: db::categories::label_sources(pool).await?,
         models,
         selected,
     })
@@ -60,6 +61,7 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
         version: r.version,
         engine: r.engine.clone(),
         created_at: r.created_at,
+        source: r.source.clone(),
         train_size: r.train_size,
         test_size: r.test_size,
         duplicates: r.duplicates,
@@ -76,22 +78,33 @@ fn view(r: &ModelRow, with_chart: bool) -> anyhow::Result<CategoryModelView> {
     })
 }
 
-/// Queues training of one engine on the labelled tickets.
+/// Queues training of one engine on the labelled tickets, or on those of one import source.
 pub async fn train_categories(
     state: &AppState,
     user: &CurrentUser,
     engine: String,
+    source: Option<String>,
 ) -> Result<(), AppError> {
     let engine = CategoryEngine::parse(&engine)
         .ok_or_else(|| AppError::Invalid("Unknown category engine.".into()).respond())?;
+    let source = source.filter(|s| !s.trim().is_empty());
+    if let Some(s) = &source {
+        let labelled = db::categories::label_sources(&state.pool).await?;
+        if !labelled.iter().any(|(name, _)| name == s) {
+            return Err(AppError::Invalid(format!(
+                "No ticket of the source {s:?} carries a category."
+            ))
+            .respond());
+        }
+    }
     db::jobs::enqueue(
         &state.pool,
         TRAIN_CATEGORY,
-        &serde_json::json!({ "engine": engine.as_str(), "user_id": user.id }),
+        &serde_json::json!({ "engine": engine.as_str(), "user_id": user.id, "source": source }),
         None,
     )
     .await?;
-    tracing::info!(user = %user.email, engine = engine.as_str(), "category training queued");
+    tracing::info!(user = %user.email, engine = engine.as_str(), source = ?source, "category training queued");
     redirect_ok(
         "Training queued; the model appears below when it is done.",
         None,

@@ -33,6 +33,22 @@ pub struct ImportSummary {
     pub reasons: Vec<(String, i64)>,
 }
 
+/// The note an interrupted import gets when it is resumed (then "… as import #N").
+pub const RESUMED: &str = "interrupted; resumed";
+
+impl ImportSummary {
+    /// The state the list of imports shows.
+    pub fn state(&self) -> &'static str {
+        match &self.failure {
+            _ if self.interrupted => "interrupted",
+            Some(f) if f.starts_with(RESUMED) => "resumed",
+            Some(_) => "failed",
+            None if self.finished => "done",
+            None => "running",
+        }
+    }
+}
+
 /// One import with the first of its bad rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportDetail {
@@ -49,4 +65,40 @@ pub struct DataOverview {
     pub selected: Option<ImportDetail>,
     /// Built-in and saved layouts, for the upload form and the layouts list.
     pub layouts: Vec<layouts::LayoutSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_import_is_listed_as_resumed_not_failed() {
+        let mut i = ImportSummary {
+            id: 1,
+            file_name: "x.csv".into(),
+            format: "mapped".into(),
+            source: "x".into(),
+            started_at: Utc::now(),
+            finished: false,
+            rows_read: 0,
+            inserted: 0,
+            duplicates: 0,
+            messages: 0,
+            skipped: 0,
+            failure: None,
+            interrupted: false,
+            resumable: false,
+            reasons: Vec::new(),
+        };
+        assert_eq!(i.state(), "running");
+        i.interrupted = true;
+        assert_eq!(i.state(), "interrupted");
+        i.interrupted = false;
+        i.finished = true;
+        assert_eq!(i.state(), "done");
+        i.failure = Some(format!("{RESUMED} as import #2"));
+        assert_eq!(i.state(), "resumed");
+        i.failure = Some("the database went away".into());
+        assert_eq!(i.state(), "failed");
+    }
 }

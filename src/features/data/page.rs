@@ -4,7 +4,8 @@ use super::api::{load_data_page, LabelsToSet, ResumeImport};
 use super::layouts::api::{DeleteLayout, ImportLayout, RenameLayout};
 use super::layouts::{page::Layouts, LayoutSummary};
 use super::{DataOverview, ImportDetail};
-use crate::components::{fmt_count, fmt_time, loaded, ExportLink};
+use crate::components::{action_error, fmt_count, fmt_time, loaded, ExportLink};
+use crate::features::categories::api::TrainCategories;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -66,7 +67,7 @@ fn ImportForm(layouts: Vec<LayoutSummary>) -> impl IntoView {
                 "Ticket ids and customers are matched within one source name: give files from different systems different names."
             </p>
             <form method="post" action="/data/import" enctype="multipart/form-data" class="form row">
-                <label>"File" <input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.json,.ndjson,.jsonl" required/></label>
+                <label>"File" <input type="file" name="file" accept=".csv,.tsv,.txt,.xlsx,.json,.ndjson,.jsonl" required/></label>
                 <label>"Layout"
                     <select name="format">
                         <option value="auto">"Detect"</option>
@@ -93,6 +94,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
         .imports
         .into_iter()
         .map(|i| {
+            let state = i.state();
             view! {
                 <tr>
                     <td><a href=format!("/data?import={}", i.id)>{format!("#{}", i.id)}</a></td>
@@ -103,7 +105,7 @@ fn Imports(d: DataOverview) -> impl IntoView {
                     <td class="num">{fmt_count(i.messages)}</td>
                     <td class="num">{fmt_count(i.duplicates)}</td>
                     <td class="num">{fmt_count(i.skipped)}</td>
-                    <td>{if i.interrupted { "interrupted" } else if i.failure.is_some() { "failed" } else if i.finished { "done" } else { "running" }}</td>
+                    <td>{state}</td>
                 </tr>
             }
         })
@@ -126,10 +128,12 @@ fn Report(s: ImportDetail) -> impl IntoView {
     let i = s.summary;
     let labels = ServerAction::<LabelsToSet>::new();
     let resume = ServerAction::<ResumeImport>::new();
+    let categories = ServerAction::<TrainCategories>::new();
     let sentiment_labels = s.sentiment_labels;
     let category_labels = s.category_labels;
     let import_id = i.id;
     let source = i.source.clone();
+    let category_source = i.source.clone();
     let errors = s
         .errors
         .into_iter()
@@ -165,7 +169,16 @@ fn Report(s: ImportDetail) -> impl IntoView {
                 </ActionForm>
             })}
             {(category_labels > 0).then(|| view! {
-                <p class="muted">{format!("{} tickets carry a category label: the Categories page trains and evaluates on them.", fmt_count(category_labels))}</p>
+                <ActionForm action=categories attr:class="form row" attr:data-testid="categories-from-import">
+                    <input type="hidden" name="source" value=category_source.clone()/>
+                    <span>{format!("{} tickets of \"{category_source}\" carry a category label.", fmt_count(category_labels))}</span>
+                    <label>"Engine" <select name="engine">
+                        <option value="tfidf">"TF-IDF"</option>
+                        <option value="embedding">"Embedding"</option>
+                    </select></label>
+                    <button type="submit">"Train and test a category model on them"</button>
+                </ActionForm>
+                {action_error(categories.value())}
             })}
             {(!i.reasons.is_empty()).then(|| view! {
                 <ul class="reasons" data-testid="skip-reasons">

@@ -214,7 +214,7 @@ pub async fn resume(pool: &PgPool, user_id: i64, import_id: i64) -> Result<(), A
         AppError::Invalid("The uploaded file is no longer kept: upload it again.".into())
     })?;
     // Closed first, so a second click cannot start a second resume of the same import.
-    if !db::imports::close_interrupted(pool, import_id, "interrupted; resumed").await? {
+    if !db::imports::close_interrupted(pool, import_id, super::RESUMED).await? {
         return Err(AppError::Invalid("This import was already resumed.".into()));
     }
     let opts = ImportOptions {
@@ -226,7 +226,7 @@ pub async fn resume(pool: &PgPool, user_id: i64, import_id: i64) -> Result<(), A
     };
     match crate::server::jobs::import::run(pool, std::io::Cursor::new(bytes), opts).await {
         Ok(report) => {
-            let note = format!("interrupted; resumed as import #{}", report.import_id);
+            let note = format!("{} as import #{}", super::RESUMED, report.import_id);
             db::imports::set_failure(pool, import_id, &note).await?;
             leptos_axum::redirect(&format!("/data?import={}", report.import_id));
         }

@@ -23,11 +23,13 @@ pub struct LabelledTicket {
     pub embedding: Option<Vector>,
 }
 
-/// The newest `limit` labelled tickets, oldest first, with their stored embeddings when present.
+/// The newest `limit` labelled tickets (of `source` only, when given), oldest first, with their
+/// stored embeddings when present.
 pub async fn labelled_tickets(
     db: impl PgExecutor<'_>,
     model: &str,
     limit: i64,
+    source: Option<&str>,
 ) -> sqlx::Result<Vec<LabelledTicket>> {
     sqlx::query_as(
         "SELECT * FROM (
@@ -38,11 +40,13 @@ pub async fn labelled_tickets(
              LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id AND e.model = $1
              WHERE COALESCE(c.category, t.category) IS NOT NULL
                AND btrim(COALESCE(c.category, t.category)) <> ''
+               AND ($3::text IS NULL OR t.source = $3)
              ORDER BY t.id DESC LIMIT $2) newest
          ORDER BY id",
     )
     .bind(model)
     .bind(limit)
+    .bind(source)
     .fetch_all(db)
     .await
 }
@@ -61,10 +65,12 @@ pub struct ModelRow {
     pub metrics: serde_json::Value,
     pub signal: serde_json::Value,
     pub created_at: DateTime<Utc>,
+    /// The import source whose labels it learned; `None`: every labelled ticket.
+    pub source: Option<String>,
 }
 
 const COLUMNS: &str = "id, version, engine, embedder, train_size, test_size, duplicates, classes,
-                       metrics, signal, created_at";
+                       metrics, signal, created_at, source";
 
 pub struct NewModel<'a> {
     pub engine: &'a str,
@@ -77,14 +83,15 @@ pub struct NewModel<'a> {
     pub signal: serde_json::Value,
     pub model: serde_json::Value,
     pub user_id: Option<i64>,
+    pub source: Option<&'a str>,
 }
 
 /// Stores a model under the next version; returns (id, version).
 pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i64, i32)> {
     sqlx::query_as(
         "INSERT INTO category_models (version, engine, embedder, train_size, test_size, duplicates,
-                                      classes, metrics, signal, model, created_by)
-         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                                      classes, metrics, signal, model, created_by, source)
+         SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
          FROM category_models RETURNING id, version",
     )
     .bind(m.engine)
@@ -97,6 +104,7 @@ pub async fn insert(db: impl PgExecutor<'_>, m: NewModel<'_>) -> sqlx::Result<(i
     .bind(m.signal)
     .bind(m.model)
     .bind(m.user_id)
+    .bind(m.source)
     .fetch_one(db)
     .await
 }
@@ -219,6 +227,18 @@ pub async fn label_counts(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
          WHERE label IS NOT NULL AND btrim(label) <> ''",
     )
     .fetch_one(db)
+    .await
+}
+
+/// Import sources whose tickets carry a category, with how many, most first.
+pub async fn label_sources(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT t.source, count(*) FROM tickets t
+         LEFT JOIN category_corrections c ON c.ticket_id = t.id
+         WHERE btrim(COALESCE(c.category, t.category, '')) <> ''
+         GROUP BY t.source ORDER BY count(*) DESC, t.source LIMIT 50",
+    )
+    .fetch_all(db)
     .await
 }
 

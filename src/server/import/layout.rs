@@ -89,10 +89,24 @@ impl Layout {
         }
     }
 
-    pub fn map(&mut self, record: &csv::StringRecord, ctx: &MapContext) -> Result<Mapped, String> {
+    /// Maps the record read on `line`.
+    pub fn map(
+        &mut self,
+        line: u64,
+        record: &csv::StringRecord,
+        ctx: &MapContext,
+    ) -> Result<Mapped, String> {
         match self {
             Layout::Builtin(format, header) => format.map(&Row { header, record }, ctx),
-            Layout::Mapped { layout, .. } => layout.map(record, ctx),
+            Layout::Mapped { layout, .. } => layout.map(line, record, ctx),
+        }
+    }
+
+    /// The rows held back until the end of the file, mapped now, with their lines.
+    pub fn finish(&mut self, ctx: &MapContext) -> Vec<(u64, Result<Mapped, String>)> {
+        match self {
+            Layout::Builtin(..) => Vec::new(),
+            Layout::Mapped { layout, .. } => layout.finish(ctx),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Imports through a column mapping (a saved layout, `--map`, or the Data page's mapping screen):
 //! each record becomes a ticket, or a later message of a thread when a thread column names a
-//! ticket already read.
+//! ticket (or a message of one) read before or anywhere later in the file.
 
 use super::formats::{content_id, subject_from_body, MapContext, Mapped};
 use crate::domain::import::NewTicket;
@@ -9,7 +9,7 @@ use crate::domain::mapping::{parse_flag, same_column, Field, Mapping};
 use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, TimeZone, Utc};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// A mapping checked against a file's header, with its columns' positions.
 #[derive(Debug)]
@@ -17,8 +17,13 @@ pub struct MappedLayout {
     pub mapping: Mapping,
     positions: Vec<(Field, usize)>,
     zone: Option<chrono_tz::Tz>,
-    /// Thread ids read so far: a row naming one continues that ticket.
-    threads: HashSet<String>,
+    /// Whether a thread column is mapped: ids are remembered only then.
+    threaded: bool,
+    /// Every ticket and message id read so far, with the ticket its thread opened.
+    threads: HashMap<String, String>,
+    /// Rows answering an id not read yet (an export sorted newest first), with their lines:
+    /// placed by [`MappedLayout::finish`] once every row has been read.
+    held: Vec<(u64, csv::StringRecord)>,
 }
 
 impl MappedLayout {
@@ -31,7 +36,7 @@ impl MappedLayout {
                 format!("time zone {name:?} is not an IANA zone name (such as Europe/Berlin)")
             })?),
         };
-        let positions = mapping
+        let positions: Vec<(Field, usize)> = mapping
             .columns
             .iter()
             .filter_map(|(f, c)| {
@@ -42,32 +47,81 @@ impl MappedLayout {
             })
             .collect();
         Ok(MappedLayout {
+            threaded: positions.iter().any(|(f, _)| *f == Field::ThreadId),
             mapping,
             positions,
             zone,
-            threads: HashSet::new(),
+            threads: HashMap::new(),
+            held: Vec::new(),
         })
     }
 
-    /// Maps one record (fields in header order).
-    pub fn map(&mut self, record: &csv::StringRecord, ctx: &MapContext) -> Result<Mapped, String> {
+    /// Maps the record on `line` (fields in header order). A row answering an id no row has
+    /// given yet is held ([`Mapped::Held`]) until [`MappedLayout::finish`].
+    pub fn map(
+        &mut self,
+        line: u64,
+        record: &csv::StringRecord,
+        ctx: &MapContext,
+    ) -> Result<Mapped, String> {
+        let row = MappedRow {
+            layout: self,
+            record,
+        };
+        if !self.threaded {
+            return Ok(Mapped::Ticket(Box::new(row.ticket(ctx)?)));
+        }
+        if let Some(thread) = row.text(Field::ThreadId) {
+            let answers_another = row.text(Field::ExternalId).is_some_and(|id| id != thread);
+            if answers_another && !self.threads.contains_key(&thread) {
+                self.held.push((line, record.clone()));
+                return Ok(Mapped::Held);
+            }
+        }
+        self.place(record, ctx)
+    }
+
+    /// The held rows, earliest first, each a message of the thread it answers or, when the
+    /// file never gave that id, the opening of a ticket under it.
+    pub fn finish(&mut self, ctx: &MapContext) -> Vec<(u64, Result<Mapped, String>)> {
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_by_cached_key(|(line, record)| {
+            let row = MappedRow {
+                layout: self,
+                record,
+            };
+            (row.time(Field::CreatedAt).ok().flatten(), *line)
+        });
+        held.into_iter()
+            .map(|(line, record)| (line, self.place(&record, ctx)))
+            .collect()
+    }
+
+    /// A row as a message of the thread its thread column names, or as a ticket: under the
+    /// thread's id when it gives one no row opened yet, else under its own.
+    fn place(&mut self, record: &csv::StringRecord, ctx: &MapContext) -> Result<Mapped, String> {
         let row = MappedRow {
             layout: self,
             record,
         };
         let thread = row.text(Field::ThreadId);
-        if let Some(thread) = &thread {
-            if self.threads.contains(thread) {
-                let message = row.message(thread)?;
-                return Ok(Mapped::Message(Box::new(message)));
+        let own = row.text(Field::ExternalId);
+        if let Some(root) = thread.as_ref().and_then(|t| self.threads.get(t)).cloned() {
+            let message = row.message(&root)?;
+            if let Some(own) = own {
+                self.threads.entry(own).or_insert(root);
             }
+            return Ok(Mapped::Message(Box::new(message)));
         }
         let mut ticket = row.ticket(ctx)?;
+        let own = ticket.external_id.clone();
         if let Some(thread) = thread {
             // The first row of a thread opens the ticket the later rows continue.
             ticket.external_id = thread;
         }
-        self.threads.insert(ticket.external_id.clone());
+        let root = ticket.external_id.clone();
+        self.threads.entry(own).or_insert_with(|| root.clone());
+        self.threads.insert(root.clone(), root);
         Ok(Mapped::Ticket(Box::new(ticket)))
     }
 }
@@ -252,5 +306,118 @@ impl MappedRow<'_> {
         };
         message.check()?;
         Ok(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(threaded: bool) -> MappedLayout {
+        let mut m = Mapping::default();
+        m.columns.insert(Field::ExternalId, "id".into());
+        m.columns.insert(Field::Body, "text".into());
+        m.columns.insert(Field::CreatedAt, "at".into());
+        if threaded {
+            m.columns.insert(Field::ThreadId, "parent".into());
+        }
+        let header = ["id", "text", "at", "parent"].map(String::from);
+        MappedLayout::new(m, &header).unwrap()
+    }
+
+    /// Maps `rows` (id, text, day of December, parent) in order, then the held ones; each
+    /// outcome as "ticket id: text" or "message of id: text".
+    fn import(layout: &mut MappedLayout, rows: &[(&str, &str, u32, &str)]) -> Vec<String> {
+        let ctx = MapContext {
+            started_at: Utc::now(),
+        };
+        let show = |m: Mapped| match m {
+            Mapped::Ticket(t) => format!("ticket {}: {}", t.external_id, t.body),
+            Mapped::Message(m) => format!("message of {}: {}", m.ticket_ref, m.body),
+            other => format!("{other:?}"),
+        };
+        let mut out = Vec::new();
+        for (i, (id, text, day, parent)) in rows.iter().enumerate() {
+            let at = format!("2026-12-{day:02}T10:00:00Z");
+            let record = csv::StringRecord::from(vec![*id, *text, at.as_str(), *parent]);
+            match layout.map(i as u64 + 2, &record, &ctx).unwrap() {
+                Mapped::Held => {}
+                m => out.push(show(m)),
+            }
+        }
+        for (_, outcome) in layout.finish(&ctx) {
+            out.push(show(outcome.unwrap()));
+        }
+        out
+    }
+
+    #[test]
+    fn replies_read_before_their_ticket_join_it_once_the_file_is_read() {
+        // An export sorted newest first: the replies come before the ticket they answer.
+        let rows = [
+            ("r2", "second reply", 3, "p"),
+            ("r1", "first reply", 2, "p"),
+            ("p", "the question", 1, ""),
+        ];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            [
+                "ticket p: the question",
+                "message of p: first reply",
+                "message of p: second reply"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reply_to_a_reply_joins_the_ticket_the_thread_opened() {
+        let rows = [
+            ("p", "the question", 1, ""),
+            ("r1", "first reply", 2, "p"),
+            ("r2", "reply to the reply", 3, "r1"),
+        ];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            [
+                "ticket p: the question",
+                "message of p: first reply",
+                "message of p: reply to the reply"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_the_ticket_in_the_file_the_earliest_reply_opens_it() {
+        let rows = [
+            ("r2", "later", 5, "p"),
+            ("r1", "earlier", 4, "p"),
+            ("q", "another ticket", 1, ""),
+        ];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            [
+                "ticket q: another ticket",
+                "ticket p: earlier",
+                "message of p: later"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_thread_column_of_conversation_ids_opens_on_its_first_row() {
+        // Every row names its conversation, the first one included (no id of its own).
+        let rows = [("", "hello", 1, "c7"), ("", "still there?", 2, "c7")];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            ["ticket c7: hello", "message of c7: still there?"]
+        );
+    }
+
+    #[test]
+    fn without_a_thread_column_no_id_is_remembered() {
+        let mut l = layout(false);
+        let rows = [("a", "one", 1, ""), ("b", "two", 2, "")];
+        assert_eq!(import(&mut l, &rows), ["ticket a: one", "ticket b: two"]);
+        assert!(l.threads.is_empty());
     }
 }

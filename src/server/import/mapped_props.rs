@@ -112,6 +112,7 @@ proptest! {
         let ctx = MapContext { started_at: chrono::Utc::now() };
         let mut records = t.records;
         let mut record = csv::StringRecord::new();
+        let mut held = 0;
         loop {
             match records.next(&mut record) {
                 Next::End => break,
@@ -121,13 +122,24 @@ proptest! {
                 }
                 Next::Row(line) => {
                     prop_assert!(line >= 1);
-                    match layout.map(&record, &ctx).and_then(super::check) {
+                    match layout.map(line, &record, &ctx).and_then(super::check) {
                         Ok(super::Mapped::Ticket(t)) => assert_storable(&t)?,
                         Ok(super::Mapped::Message(msg)) => prop_assert!(msg.check().is_ok()),
+                        Ok(super::Mapped::Held) => held += 1,
                         Ok(other) => prop_assert!(false, "a mapping gave {other:?}"),
                         Err(why) => prop_assert!(!why.trim().is_empty()),
                     }
                 }
+            }
+        }
+        let placed = layout.finish(&ctx);
+        prop_assert_eq!(placed.len(), held, "every held row comes back once");
+        for (_, outcome) in placed {
+            match outcome.and_then(super::check) {
+                Ok(super::Mapped::Ticket(t)) => assert_storable(&t)?,
+                Ok(super::Mapped::Message(msg)) => prop_assert!(msg.check().is_ok()),
+                Ok(other) => prop_assert!(false, "a held row gave {other:?}"),
+                Err(why) => prop_assert!(!why.trim().is_empty()),
             }
         }
     }

@@ -153,13 +153,14 @@ fn parse(
             Next::End => break,
             Next::Row(line) => {
                 report.rows_read += 1;
-                match layout.map(&record, &ctx).and_then(check) {
+                match layout.map(line, &record, &ctx).and_then(check) {
                     Ok(Mapped::Ticket(t)) => batch.push(*t),
                     Ok(Mapped::Message(m)) => messages.push((line, *m)),
                     Ok(Mapped::Tweet(mut t)) => {
                         t.line = line;
                         tweets.push(*t);
                     }
+                    Ok(Mapped::Held) => {}
                     Ok(Mapped::Ignored(why)) => skip(&mut report, None, why.to_string()),
                     Err(why) => skip(&mut report, Some(line), why),
                 }
@@ -179,6 +180,24 @@ fn parse(
         if batch.len() >= TicketWriter::BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
             // An error here means the writers stopped; `finish` reports why.
+            if writers.blocking_send(full).is_err() {
+                return (report, Vec::new());
+            }
+        }
+    }
+    for (line, outcome) in layout.finish(&ctx) {
+        match outcome.and_then(check) {
+            Ok(Mapped::Ticket(t)) => batch.push(*t),
+            Ok(Mapped::Message(m)) => messages.push((line, *m)),
+            Ok(other) => skip(
+                &mut report,
+                Some(line),
+                format!("a held row gave {other:?}"),
+            ),
+            Err(why) => skip(&mut report, Some(line), why),
+        }
+        if batch.len() >= TicketWriter::BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(TicketWriter::BATCH));
             if writers.blocking_send(full).is_err() {
                 return (report, Vec::new());
             }

@@ -101,49 +101,20 @@ pub fn preview(mut table: Table, layout: &mut Layout, show: usize) -> Preview {
                         *counts.entry(v.to_string()).or_default() += 1;
                     }
                 }
-                (line, layout.map(&record, &ctx).and_then(super::check))
+                (line, layout.map(line, &record, &ctx).and_then(super::check))
             }
         };
-        let shown = match outcome {
-            Ok(Mapped::Ticket(t)) => {
-                p.tickets += 1;
-                if t.sentiment.is_some() || t.category.is_some() || t.escalate.is_some() {
-                    p.labelled += 1;
-                }
-                Ok(ticket_cells(&t))
-            }
-            Ok(Mapped::Message(m)) => {
-                p.messages += 1;
-                Ok(vec![
-                    ("id", m.external_id.clone().unwrap_or_default()),
-                    ("created", m.created_at.format("%Y-%m-%d %H:%M").to_string()),
-                    (
-                        "subject",
-                        format!("({} message of {})", m.kind.as_str(), m.ticket_ref),
-                    ),
-                    ("text", cut(&m.body)),
-                ])
-            }
-            Ok(Mapped::Tweet(t)) => {
-                p.tickets += 1;
-                Ok(vec![("text", cut(&t.text))])
-            }
-            Ok(Mapped::Ignored(why)) => {
-                p.ignored += 1;
-                *p.reasons.entry(why.to_string()).or_default() += 1;
-                Err(why.to_string())
-            }
-            Err(why) => {
-                p.refuse(line, why.clone());
-                Err(why)
-            }
-        };
+        let shown = p.count(line, outcome);
         if p.rows.len() < show {
             p.rows.push(PreviewRow {
                 line,
                 outcome: shown,
             });
         }
+    }
+    for (line, outcome) in layout.finish(&ctx) {
+        // Shown (as held) where they were read; counted now.
+        let _shown_where_read = p.count(line, outcome.and_then(super::check));
     }
     if let Layout::Mapped { layout, .. } = &*layout {
         for (field, counts) in seen {
@@ -164,6 +135,52 @@ pub fn preview(mut table: Table, layout: &mut Layout, show: usize) -> Preview {
 }
 
 impl Preview {
+    /// Counts one row's outcome; the cells (or the reason) its preview row shows.
+    fn count(
+        &mut self,
+        line: u64,
+        outcome: Result<Mapped, String>,
+    ) -> Result<Vec<(&'static str, String)>, String> {
+        match outcome {
+            Ok(Mapped::Ticket(t)) => {
+                self.tickets += 1;
+                if t.sentiment.is_some() || t.category.is_some() || t.escalate.is_some() {
+                    self.labelled += 1;
+                }
+                Ok(ticket_cells(&t))
+            }
+            Ok(Mapped::Message(m)) => {
+                self.messages += 1;
+                Ok(vec![
+                    ("id", m.external_id.clone().unwrap_or_default()),
+                    ("created", m.created_at.format("%Y-%m-%d %H:%M").to_string()),
+                    (
+                        "subject",
+                        format!("({} message of {})", m.kind.as_str(), m.ticket_ref),
+                    ),
+                    ("text", cut(&m.body)),
+                ])
+            }
+            Ok(Mapped::Tweet(t)) => {
+                self.tickets += 1;
+                Ok(vec![("text", cut(&t.text))])
+            }
+            Ok(Mapped::Ignored(why)) => {
+                self.ignored += 1;
+                *self.reasons.entry(why.to_string()).or_default() += 1;
+                Err(why.to_string())
+            }
+            Err(why) => {
+                self.refuse(line, why.clone());
+                Err(why)
+            }
+            Ok(Mapped::Held) => Ok(vec![(
+                "subject",
+                "(answers a ticket not read yet: placed once the whole file is read)".to_string(),
+            )]),
+        }
+    }
+
     fn refuse(&mut self, line: u64, why: String) {
         self.bad += 1;
         *self.reasons.entry(super::reason_kind(&why)).or_default() += 1;

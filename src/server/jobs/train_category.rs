@@ -19,13 +19,20 @@ pub const MAX_EXAMPLES: i64 = 20_000;
 const SIGNAL_EXAMPLES: usize = 4_000;
 const FOLDS: usize = 5;
 
-/// Labelled tickets as examples; with the embedding engine, missing embeddings are computed.
+/// Labelled tickets (of `source` only, when given) as examples; with the embedding engine,
+/// missing embeddings are computed.
 pub async fn examples(
     ctx: &JobContext,
     engine: CategoryEngine,
+    source: Option<&str>,
 ) -> anyhow::Result<Vec<CategoryExample>> {
-    let rows = db::categories::labelled_tickets(&ctx.pool, ctx.embedder.model_name(), MAX_EXAMPLES)
-        .await?;
+    let rows = db::categories::labelled_tickets(
+        &ctx.pool,
+        ctx.embedder.model_name(),
+        MAX_EXAMPLES,
+        source,
+    )
+    .await?;
     let mut examples: Vec<CategoryExample> = rows
         .into_iter()
         .map(|r| CategoryExample {
@@ -58,13 +65,17 @@ pub async fn run(
     ctx: &JobContext,
     engine: CategoryEngine,
     user_id: Option<i64>,
+    source: Option<&str>,
 ) -> anyhow::Result<i64> {
-    let mut examples = examples(ctx, engine).await?;
+    let mut examples = examples(ctx, engine, source).await?;
     let duplicates = category::dedupe(&mut examples);
     let classes = category::labels_of(&examples);
+    let of_source = source
+        .map(|s| format!(" of the source {s:?}"))
+        .unwrap_or_default();
     anyhow::ensure!(
         classes.len() >= 2,
-        "training needs tickets of at least two categories; {} labelled tickets have {}",
+        "training needs tickets of at least two categories; {} labelled tickets{of_source} have {}",
         examples.len(),
         classes.len()
     );
@@ -91,6 +102,7 @@ pub async fn run(
             signal: serde_json::to_value(&signal)?,
             model: serde_json::to_value(&model)?,
             user_id,
+            source,
         },
     )
     .await

@@ -366,9 +366,12 @@ async fn long_job(ctx: &JobContext, kind: &str) -> anyhow::Result<bool> {
                 .and_then(|v| v.as_str())
                 .and_then(CategoryEngine::parse);
             match engine {
-                Some(engine) => train_category::run(ctx, engine, id_of("user_id"))
-                    .await
-                    .map(|_| ()),
+                Some(engine) => {
+                    let source = payload.get("source").and_then(|v| v.as_str());
+                    train_category::run(ctx, engine, id_of("user_id"), source)
+                        .await
+                        .map(|_| ())
+                }
                 None => Err(anyhow::anyhow!("job payload has no known engine")),
             }
         }

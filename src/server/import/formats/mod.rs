@@ -164,6 +164,8 @@ pub enum Mapped {
     Tweet(Box<twcs::Tweet>),
     /// Not a ticket, with the reason, counted in the summary but not an error.
     Ignored(&'static str),
+    /// A row answering a ticket not read yet: the layout gives it back at the end of the file.
+    Held,
 }
 
 /// Facts about the import run that mappings may need.

@@ -182,6 +182,7 @@ proptest! {
                 Ok(Mapped::Message(m)) => prop_assert_eq!(m.check(), Ok(())),
                 Ok(Mapped::Tweet(t)) => prop_assert!(!t.id.is_empty() && !t.text.is_empty()),
                 Ok(Mapped::Ignored(why)) => prop_assert!(!why.trim().is_empty()),
+                Ok(Mapped::Held) => prop_assert!(false, "a built-in layout held a row"),
                 Err(why) => prop_assert!(!why.trim().is_empty()),
             }
         }

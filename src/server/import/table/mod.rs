@@ -1,6 +1,7 @@
 //! Any file a team exports, read as a header and records: CSV with any delimiter and encoding,
 //! XLSX, a JSON array or NDJSON. The layouts and mappings read these records alike.
 
+mod ascii;
 mod delimited;
 mod json;
 mod sniff;

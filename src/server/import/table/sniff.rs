@@ -37,6 +37,8 @@ pub enum Encoding {
     Utf16Be,
     /// Windows-1252, the superset of Latin-1 that spreadsheets write.
     Latin1,
+    /// Plain ASCII as far as the sample goes: UTF-8 or Latin-1 is told at the first other byte.
+    Ascii,
 }
 
 impl Encoding {
@@ -47,6 +49,7 @@ impl Encoding {
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
             Encoding::Latin1 => "Latin-1",
+            Encoding::Ascii => "ASCII so far (UTF-8 or Latin-1 from the first accent)",
         }
     }
 
@@ -62,6 +65,7 @@ impl Encoding {
                 }
                 return Box::new(r);
             }
+            Encoding::Ascii => return Box::new(super::ascii::AsciiThen::new(r)),
             Encoding::Utf16Le => encoding_rs::UTF_16LE,
             Encoding::Utf16Be => encoding_rs::UTF_16BE,
             Encoding::Latin1 => encoding_rs::WINDOWS_1252,
@@ -91,6 +95,7 @@ pub fn sniff(head: &[u8]) -> anyhow::Result<(FileKind, Encoding)> {
             let body = if bom { &head[3..] } else { head };
             String::from_utf8_lossy(body).into_owned()
         }
+        Encoding::Ascii => String::from_utf8_lossy(head).into_owned(),
         Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Latin1 => {
             let mut s = String::new();
             encoding
@@ -167,11 +172,27 @@ fn encoding_of(head: &[u8]) -> Encoding {
             return Encoding::Utf16Be;
         }
     }
-    match std::str::from_utf8(head) {
-        Ok(_) => Encoding::Utf8 { bom: false },
+    if head.is_ascii() {
+        return Encoding::Ascii;
+    }
+    utf8_or_latin1(head)
+}
+
+/// UTF-8 when `bytes` hold one UTF-8 character beyond ASCII (a mixed file is then read as UTF-8
+/// and its other rows are refused by line, rather than every accent garbled), else Latin-1.
+pub fn utf8_or_latin1(bytes: &[u8]) -> Encoding {
+    let utf8 = match std::str::from_utf8(bytes) {
+        Ok(_) => true,
         // Cut in the middle of a character at the end of the sample: still UTF-8.
-        Err(e) if e.error_len().is_none() => Encoding::Utf8 { bom: false },
-        Err(_) => Encoding::Latin1,
+        Err(e) if e.error_len().is_none() => true,
+        Err(_) => bytes
+            .utf8_chunks()
+            .any(|c| c.valid().chars().any(|ch| !ch.is_ascii())),
+    };
+    if utf8 {
+        Encoding::Utf8 { bom: false }
+    } else {
+        Encoding::Latin1
     }
 }
 
@@ -233,7 +254,7 @@ mod tests {
                     delimiter: b';',
                     crlf: false
                 },
-                Encoding::Utf8 { bom: false }
+                Encoding::Ascii
             )
         );
         assert_eq!(
@@ -264,6 +285,11 @@ mod tests {
             Encoding::Utf8 { bom: false }
         );
         assert_eq!(csv(b"a,b\ncaf\xC3").1, Encoding::Utf8 { bom: false });
+        // Both kinds of accent: UTF-8, so the Latin-1 rows are refused rather than all garbled.
+        assert_eq!(
+            csv(b"a,b\ncaf\xC3\xA9,1\ncaf\xE9,2\n").1,
+            Encoding::Utf8 { bom: false }
+        );
         let utf16: Vec<u8> = "a,b\n1,2\n"
             .encode_utf16()
             .flat_map(u16::to_le_bytes)

@@ -53,17 +53,12 @@ impl Default for Recipe {
 
 impl Recipe {
     /// The best measured recipe for `n` labelled examples (TweetEval macro-F1, docs/benchmarks.md):
-    /// two top layers below 100 labels (the fastest: 195 s for 48 labels on 2 busy cores, and
-    /// the lexicon carries them anyway), the whole encoder from 100 (150 labels: 0.624 against 0.606
-    /// with two), four layers from 1,000 (0.654 with 2,000 labels; all six would pass the
-    /// 15-minute budget on 2 cores).
+    /// two top layers below 100 labels (the fastest: 72 s for 48 labels on 2 idle cores, and the
+    /// lexicon carries them anyway), the whole encoder from 100 on (150 labels: 0.624 against 0.606
+    /// with two; 2,000 labels: 0.662 in 571 s against 0.659 in 407 s with four).
     pub fn for_size(n: usize) -> Recipe {
         Recipe {
-            trainable_layers: match n {
-                0..100 => 2,
-                100..1_000 => 6,
-                _ => 4,
-            },
+            trainable_layers: if n < 100 { 2 } else { 6 },
             ..Recipe::default()
         }
     }

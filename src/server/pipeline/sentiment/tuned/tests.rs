@@ -162,3 +162,30 @@ fn small_sets_take_more_rounds_and_large_sets_are_capped() {
     let labels: Vec<usize> = (0..3_000).map(|i| i % 3).collect();
     assert_eq!(train::pairs(&labels, &recipe).len(), recipe.max_pairs);
 }
+
+#[test]
+fn one_seed_tunes_the_same_weights_twice() {
+    let labels = [0, 1, 2, 0, 1, 2];
+    let tuned = |seed: u64| {
+        let (model, states) = tiny_model(2);
+        // Six texts from the three the tiny model reads (pairs index into the states).
+        let states: Vec<State> = states.iter().cycle().take(labels.len()).cloned().collect();
+        let recipe = Recipe {
+            batch_pairs: 4,
+            seed,
+            ..Recipe::default()
+        };
+        let pairs = train::pairs(&labels, &recipe);
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        train::tune(&model, &states, &pairs, &recipe, &cancel, &mut |_| {}).expect("tuning");
+        model
+            .trained_weights()
+            .expect("weights")
+            .into_iter()
+            .map(|(name, w)| (name, w.data))
+            .collect::<Vec<_>>()
+    };
+    let first = tuned(17);
+    assert_eq!(first, tuned(17), "the same seed gives the same model");
+    assert_ne!(first, tuned(18), "another seed another model");
+}

@@ -17,6 +17,7 @@ pub struct Tokens {
 }
 
 /// The frozen layers' output for one text: `len × dims` values, row-major.
+#[derive(Clone)]
 pub struct State {
     pub values: Vec<f32>,
     pub len: usize,
