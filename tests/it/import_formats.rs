@@ -411,7 +411,9 @@ async fn a_latin1_file_whose_first_accent_comes_late_is_read_whole() {
 #[tokio::test]
 async fn a_file_mixing_utf8_and_latin1_keeps_its_utf8_rows_and_refuses_the_others_by_line() {
     let pool = fresh_pool().await;
-    let mut bytes = "id,text\nu1,Le colis est arrivé cassé\n".as_bytes().to_vec();
+    let mut bytes = "id,text\nu1,Le colis est arrivé cassé\n"
+        .as_bytes()
+        .to_vec();
     bytes.extend_from_slice(b"l1,Livr\xE9 en retard\n");
     bytes.extend_from_slice("u2,Très bien merci\n".as_bytes());
     let m = Mapping::parse_pairs("external_id=id,body=text").unwrap();

@@ -89,8 +89,7 @@ pub async fn train_categories(
         .ok_or_else(|| AppError::Invalid("Unknown category engine.".into()).respond())?;
     let source = source.filter(|s| !s.trim().is_empty());
     if let Some(s) = &source {
-        let labelled = db::categories::label_sources(&state.pool).await?;
-        if !labelled.iter().any(|(name, _)| name == s) {
+        if !db::categories::source_has_labels(&state.pool, s).await? {
             return Err(AppError::Invalid(format!(
                 "No ticket of the source {s:?} carries a category."
             ))

@@ -242,6 +242,19 @@ pub async fn label_sources(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String,
     .await
 }
 
+/// Whether any ticket of `source` carries a category.
+pub async fn source_has_labels(db: impl PgExecutor<'_>, source: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM tickets t
+                        LEFT JOIN category_corrections c ON c.ticket_id = t.id
+                        WHERE t.source = $1
+                          AND btrim(COALESCE(c.category, t.category, '')) <> '')",
+    )
+    .bind(source)
+    .fetch_one(db)
+    .await
+}
+
 /// The error of the newest category training job, if that job has failed (or is waiting to retry).
 pub async fn last_training_error(db: impl PgExecutor<'_>) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(

@@ -9,7 +9,13 @@ use crate::domain::mapping::{parse_flag, same_column, Field, Mapping};
 use crate::domain::message::{MessageKind, NewMessage};
 use crate::domain::{Channel, Priority, SentimentLabel, Status};
 use chrono::{DateTime, TimeZone, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+/// Rows held for the end of the file at most, and their bytes: beyond either, a row answering
+/// an id not read yet opens the ticket under that id at once (memory stays bounded; an export
+/// whose thread column holds conversation ids rather than parents' ids holds every row).
+const HOLD_ROWS: usize = 50_000;
+const HOLD_BYTES: usize = 64 << 20;
 
 /// A mapping checked against a file's header, with its columns' positions.
 #[derive(Debug)]
@@ -24,6 +30,7 @@ pub struct MappedLayout {
     /// Rows answering an id not read yet (an export sorted newest first), with their lines:
     /// placed by [`MappedLayout::finish`] once every row has been read.
     held: Vec<(u64, csv::StringRecord)>,
+    held_bytes: usize,
 }
 
 impl MappedLayout {
@@ -53,6 +60,7 @@ impl MappedLayout {
             zone,
             threads: HashMap::new(),
             held: Vec::new(),
+            held_bytes: 0,
         })
     }
 
@@ -73,7 +81,9 @@ impl MappedLayout {
         }
         if let Some(thread) = row.text(Field::ThreadId) {
             let answers_another = row.text(Field::ExternalId).is_some_and(|id| id != thread);
-            if answers_another && !self.threads.contains_key(&thread) {
+            let room = self.held.len() < HOLD_ROWS && self.held_bytes < HOLD_BYTES;
+            if answers_another && room && !self.threads.contains_key(&thread) {
+                self.held_bytes += record.as_slice().len();
                 self.held.push((line, record.clone()));
                 return Ok(Mapped::Held);
             }
@@ -81,10 +91,12 @@ impl MappedLayout {
         self.place(record, ctx)
     }
 
-    /// The held rows, earliest first, each a message of the thread it answers or, when the
-    /// file never gave that id, the opening of a ticket under it.
+    /// The held rows, each a message of the thread it answers once the row it names is placed
+    /// (earliest first, so a reply to a reply follows its parent whatever their times); when
+    /// the file never gave an id, the earliest row naming it opens the ticket under it.
     pub fn finish(&mut self, ctx: &MapContext) -> Vec<(u64, Result<Mapped, String>)> {
         let mut held = std::mem::take(&mut self.held);
+        self.held_bytes = 0;
         held.sort_by_cached_key(|(line, record)| {
             let row = MappedRow {
                 layout: self,
@@ -92,9 +104,60 @@ impl MappedLayout {
             };
             (row.time(Field::CreatedAt).ok().flatten(), *line)
         });
-        held.into_iter()
-            .map(|(line, record)| (line, self.place(&record, ctx)))
-            .collect()
+        let ids: Vec<[Option<String>; 2]> = held
+            .iter()
+            .map(|(_, record)| {
+                let row = MappedRow {
+                    layout: self,
+                    record,
+                };
+                [row.text(Field::ThreadId), row.text(Field::ExternalId)]
+            })
+            .collect();
+        // Held rows by the id they answer, and those whose id is known now.
+        let mut waiting: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut ready = BTreeSet::new();
+        for (i, [thread, _]) in ids.iter().enumerate() {
+            if let Some(t) = thread {
+                if self.threads.contains_key(t) {
+                    ready.insert(i);
+                } else {
+                    waiting.entry(t.as_str()).or_default().push(i);
+                }
+            }
+        }
+        let mut placed = vec![false; held.len()];
+        let mut earliest = 0;
+        let mut out = Vec::with_capacity(held.len());
+        loop {
+            let i = match ready.pop_first() {
+                Some(i) => i,
+                None => {
+                    while earliest < held.len() && placed[earliest] {
+                        earliest += 1;
+                    }
+                    if earliest == held.len() {
+                        break;
+                    }
+                    earliest
+                }
+            };
+            if std::mem::replace(&mut placed[i], true) {
+                continue;
+            }
+            let (line, record) = &held[i];
+            out.push((*line, self.place(record, ctx)));
+            // The ids this row made known (its thread when it opened it, its own) free the
+            // rows that answer them.
+            for id in ids[i].iter().flatten() {
+                if self.threads.contains_key(id) {
+                    if let Some(rows) = waiting.remove(id.as_str()) {
+                        ready.extend(rows.into_iter().filter(|&j| !placed[j]));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// A row as a message of the thread its thread column names, or as a ticket: under the
@@ -387,6 +450,24 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_to_a_reply_in_the_same_minute_waits_for_its_parent() {
+        // Newest first, both replies stamped alike: r2 (answering r1) is read before r1.
+        let rows = [
+            ("r2", "reply to the reply", 2, "r1"),
+            ("r1", "first reply", 2, "p"),
+            ("p", "the question", 1, ""),
+        ];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            [
+                "ticket p: the question",
+                "message of p: first reply",
+                "message of p: reply to the reply"
+            ]
+        );
+    }
+
+    #[test]
     fn without_the_ticket_in_the_file_the_earliest_reply_opens_it() {
         let rows = [
             ("r2", "later", 5, "p"),
@@ -411,6 +492,32 @@ mod tests {
             import(&mut layout(true), &rows),
             ["ticket c7: hello", "message of c7: still there?"]
         );
+        // With ids of their own, newest first: the earliest message opens the conversation.
+        let rows = [("m2", "still there?", 2, "c8"), ("m1", "hello", 1, "c8")];
+        assert_eq!(
+            import(&mut layout(true), &rows),
+            ["ticket c8: hello", "message of c8: still there?"]
+        );
+    }
+
+    #[test]
+    fn past_the_hold_limit_a_row_opens_its_thread_at_once() {
+        let mut l = layout(true);
+        let ctx = MapContext {
+            started_at: Utc::now(),
+        };
+        for i in 0..HOLD_ROWS {
+            let record = csv::StringRecord::from(vec![
+                format!("m{i}"),
+                "text".into(),
+                "2026-12-01T10:00:00Z".into(),
+                format!("c{i}"),
+            ]);
+            assert!(matches!(l.map(2, &record, &ctx), Ok(Mapped::Held)));
+        }
+        let record = csv::StringRecord::from(vec!["x", "over", "2026-12-01T10:00:00Z", "cx"]);
+        assert!(matches!(l.map(3, &record, &ctx), Ok(Mapped::Ticket(t)) if t.external_id == "cx"));
+        assert_eq!(l.finish(&ctx).len(), HOLD_ROWS);
     }
 
     #[test]

@@ -30,14 +30,26 @@ impl AsciiThen {
     /// follows them, and reads the rest of the text in it.
     fn decide(&mut self) -> std::io::Result<()> {
         let mut rest = self.pending.split_off(self.pos);
-        (&mut self.inner).take(LOOK_AHEAD).read_to_end(&mut rest)?;
-        let utf8 = matches!(utf8_or_latin1(&rest), Encoding::Utf8 { .. });
+        let before = rest.len();
+        if let Err(e) = (&mut self.inner).take(LOOK_AHEAD).read_to_end(&mut rest) {
+            // Kept (with what was read) for the next call.
+            self.pending.append(&mut rest);
+            return Err(e);
+        }
+        let whole = rest.len() - before < LOOK_AHEAD as usize;
+        let utf8 = matches!(utf8_or_latin1(&rest, whole), Encoding::Utf8 { .. });
         let inner = std::mem::replace(&mut self.inner, Box::new(std::io::empty()));
-        let stream = Box::new(Cursor::new(rest).chain(inner));
+        let stream = Cursor::new(rest).chain(inner);
         self.decided = Some(if utf8 {
-            stream
+            Box::new(stream)
         } else {
-            Encoding::Latin1.decode(stream)
+            // Mid-file: no byte-order mark to look for (a Latin-1 "ÿþ" is text).
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::WINDOWS_1252))
+                    .bom_sniffing(false)
+                    .build(stream),
+            )
         });
         self.pending = Vec::new();
         self.pos = 0;
@@ -66,13 +78,14 @@ impl Read for AsciiThen {
                 self.pos += n;
                 return Ok(n);
             }
-            self.pending.resize(LOOK_AHEAD as usize, 0);
-            let n = self.inner.read(&mut self.pending)?;
-            self.pending.truncate(n);
-            self.pos = 0;
+            let mut chunk = vec![0; LOOK_AHEAD as usize];
+            let n = self.inner.read(&mut chunk)?;
             if n == 0 {
                 return Ok(0);
             }
+            chunk.truncate(n);
+            self.pending = chunk;
+            self.pos = 0;
         }
     }
 }
@@ -120,13 +133,52 @@ mod tests {
     fn once_utf8_a_latin1_row_stays_invalid_for_the_reader_to_refuse() {
         let mut bytes = ascii_start();
         bytes.extend_from_slice("2,café\n".as_bytes());
-        bytes.extend(b"3,filler\n".repeat(10_000));
+        // Past the look-ahead: the choice is made on the UTF-8 row alone.
+        bytes.extend(b"3,filler\n".repeat(25_000));
         bytes.extend_from_slice(b"4,caf\xE9\n");
         let mut out = Vec::new();
         AsciiThen::new(Cursor::new(bytes))
             .read_to_end(&mut out)
             .unwrap();
         assert!(out.ends_with(b"4,caf\xE9\n"));
+    }
+
+    #[test]
+    fn a_latin1_accent_in_the_last_byte_is_latin1() {
+        let mut bytes = ascii_start();
+        bytes.extend_from_slice(b"2,Caf\xE9");
+        assert!(read(bytes).ends_with("2,Café"));
+    }
+
+    /// Gives its text a few bytes at a time, interrupted before every other read.
+    struct Stuttering {
+        text: Cursor<Vec<u8>>,
+        calls: usize,
+    }
+
+    impl Read for Stuttering {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            if self.calls.is_multiple_of(2) {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = out.len().min(7);
+            self.text.read(&mut out[..n])
+        }
+    }
+
+    #[test]
+    fn interrupted_reads_lose_and_add_nothing() {
+        let mut bytes = b"id,text\n1,plain\n".to_vec();
+        bytes.extend_from_slice(b"2,caf\xE9 cr\xE8me\n3,plain again\n");
+        let mut s = String::new();
+        AsciiThen::new(Stuttering {
+            text: Cursor::new(bytes),
+            calls: 0,
+        })
+        .read_to_string(&mut s)
+        .unwrap();
+        assert_eq!(s, "id,text\n1,plain\n2,café crème\n3,plain again\n");
     }
 
     #[test]

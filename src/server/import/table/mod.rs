@@ -54,7 +54,7 @@ pub const MAX_XLSX_BYTES: usize = 256 * 1024 * 1024;
 
 /// Opens `input`, telling its kind and encoding from its first bytes.
 pub fn open(mut input: impl Read + Send + 'static) -> anyhow::Result<Table> {
-    let head = read_head(&mut input, 64 * 1024).context("cannot read the file")?;
+    let head = read_head(&mut input, sniff::SAMPLE).context("cannot read the file")?;
     let (kind, encoding) = sniff::sniff(&head)?;
     let whole = std::io::Cursor::new(head).chain(input);
     let records: Box<dyn Records> = match kind {

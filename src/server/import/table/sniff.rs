@@ -80,6 +80,9 @@ impl Encoding {
     }
 }
 
+/// How many of a file's first bytes tell its kind and encoding.
+pub const SAMPLE: usize = 64 * 1024;
+
 /// Kind and encoding of a file from its first bytes.
 pub fn sniff(head: &[u8]) -> anyhow::Result<(FileKind, Encoding)> {
     anyhow::ensure!(!head.is_empty(), "the file is empty");
@@ -89,7 +92,7 @@ pub fn sniff(head: &[u8]) -> anyhow::Result<(FileKind, Encoding)> {
     if let Some(what) = known_binary(head) {
         anyhow::bail!("the file is {what}, not CSV, XLSX or JSON");
     }
-    let encoding = encoding_of(head);
+    let encoding = encoding_of(head, head.len() < SAMPLE);
     let text = match encoding {
         Encoding::Utf8 { bom } => {
             let body = if bom { &head[3..] } else { head };
@@ -144,7 +147,7 @@ fn known_binary(head: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
-fn encoding_of(head: &[u8]) -> Encoding {
+fn encoding_of(head: &[u8], whole: bool) -> Encoding {
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Encoding::Utf8 { bom: true };
     }
@@ -175,21 +178,27 @@ fn encoding_of(head: &[u8]) -> Encoding {
     if head.is_ascii() {
         return Encoding::Ascii;
     }
-    utf8_or_latin1(head)
+    utf8_or_latin1(head, whole)
 }
 
-/// UTF-8 when `bytes` hold one UTF-8 character beyond ASCII (a mixed file is then read as UTF-8
-/// and its other rows are refused by line, rather than every accent garbled), else Latin-1.
-pub fn utf8_or_latin1(bytes: &[u8]) -> Encoding {
-    let utf8 = match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        // Cut in the middle of a character at the end of the sample: still UTF-8.
-        Err(e) if e.error_len().is_none() => true,
-        Err(_) => bytes
-            .utf8_chunks()
-            .any(|c| c.valid().chars().any(|ch| !ch.is_ascii())),
-    };
-    if utf8 {
+/// UTF-8 when `bytes` hold more UTF-8 characters beyond ASCII than invalid sequences (a file
+/// mostly in UTF-8 is read as UTF-8 and its Latin-1 rows are refused by line; a Latin-1 file
+/// where a few byte pairs happen to be valid UTF-8, such as `ß“`, stays Latin-1), else Latin-1.
+/// Unless the sample is the `whole` text, a character cut short at its end counts for neither.
+pub fn utf8_or_latin1(bytes: &[u8], whole: bool) -> Encoding {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut chunks = bytes.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let bad = chunk.invalid();
+        let cut_short = !whole
+            && chunks.peek().is_none()
+            && matches!(std::str::from_utf8(bad), Err(e) if e.error_len().is_none());
+        if !bad.is_empty() && !cut_short {
+            invalid += 1;
+        }
+    }
+    if valid > invalid || (valid == 0 && invalid == 0) {
         Encoding::Utf8 { bom: false }
     } else {
         Encoding::Latin1
@@ -284,12 +293,24 @@ mod tests {
             csv(b"a,b\ncaf\xC3\xA9,1\n").1,
             Encoding::Utf8 { bom: false }
         );
-        assert_eq!(csv(b"a,b\ncaf\xC3").1, Encoding::Utf8 { bom: false });
-        // Both kinds of accent: UTF-8, so the Latin-1 rows are refused rather than all garbled.
+        // A sample cut inside a character is still UTF-8; a whole file so cut is not.
         assert_eq!(
-            csv(b"a,b\ncaf\xC3\xA9,1\ncaf\xE9,2\n").1,
+            utf8_or_latin1(b"a,b\ncaf\xC3", false),
             Encoding::Utf8 { bom: false }
         );
+        assert_eq!(utf8_or_latin1(b"a,b\ncaf\xC3", true), Encoding::Latin1);
+        // Mostly UTF-8 with a Latin-1 row: UTF-8, so that row is refused rather than all garbled.
+        assert_eq!(
+            csv(b"a,b\ncaf\xC3\xA9,1\nna\xC3\xAFve,2\ncaf\xE9,3\n").1,
+            Encoding::Utf8 { bom: false }
+        );
+        // Latin-1 where one byte run is valid UTF-8 by chance (\"ß“\" is DF 93): Latin-1.
+        assert_eq!(
+            csv(b"a,b\nwei\xDF\x93,1\nr\xE9gl\xE9,2\ncaf\xE9,3\n").1,
+            Encoding::Latin1
+        );
+        // A whole file ending in a Latin-1 accent: Latin-1, not a UTF-8 character cut short.
+        assert_eq!(csv(b"a,b\n1,Caf\xE9").1, Encoding::Latin1);
         let utf16: Vec<u8> = "a,b\n1,2\n"
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
